@@ -1,0 +1,231 @@
+"""Command line: `dbt-kpi-lint check | rules | rule CODE`.
+
+Exit codes: 0 nothing fails the run, 1 a finding fails it (errors; warnings too with
+`--fail-on warning`), 2 the project could not be linted (bad options, no project, unreadable
+config). No traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Sequence
+
+import yaml
+
+from . import __version__
+from .dbt_project import PROJECT_FILE, ProjectError, find_project_root
+from .engine import lint
+from .findings import Finding
+from .formatters import FORMATTERS, Report, RuleDescription
+from .kpi import kpi_of
+from .model import Project, Severity
+from .rules import RULES
+from .settings import Settings, unknown_selectors
+from .yaml_loader import load_project
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Bad input from the user: reported in one line, exit code 2."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args))
+    except (UsageError, ProjectError) as error:
+        print(f"dbt-kpi-lint: error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as error:  # the promise: never a traceback
+        print(
+            f"dbt-kpi-lint: internal error: {type(error).__name__}: {error} "
+            "(please report it with the command you ran)",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dbt-kpi-lint",
+        description="Lint the KPIs of a dbt semantic layer.",
+    )
+    parser.add_argument("--version", action="version", version=f"dbt-kpi-lint {__version__}")
+    commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
+
+    check = commands.add_parser("check", help="lint a dbt project (the default workflow)")
+    check.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        help="a dbt project directory and/or YAML files in it; files limit what is reported, "
+        "the whole project is still read (default: the project around the working directory)",
+    )
+    check.add_argument("--format", choices=sorted(FORMATTERS), default="text")
+    check.add_argument("--output", type=Path, help="write the report to this file instead of stdout")
+    check.add_argument("--select", type=_codes, help="only these rule codes or prefixes (e.g. KPI,VAN001)")
+    check.add_argument("--extend-select", type=_codes, default=(), help="rules to enable in addition")
+    check.add_argument("--ignore", type=_codes, default=(), help="rule codes or prefixes to skip")
+    check.add_argument(
+        "--fail-on",
+        choices=[severity.value for severity in Severity],
+        help="lowest severity that makes the exit code 1 (default: error)",
+    )
+    check.add_argument("--vars", type=_vars, default={}, help="YAML mapping of dbt vars, as `dbt --vars`")
+    check.add_argument("--no-color", action="store_true", help="never color the text output")
+    check.set_defaults(run=_run_check)
+
+    rules = commands.add_parser("rules", help="list every rule with its code, severity and default")
+    rules.set_defaults(run=_run_rules)
+
+    explain = commands.add_parser("rule", help="print the documentation of one rule")
+    explain.add_argument("code", help="a rule code, e.g. KPI001")
+    explain.set_defaults(run=_run_rule)
+    return parser
+
+
+def _codes(value: str) -> tuple[str, ...]:
+    codes = tuple(code.strip().upper() for code in value.split(",") if code.strip())
+    unknown = unknown_selectors(codes)
+    if unknown:
+        raise argparse.ArgumentTypeError(
+            f"unknown rule code {', '.join(unknown)}; `dbt-kpi-lint rules` lists them"
+        )
+    return codes
+
+
+def _vars(value: str) -> dict[str, Any]:
+    try:
+        parsed = yaml.safe_load(value)
+    except yaml.YAMLError as error:
+        raise argparse.ArgumentTypeError(f"--vars is not YAML: {error}") from None
+    if not isinstance(parsed, dict):
+        raise argparse.ArgumentTypeError("--vars must be a YAML mapping, e.g. '{revenue_target: 1000}'")
+    return parsed
+
+
+@dataclass
+class _Target:
+    """One dbt project to lint, and the files in it the user asked about (None: all)."""
+
+    root: Path
+    report_paths: set[str] | None = field(default_factory=set)
+
+
+def _targets(paths: list[Path]) -> list[_Target]:
+    if not paths:
+        root = find_project_root(Path.cwd())
+        if root is None:
+            raise UsageError(f"no {PROJECT_FILE} in {Path.cwd()} or above; pass the dbt project directory")
+        return [_Target(root, None)]
+    targets: dict[Path, _Target] = {}
+    for path in paths:
+        if not path.exists():
+            raise UsageError(f"{path}: no such file or directory")
+        root = find_project_root(path.resolve())
+        if root is None:
+            if path.is_dir():
+                raise UsageError(f"{path}: no {PROJECT_FILE} here or above; pass the dbt project directory")
+            continue  # a file outside any dbt project, as pre-commit may pass: nothing to lint
+        target = targets.setdefault(root, _Target(root))
+        relative = path.resolve().relative_to(root).as_posix()
+        if path.is_dir() or relative == PROJECT_FILE:
+            target.report_paths = None  # the whole project is asked for
+        elif target.report_paths is not None:
+            target.report_paths.add(relative)
+    return list(targets.values())
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    settings = Settings()
+    if args.select is not None:
+        settings = replace(settings, select=args.select)
+    if args.fail_on:
+        settings = replace(settings, fail_on=Severity(args.fail_on))
+    return replace(settings, extend_select=args.extend_select, ignore=args.ignore)
+
+
+def _run_check(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    exit_code = EXIT_OK
+    outputs = []
+    for target in _targets(args.paths):
+        project = load_project(target.root, cli_vars=args.vars)
+        findings = lint(project, settings, target.report_paths)
+        outputs.append(FORMATTERS[args.format](_report(project, findings, settings, args)))
+        if any(settings.fails(finding.severity) for finding in findings):
+            exit_code = EXIT_FINDINGS
+    _write("".join(outputs), args.output)
+    return exit_code
+
+
+def _report(project: Project, findings: list[Finding], settings: Settings, args: argparse.Namespace) -> Report:
+    prefix = os.path.relpath(project.root, Path.cwd()).replace(os.sep, "/")
+    color = (
+        args.output is None
+        and not args.no_color
+        and "NO_COLOR" not in os.environ
+        and sys.stdout.isatty()
+    )
+    return Report(
+        findings=findings,
+        rules=[_describe(rule) for rule in settings.enabled_rules()],
+        path_prefix="" if prefix == "." else prefix + "/",
+        metrics_checked=len(project.metrics),
+        kpis_checked=sum(1 for metric in project.metrics if kpi_of(metric, project, settings.meta_keys)),
+        color=color,
+    )
+
+
+def _describe(rule: Any) -> RuleDescription:
+    return RuleDescription(rule.code, rule.name, rule.summary, rule.explanation, rule.default_severity)
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"cannot write {output}: {error.strerror}") from None
+
+
+def _run_rules(args: argparse.Namespace) -> int:
+    rows = [("code", "name", "severity", "default", "summary")]
+    for rule in sorted(RULES.values(), key=lambda rule: rule.code):
+        rows.append(
+            (rule.code, rule.name, rule.default_severity.value, "on" if rule.enabled_by_default else "off", rule.summary)
+        )
+    widths = [max(len(row[column]) for row in rows) for column in range(4)]
+    for row in rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[4])
+    return EXIT_OK
+
+
+def _run_rule(args: argparse.Namespace) -> int:
+    rule = RULES.get(args.code.upper())
+    if rule is None:
+        raise UsageError(f"unknown rule code {args.code}; `dbt-kpi-lint rules` lists them")
+    print(rule_documentation(rule))
+    return EXIT_OK
+
+
+def rule_documentation(rule: Any) -> str:
+    default = "on by default" if rule.enabled_by_default else "off by default (enable with --extend-select)"
+    header = f"# {rule.code} {rule.name}\n\n{rule.summary}\n\nDefault severity: {rule.default_severity.value}; {default}."
+    options = "".join(
+        f"\n- `{name}` (default `{option.default}`): {option.help}" for name, option in rule.options.items()
+    )
+    body = f"{header}\n\n{rule.explanation}"
+    return body + (f"\n\n## Options{options}" if options else "")

@@ -1,0 +1,175 @@
+"""What the linter needs from `dbt_project.yml`: name, source paths, vars and resource configs."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator, Mapping
+
+from . import yaml_reader
+from .model import Location, MetaEntry
+from .yaml_reader import YamlMap
+
+PROJECT_FILE = "dbt_project.yml"
+
+
+class ProjectError(Exception):
+    """The project cannot be linted at all (exit code 2)."""
+
+
+@dataclass(frozen=True)
+class ResourceConfig:
+    """Configs a resource inherits from `dbt_project.yml`, merged the way dbt merges them."""
+
+    meta: Mapping[str, MetaEntry] = field(default_factory=dict)
+    enabled: Any = True
+    group: Any = None
+    group_location: Location | None = None
+
+
+@dataclass(frozen=True)
+class DbtProject:
+    name: str
+    root: Path
+    source_paths: tuple[str, ...]
+    ignored_dirs: frozenset[str]
+    vars: Mapping[str, Any]
+    metric_configs: Mapping[str, Any]
+    semantic_model_configs: Mapping[str, Any]
+
+    def relative(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+    def metric_config(self, fqn: list[str]) -> ResourceConfig:
+        return _merge_levels(self.metric_configs, fqn)
+
+    def semantic_model_config(self, fqn: list[str]) -> ResourceConfig:
+        return _merge_levels(self.semantic_model_configs, fqn)
+
+
+def find_project_root(start: Path) -> Path | None:
+    """The nearest directory at or above `start` that holds a dbt_project.yml."""
+    current = start if start.is_dir() else start.parent
+    for candidate in (current, *current.parents):
+        if (candidate / PROJECT_FILE).is_file():
+            return candidate
+    return None
+
+
+def read_dbt_project(root: Path) -> DbtProject:
+    path = root / PROJECT_FILE
+    try:
+        text = yaml_reader.decode(path.read_bytes())
+    except FileNotFoundError:
+        raise ProjectError(f"{path}: no dbt_project.yml here; pass the dbt project directory") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ProjectError(f"{path}: cannot read: {error}") from None
+    try:
+        document = yaml_reader.parse(text)
+    except yaml_reader.YamlError as error:
+        raise ProjectError(f"{PROJECT_FILE}:{error.line}:{error.column}: invalid YAML: {error.reason}") from None
+    if not isinstance(document, dict):
+        raise ProjectError(f"{PROJECT_FILE}: expected a mapping of project settings")
+    name = document.get("name")
+    if not isinstance(name, str) or not name:
+        raise ProjectError(f"{PROJECT_FILE}: the project has no `name`")
+
+    def paths(key: str, legacy_key: str | None, default: str) -> list[str]:
+        value = document.get(key)
+        if value is None and legacy_key:
+            value = document.get(legacy_key)
+        if value is None:
+            return [default]
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise ProjectError(f"{PROJECT_FILE}: `{key}` must be a list of directories")
+        return value
+
+    source_paths = [
+        *paths("model-paths", "source-paths", "models"),
+        *paths("seed-paths", "data-paths", "seeds"),
+        *paths("snapshot-paths", None, "snapshots"),
+        *paths("analysis-paths", None, "analyses"),
+        *paths("macro-paths", None, "macros"),
+        *paths("test-paths", None, "tests"),
+        *paths("function-paths", None, "functions"),
+    ]
+    ignored = {"dbt_packages", "dbt_modules", "logs", "target"}
+    for key in ("target-path", "packages-install-path", "log-path"):
+        value = document.get(key)
+        if isinstance(value, str):
+            ignored.add(value.strip("/"))
+    vars_ = document.get("vars") or {}
+    return DbtProject(
+        name=name,
+        root=root,
+        source_paths=tuple(dict.fromkeys(path.rstrip("/") or "." for path in source_paths)),
+        ignored_dirs=frozenset(ignored),
+        vars=vars_ if isinstance(vars_, dict) else {},
+        metric_configs=_mapping(document.get("metrics")),
+        semantic_model_configs=_mapping(document.get("semantic-models")),
+    )
+
+
+def iter_yaml_files(project: DbtProject) -> Iterator[tuple[Path, str]]:
+    """Every schema YAML file dbt would read, with the source path it was found under."""
+    seen: set[Path] = set()
+    for source_path in project.source_paths:
+        base = project.root / source_path
+        if not base.is_dir():
+            continue
+        for directory, subdirs, files in os.walk(base):
+            here = Path(directory)
+            subdirs[:] = sorted(
+                name
+                for name in subdirs
+                if not name.startswith(".")
+                and not (here == project.root and name in project.ignored_dirs)
+            )
+            for file_name in sorted(files):
+                if file_name.endswith((".yml", ".yaml")) and file_name != "dbt_project.yml":
+                    path = here / file_name
+                    if path not in seen:
+                        seen.add(path)
+                        yield path, source_path
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _merge_levels(configs: Mapping[str, Any], fqn: list[str]) -> ResourceConfig:
+    """dbt's fqn_search: each level's `+key` (or non-mapping) entries apply, deeper ones win."""
+    meta: dict[str, MetaEntry] = {}
+    enabled: Any = True
+    group: Any = None
+    group_location: Location | None = None
+    level: Mapping[str, Any] = configs
+    levels = [level]
+    for part in fqn:
+        nested = level.get(part)
+        if not isinstance(nested, dict):
+            break
+        levels.append(nested)
+        level = nested
+    for level in levels:
+        for key, value in level.items():
+            if not isinstance(key, str):
+                continue
+            if key.startswith("+"):
+                name = key[1:].strip()
+            elif not isinstance(value, dict):
+                name = key
+            else:
+                continue
+            if name == "meta" and isinstance(value, YamlMap):
+                for meta_key, meta_value in value.items():
+                    line, column = value.position_of(meta_key)
+                    meta[meta_key] = MetaEntry(meta_value, Location(PROJECT_FILE, line, column))
+            elif name == "enabled":
+                enabled = value
+            elif name == "group":
+                group = value
+                if isinstance(level, YamlMap):
+                    group_location = Location(PROJECT_FILE, *level.position_of(key))
+    return ResourceConfig(meta=meta, enabled=enabled, group=group, group_location=group_location)

@@ -1,0 +1,75 @@
+"""Run the enabled rules over a loaded project and turn violations into findings."""
+
+from __future__ import annotations
+
+from fnmatch import fnmatch
+from typing import Collection, Iterable
+
+from .findings import Finding
+from .model import Project, Severity
+from .rules import RULES, RuleContext, Violation
+from .rules.loading import UNREADABLE_FILE
+from .settings import Settings
+
+
+def lint(project: Project, settings: Settings, report_paths: Collection[str] | None = None) -> list[Finding]:
+    """All findings of `project`; with `report_paths`, only those about metrics in those files.
+
+    The whole project is always loaded and checked, so a metric in a reported file is judged
+    with its inputs and groups from other files.
+    """
+    findings = [*_load_findings(project, settings), *_rule_findings(project, settings)]
+    kept = [
+        finding
+        for finding in findings
+        if not _suppressed(project, finding)
+        and not any(fnmatch(finding.location.path, pattern) for pattern in settings.exclude)
+        and (report_paths is None or _concerns(project, finding, report_paths))
+    ]
+    return sorted(kept, key=lambda finding: finding.sort_key)
+
+
+def _load_findings(project: Project, settings: Settings) -> Iterable[Finding]:
+    if not settings.is_enabled(UNREADABLE_FILE):
+        return
+    severity = settings.severity.get(UNREADABLE_FILE.code, UNREADABLE_FILE.default_severity)
+    for problem in project.problems:
+        yield Finding(UNREADABLE_FILE.code, severity, problem.message, problem.location)
+
+
+def _rule_findings(project: Project, settings: Settings) -> Iterable[Finding]:
+    context = RuleContext(project, settings.meta_keys, settings.rule_options)
+    for rule in settings.enabled_rules():
+        if rule.check is None:
+            continue
+        for violation in rule.check(context):
+            yield _finding(rule.code, violation, settings, rule.default_severity)
+
+
+def _finding(code: str, violation: Violation, settings: Settings, default_severity: Severity) -> Finding:
+    metric = violation.metric
+    location = violation.location or (metric.location if metric else None)
+    if location is None:
+        raise ValueError(f"{code}: a violation needs a metric or a location")
+    severity = settings.severity.get(code) or violation.severity or default_severity
+    return Finding(code, severity, violation.message, location, metric.name if metric else None)
+
+
+def _suppressed(project: Project, finding: Finding) -> bool:
+    """`# noqa` on the finding's line, or on the `name:` line of the metric it is about."""
+    lines = {(finding.location.path, finding.location.line)}
+    metric = project.metric(finding.metric) if finding.metric else None
+    if metric is not None:
+        lines.add((metric.location.path, metric.location.line))
+    for line in lines:
+        directive = project.noqa.get(line)
+        if directive is not None and (not directive.codes or finding.code in directive.codes):
+            return True
+    return False
+
+
+def _concerns(project: Project, finding: Finding, report_paths: Collection[str]) -> bool:
+    if finding.location.path in report_paths:
+        return True
+    metric = project.metric(finding.metric) if finding.metric else None
+    return metric is not None and metric.location.path in report_paths

@@ -1,0 +1,33 @@
+"""The default, human format: `path:line:col: CODE message`, like ruff and SQLFluff."""
+
+from __future__ import annotations
+
+from ..model import Severity
+from .base import Report
+
+_BOLD, _RED, _YELLOW, _CYAN, _RESET = "\033[1m", "\033[31m", "\033[33m", "\033[36m", "\033[0m"
+
+
+def format_text(report: Report) -> str:
+    def paint(text: str, *styles: str) -> str:
+        return "".join(styles) + text + _RESET if report.color else text
+
+    lines = []
+    for finding in report.findings:
+        color = _RED if finding.severity is Severity.ERROR else _YELLOW
+        place = paint(f"{report.display_path(finding)}:{finding.location.line}:{finding.location.column}:", _BOLD)
+        lines.append(f"{place} {paint(finding.code, _BOLD, color)} {finding.message}")
+    lines.append(_summary(report))
+    return "\n".join(lines) + "\n"
+
+
+def _summary(report: Report) -> str:
+    checked = f"{_plural(report.metrics_checked, 'metric')} ({_plural(report.kpis_checked, 'KPI')})"
+    if not report.findings:
+        return f"All checks passed: {checked}."
+    errors, warnings = report.count(Severity.ERROR), report.count(Severity.WARNING)
+    return f"Found {_plural(errors, 'error')} and {_plural(warnings, 'warning')} in {checked}."
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

@@ -1,0 +1,75 @@
+"""Evaluate the one Jinja form that matters for KPI meta, `{{ var('name', default) }}`, without dbt.
+
+dbt renders Jinja in metric `meta` at parse time. Targets are commonly kept in project vars, so
+the linter resolves `var()` the way dbt does (CLI vars, then package-scoped vars, then global
+vars, then the call's default) and keeps any other Jinja as a present-but-unknown value.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import re
+from typing import Any, Mapping
+
+from .model import JinjaExpression
+
+_VAR_CALL = re.compile(
+    r"""^\{\{-?\s*var\(\s*(?P<quote>['"])(?P<name>[^'"]+)(?P=quote)\s*(?:,\s*(?P<default>.+?)\s*)?\)\s*-?\}\}$"""
+)
+_MISSING = object()
+
+
+def looks_like_jinja(value: str) -> bool:
+    return "{{" in value or "{%" in value
+
+
+class VarResolver:
+    """dbt's `var()` lookup for one project, with `--vars` taking precedence."""
+
+    def __init__(
+        self,
+        project_name: str,
+        project_vars: Mapping[str, Any],
+        cli_vars: Mapping[str, Any] | None = None,
+    ) -> None:
+        self._project_name = project_name
+        self._project_vars = project_vars
+        self._cli_vars = cli_vars or {}
+
+    def lookup(self, name: str, package: str) -> Any:
+        if name in self._cli_vars:
+            return self._cli_vars[name]
+        scoped = self._project_vars.get(package)
+        if isinstance(scoped, Mapping) and name in scoped:
+            return scoped[name]
+        if name in self._project_vars:
+            return self._project_vars[name]
+        return _MISSING
+
+    def render(self, value: Any, package: str) -> Any:
+        """Render Jinja inside a YAML value (recursively); non-Jinja values pass through."""
+        if isinstance(value, str):
+            return self._render_string(value, package) if looks_like_jinja(value) else value
+        if isinstance(value, (dict, list)):
+            # A shallow copy keeps the container's type, and with it the YAML source positions.
+            rendered = copy.copy(value)
+            for key, item in (value.items() if isinstance(value, dict) else enumerate(value)):
+                rendered[key] = self.render(item, package)
+            return rendered
+        return value
+
+    def _render_string(self, value: str, package: str) -> Any:
+        match = _VAR_CALL.match(value.strip())
+        if match is None:
+            return JinjaExpression(value)
+        found = self.lookup(match["name"], package)
+        if found is not _MISSING:
+            return found
+        if match["default"] is not None:
+            try:
+                return ast.literal_eval(match["default"])
+            except (ValueError, SyntaxError):
+                return JinjaExpression(value)
+        return JinjaExpression(value)
+

@@ -1,0 +1,164 @@
+"""The plain, typed picture of a dbt project that every rule reads.
+
+Loaders (YAML files or dbt's manifest) build these objects; rules never see a file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from functools import cached_property
+from typing import Any, Mapping
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A 1-based place in a file; `path` is relative to the dbt project root, `/`-separated."""
+
+    path: str
+    line: int
+    column: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class JinjaExpression:
+    """A YAML value dbt would render with Jinja that the YAML reader cannot evaluate.
+
+    It counts as present (dbt will give it some value) but its value is unknown.
+    """
+
+    source: str
+
+    def __str__(self) -> str:
+        return self.source
+
+
+@dataclass(frozen=True)
+class MetricInput:
+    """A metric that another metric is computed from, and where the reference is written."""
+
+    name: str
+    role: str  # "input", "numerator", "denominator", "input_metric", "base_metric", ...
+    location: Location
+    offset_window: str | None = None
+
+
+@dataclass(frozen=True)
+class MetaEntry:
+    """One effective `meta` key of a metric, with where its value was written."""
+
+    value: Any
+    location: Location
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    package: str
+    type: str  # simple | ratio | cumulative | derived | conversion (as written, lower-cased)
+    location: Location  # the `name:` entry of the metric
+    spec: str  # "legacy" (type_params) or "latest"
+    label: str | None = None
+    description: str = ""
+    meta: Mapping[str, MetaEntry] = field(default_factory=dict)  # what dbt keeps as `meta`
+    top_level_meta: Mapping[str, MetaEntry] = field(default_factory=dict)
+    config_meta: Mapping[str, MetaEntry] = field(default_factory=dict)  # incl. project +meta
+    group: str | None = None
+    group_location: Location | None = None
+    inputs: tuple[MetricInput, ...] = ()
+    measure: str | None = None  # legacy simple / cumulative metrics
+    agg: str | None = None  # latest-spec simple metrics, or the measure's aggregation
+    has_filter: bool = False
+    window: str | None = None
+    grain_to_date: str | None = None
+    legacy_window_keys: tuple[Location, ...] = ()  # type_params.window / .grain_to_date spellings
+    conversion_calculation: str | None = None
+    semantic_model: str | None = None  # latest spec: the model whose YAML holds the metric
+
+    def meta_value(self, key: str) -> Any:
+        entry = self.meta.get(key)
+        return None if entry is None else entry.value
+
+
+@dataclass(frozen=True)
+class Group:
+    name: str
+    package: str
+    owner_name: str | None
+    owner_email: str | None
+    location: Location
+
+    @property
+    def owner(self) -> str | None:
+        return self.owner_email or self.owner_name
+
+
+@dataclass(frozen=True)
+class Measure:
+    name: str
+    agg: str | None
+    location: Location
+
+
+@dataclass(frozen=True)
+class SemanticModel:
+    name: str
+    package: str
+    model: str | None  # the dbt model it reads, from `model: ref('x')`
+    location: Location
+    measures: tuple[Measure, ...] = ()
+
+
+@dataclass(frozen=True)
+class NoqaDirective:
+    """A `# noqa` comment: `codes` empty means every code on that line."""
+
+    location: Location
+    codes: frozenset[str]
+
+
+@dataclass(frozen=True)
+class LoadProblem:
+    """Something the loader could not read (a YAML syntax error, an undecodable file)."""
+
+    location: Location
+    message: str
+
+
+@dataclass(frozen=True)
+class Project:
+    name: str
+    root: str  # absolute path of the directory holding dbt_project.yml
+    metrics: tuple[Metric, ...]
+    groups: Mapping[str, Group]
+    semantic_models: tuple[SemanticModel, ...] = ()
+    noqa: Mapping[tuple[str, int], NoqaDirective] = field(default_factory=dict)
+    problems: tuple[LoadProblem, ...] = ()
+    files: tuple[str, ...] = ()  # project-relative paths of the YAML files read
+    disabled_metrics: tuple[str, ...] = ()
+
+    def metric(self, name: str) -> Metric | None:
+        return self._metrics_by_name.get(name)
+
+    def measure(self, name: str) -> Measure | None:
+        return self._measures_by_name.get(name)
+
+    @cached_property
+    def _metrics_by_name(self) -> Mapping[str, Metric]:
+        return {metric.name: metric for metric in self.metrics}
+
+    @cached_property
+    def _measures_by_name(self) -> Mapping[str, Measure]:
+        return {
+            measure.name: measure
+            for semantic_model in self.semantic_models
+            for measure in semantic_model.measures
+        }

@@ -1,0 +1,109 @@
+"""The rule registry: each rule is a small function with a code, a name and its documentation.
+
+A rule's docstring is its documentation (`dbt-kpi-lint rule CODE`, SARIF help, docs/rules.md):
+its first paragraph is the short description, the rest is Markdown.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Callable, Iterable, Mapping
+
+from ..kpi import Kpi, MetaKeys, kpi_of
+from ..model import Location, Metric, Project, Severity
+
+
+@dataclass(frozen=True)
+class Violation:
+    """What a rule reports; the engine turns it into a Finding with the rule's code."""
+
+    message: str
+    metric: Metric | None
+    location: Location | None = None  # default: the metric's `name:` entry
+    severity: Severity | None = None  # default: the rule's severity
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """Everything a rule may look at: the project and the KPI view of it, never a file."""
+
+    project: Project
+    meta_keys: MetaKeys
+    options: Mapping[str, Any]
+
+    @cached_property
+    def kpis(self) -> list[Kpi]:
+        return [
+            kpi
+            for metric in self.project.metrics
+            if (kpi := kpi_of(metric, self.project, self.meta_keys)) is not None
+        ]
+
+    def option(self, rule: "Rule", name: str) -> Any:
+        return self.options.get(name, rule.options[name].default)
+
+
+RuleCheck = Callable[[RuleContext], Iterable[Violation]]
+
+
+@dataclass(frozen=True)
+class RuleOption:
+    default: Any
+    help: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    default_severity: Severity
+    enabled_by_default: bool
+    check: RuleCheck | None  # None for findings the loader raises (unreadable files)
+    doc: str
+    options: Mapping[str, RuleOption] = field(default_factory=dict)
+
+    @property
+    def summary(self) -> str:
+        return self.doc.split("\n\n", 1)[0].replace("\n", " ").strip()
+
+    @property
+    def explanation(self) -> str:
+        parts = self.doc.split("\n\n", 1)
+        return parts[1].strip() if len(parts) > 1 else ""
+
+
+RULES: dict[str, Rule] = {}
+
+
+def register(rule: Rule) -> Rule:
+    if rule.code in RULES:
+        raise ValueError(f"rule code {rule.code} is registered twice")
+    RULES[rule.code] = rule
+    return rule
+
+
+def rule(
+    code: str,
+    name: str,
+    *,
+    severity: Severity,
+    enabled: bool = True,
+    options: Mapping[str, RuleOption] | None = None,
+) -> Callable[[RuleCheck], RuleCheck]:
+    def decorate(check: RuleCheck) -> RuleCheck:
+        register(
+            Rule(
+                code=code,
+                name=name,
+                default_severity=severity,
+                enabled_by_default=enabled,
+                check=check,
+                doc=inspect.cleandoc(check.__doc__ or ""),
+                options=options or {},
+            )
+        )
+        return check
+
+    return decorate
