@@ -89,7 +89,14 @@ def test_unknown_grain_rejected() -> None:
 # increase, target 100, band 0.10 -> on track from 100, at risk down to 90 (inclusive), off below
 @pytest.mark.parametrize(
     ("actual", "status"),
-    [(150.0, "on_track"), (100.0, "on_track"), (99.99, "at_risk"), (90.0, "at_risk"), (89.99, "off_track"), (-5.0, "off_track")],
+    [
+        (150.0, "on_track"),
+        (100.0, "on_track"),
+        (99.99, "at_risk"),
+        (90.0, "at_risk"),
+        (89.99, "off_track"),
+        (-5.0, "off_track"),
+    ],
 )
 def test_status_increase_band_edges(actual: float, status: str) -> None:
     assert evaluate_status(actual, 100.0, "increase", 0.10) == status
@@ -194,9 +201,9 @@ def test_coerce_as_of() -> None:
         {"metric": ""},
     ],
 )
-def test_spec_rejects_what_status_cannot_judge(kwargs: dict) -> None:
+def test_spec_rejects_what_status_cannot_judge(kwargs: dict[str, object]) -> None:
     with pytest.raises(ValueError):
-        KpiSpec(**{"metric": "m", **kwargs})
+        KpiSpec(**{"metric": "m", **kwargs})  # type: ignore[arg-type]
 
 
 def test_spec_normalises_types() -> None:

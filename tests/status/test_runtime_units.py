@@ -12,8 +12,8 @@ import pytest
 
 from dbt_kpi_lint.status import entry
 from dbt_kpi_lint.status.dialect import UnsupportedAdapterError, dialect_for, supported_adapter_types
-from dbt_kpi_lint.status.evaluate import evaluate_kpi
 from dbt_kpi_lint.status.entry import STATUS_COLUMNS, kpis_from_semantic_manifest, rows_relation
+from dbt_kpi_lint.status.evaluate import evaluate_kpi
 from dbt_kpi_lint.status.spec import KpiSpec
 
 PACKAGE = Path(__file__).resolve().parents[2] / "dbt_kpi_lint"
@@ -33,7 +33,7 @@ def test_importing_status_does_not_import_dbt_or_metricflow() -> None:
 def test_only_status_imports_dbt_or_metricflow() -> None:
     pattern = re.compile(
         r"^\s*(?:import|from)\s+(?:dbt|metricflow|metricflow_semantics|metricflow_semantic_interfaces|dbt_semantic_interfaces)(?:\.|\s|$)",
-        re.M,
+        re.MULTILINE,
     )
     offenders = [
         str(path.relative_to(PACKAGE))
@@ -96,7 +96,11 @@ def test_empty_rows_still_have_typed_columns() -> None:
 def test_kpis_from_semantic_manifest_reads_config_meta() -> None:
     manifest = {
         "metrics": [
-            {"name": "a", "label": "A", "config": {"meta": {"kpi": True, "owner": "x", "target": "5", "grain": "week"}}},
+            {
+                "name": "a",
+                "label": "A",
+                "config": {"meta": {"kpi": True, "owner": "x", "target": "5", "grain": "week"}},
+            },
             {"name": "b", "config": {"meta": {"kpi": {"owner": "y", "direction": "decrease"}, "target": 3}}},
             {"name": "c", "config": {"meta": {"owner": "not a kpi"}}},
             {"name": "d", "config": {"meta": {"kpi": False}}},
@@ -121,3 +125,41 @@ def test_semantic_manifest_path_falls_back_outside_dbt(monkeypatch: pytest.Monke
     monkeypatch.setattr(dbt.adapters.factory, "get_adapter_by_type", no_adapter)
     monkeypatch.setattr(dbt.flags, "get_flags", lambda: object())
     assert entry.semantic_manifest_path() == Path("target") / "semantic_manifest.json"
+
+
+def test_refuses_a_stale_manifest_under_no_write_json(monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("dbt.flags")
+    import types
+
+    import dbt.flags
+
+    monkeypatch.setattr(dbt.flags, "get_flags", lambda: types.SimpleNamespace(WRITE_JSON=False))
+    with pytest.raises(RuntimeError, match="--no-write-json"):
+        entry.materialize(None, None, [])
+
+
+def test_fixture_model_is_the_template() -> None:
+    from dbt_kpi_lint.status.template import PROPERTIES_YAML, kpi_status_model_source
+
+    models = Path(__file__).parent / "fixtures" / "kpi_project" / "models"
+    source = kpi_status_model_source(["orders", "metricflow_time_spine", "events", "orders"])
+    assert (models / "kpi_status.py").read_text(encoding="utf-8") == source
+    assert (models / "kpi_status.yml").read_text(encoding="utf-8") == PROPERTIES_YAML
+
+
+def test_template_quotes_model_names() -> None:
+    import ast
+
+    from dbt_kpi_lint.status.template import kpi_status_model_source
+
+    odd = 'a")\nimport os  # '
+    tree = ast.parse(kpi_status_model_source([odd]))
+    refs = [
+        node.args[0].value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and getattr(node.func, "attr", None) == "ref"
+        and isinstance(node.args[0], ast.Constant)
+    ]
+    assert refs == [odd]
+    assert not [n for n in ast.walk(tree) if isinstance(n, ast.Import) and n.names[0].name == "os"]
