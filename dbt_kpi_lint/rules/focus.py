@@ -1,0 +1,141 @@
+"""KPIs are few on purpose: when every number is key, none is."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from ..dbt_project import PROJECT_FILE
+from ..kpi import Kpi
+from ..model import JinjaExpression, Location, Severity
+from .meta_values import names
+from .registry import RULES, RuleContext, RuleOption, Violation, rule
+
+
+@rule(
+    "KPI005",
+    "owner-with-too-many-kpis",
+    severity=Severity.WARNING,
+    options={
+        "max-kpis-per-owner": RuleOption(
+            5, "how many KPIs one owner (person, team or group) may hold before the extra ones are reported"
+        )
+    },
+)
+def owner_with_too_many_kpis(context: RuleContext) -> Iterable[Violation]:
+    """An owner holds more KPIs than anyone can keep in focus.
+
+    ## What it checks
+    KPIs are grouped by owner (`meta.owner`, or the owner of the metric's dbt group, compared
+    without regard to case; a list of owners counts the KPI for each). When an owner holds more
+    than `max-kpis-per-owner` KPIs (default 5), the KPIs beyond the limit are reported, one
+    finding each, in file order: the first five stay within the budget, the sixth and later are
+    flagged at their `owner` key (or at the `group` that gives them their owner).
+
+    One finding per excess KPI, rather than one per owner, because it reads best where CI shows
+    findings: each annotation sits on a KPI that could be demoted or handed over, a KPI added to
+    a full owner is flagged where it is added (new KPIs are usually appended), and a baseline
+    keyed by rule and metric still notices when an owner's list keeps growing.
+
+    ## Why it matters
+    A KPI asks its owner to act when it moves. A team can keep three to five numbers in mind, a
+    person one to three; beyond that, the list is read as a report rather than watched, and the
+    KPIs that matter are lost among the ones that don't. The default of 5 is the upper end for a
+    team; projects that assign KPIs to individuals may lower it to 3.
+
+    ## Example
+    Six metrics with `meta: {kpi: true, owner: growth@example.com, ...}`: the sixth in file order
+    is reported.
+
+    ## Fix
+    Decide which of the owner's KPIs actually drive decisions; remove `kpi: true` from the others
+    (they stay as supporting metrics), or give them to the owner who acts on them. Where a larger
+    list is deliberate, raise `max-kpis-per-owner`.
+    """
+    limit = context.option(RULES["KPI005"], "max-kpis-per-owner")
+    kpis_by_owner: dict[str, list[tuple[str, Kpi]]] = {}
+    for kpi in sorted(context.kpis, key=lambda kpi: kpi.metric.location):
+        if isinstance(kpi.owner.value, JinjaExpression):
+            continue
+        for owner in names(kpi.owner.value):
+            kpis_by_owner.setdefault(owner.casefold(), []).append((owner, kpi))
+    for held in kpis_by_owner.values():
+        for position, (owner, kpi) in enumerate(held[limit:], start=limit + 1):
+            yield Violation(
+                f"`{owner}` owns {len(held)} KPIs, more than `max-kpis-per-owner` ({limit}); "
+                f"`{kpi.metric.name}` is number {position}: keep as KPIs only the ones this owner "
+                f"acts on and remove `{context.meta_keys.kpi}: true` from the others, or give "
+                f"this one to another owner",
+                kpi.metric,
+                location=kpi.owner.location,
+            )
+
+
+@rule(
+    "KPI008",
+    "too-many-kpis",
+    severity=Severity.WARNING,
+    options={
+        "max-kpi-share": RuleOption(0.25, "the largest fraction of the project's metrics that may be KPIs"),
+        "min-kpis-for-share": RuleOption(
+            6, "the share is judged only when the project has at least this many KPIs"
+        ),
+    },
+)
+def too_many_kpis(context: RuleContext) -> Iterable[Violation]:
+    """The project promotes too large a share of its metrics to KPIs.
+
+    ## What it checks
+    The KPIs of the project are counted against all its enabled metrics. When there are at least
+    `min-kpis-for-share` KPIs (default 6) and they are more than `max-kpi-share` of the metrics
+    (default 0.25, one in four), one finding is reported for the project, at `dbt_project.yml`:
+    at the `kpi` key of a project-wide `+meta` when that is what promotes the metrics, otherwise at
+    the top of the file.
+
+    ## Why it matters
+    KPIs sit at the top of a hierarchy: each stands on plain metrics that explain its moves (the
+    numerator and denominator of a rate, the terms of a derived figure, the breakdowns an analyst
+    opens when it turns red). A project that marks a large share of its metrics as KPIs has either
+    promoted those supporting numbers too, or promotes by habit; either way the status table turns
+    into the wall of numbers that KPIs were meant to replace.
+
+    Why one in four: a rate KPI alone brings two input metrics, and at least one diagnostic
+    breakdown is what makes a red KPI explainable, so a well-layered semantic layer has three or
+    more metrics per KPI. Why six: a project with five KPIs or fewer is within what one team can
+    watch (see KPI005), and a young semantic layer often defines its KPIs first; judging its share
+    would only punish it for being small.
+
+    ## Example
+    ```yaml
+    # dbt_project.yml
+    metrics:
+      shop:
+        +meta:
+          kpi: true     # KPI008: every metric of the project is a KPI
+    ```
+
+    ## Fix
+    Keep as KPIs the few numbers per objective that decide action (one to three per objective is
+    common) and remove `kpi: true` from the rest; they stay in the semantic layer as supporting
+    metrics. Never set `kpi: true` project-wide. If the project deliberately holds mostly KPIs
+    (for example a package of headline metrics only), raise `max-kpi-share` or ignore KPI008.
+    """
+    this = RULES["KPI008"]
+    share, minimum = context.option(this, "max-kpi-share"), context.option(this, "min-kpis-for-share")
+    kpis, metrics = len(context.kpis), len(context.project.metrics)
+    if kpis < minimum or kpis <= share * metrics:
+        return
+    key = context.meta_keys.kpi
+    project_wide = [
+        entry.location
+        for kpi in context.kpis
+        if (entry := kpi.metric.meta.get(key)) is not None and entry.location.path == PROJECT_FILE
+    ]
+    cause = f" (`+meta: {{{key}: true}}` in {PROJECT_FILE} promotes whole folders)" if project_wide else ""
+    yield Violation(
+        f"{kpis} of {metrics} metrics ({kpis / metrics:.0%}) are KPIs, more than `max-kpi-share` "
+        f"({share:.0%}){cause}: when most numbers are key, none is; keep as KPIs the few per "
+        f"objective that decide action and remove `{key}: true` from the rest, which stay as "
+        f"supporting metrics",
+        None,
+        location=min(project_wide, default=Location(PROJECT_FILE, 1, 1)),
+    )
