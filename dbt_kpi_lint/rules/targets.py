@@ -156,21 +156,21 @@ def _band_problems(kpi: Kpi, keys: MetaKeys) -> Iterable[Violation]:
     band = kpi.at_risk_band
     if not _judgeable(band):
         return
-    fraction_hint = f"write it as a fraction of the target, e.g. `{keys.at_risk_band}: 0.1` for 10 %"
+    fraction = f"a fraction of the target, e.g. `{keys.at_risk_band}: 0.1` for 10 %"
     number = as_number(band.value)
     if number is None:
-        yield _not_a_number(kpi, keys.at_risk_band, band, fraction_hint)
+        yield _not_a_number(kpi, keys.at_risk_band, band, fraction)
     elif number < 0:
         yield Violation(
             f"KPI `{kpi.metric.name}` has a negative `{keys.at_risk_band}: {shown(band.value)}`; a band is "
-            f"how far short of the target still counts as at risk: {fraction_hint}",
+            f"how far short of the target still counts as at risk: write it as {fraction}",
             kpi.metric,
             location=band.location,
         )
     elif number >= 1:
         yield Violation(
             f"KPI `{kpi.metric.name}` has `{keys.at_risk_band}: {shown(band.value)}`, so no shortfall "
-            f"would ever be off track: {fraction_hint}",
+            f"would ever be off track: write it as {fraction}",
             kpi.metric,
             location=band.location,
         )
