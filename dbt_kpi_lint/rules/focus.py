@@ -28,8 +28,9 @@ def owner_with_too_many_kpis(context: RuleContext) -> Iterable[Violation]:
     KPIs are grouped by owner (`meta.owner`, or the owner of the metric's dbt group, compared
     without regard to case; a list of owners counts the KPI for each). When an owner holds more
     than `max-kpis-per-owner` KPIs (default 5), the KPIs beyond the limit are reported, one
-    finding each, in file order: the first five stay within the budget, the sixth and later are
-    flagged at their `owner` key (or at the `group` that gives them their owner).
+    finding each, in file order: the first five (with the default) stay within the budget, the
+    sixth and later are flagged at their `owner` key (or at the `group` that gives them their
+    owner).
 
     One finding per excess KPI, rather than one per owner, because it reads best where CI shows
     findings: each annotation sits on a KPI that could be demoted or handed over, a KPI added to
@@ -43,8 +44,15 @@ def owner_with_too_many_kpis(context: RuleContext) -> Iterable[Violation]:
     team; projects that assign KPIs to individuals may lower it to 3.
 
     ## Example
-    Six metrics with `meta: {kpi: true, owner: growth@example.com, ...}`: the sixth in file order
-    is reported.
+    ```yaml
+    metrics:  # types, targets and other KPI keys left out
+      - {name: signups,      config: {meta: {kpi: true, owner: growth@example.com}}}
+      - {name: activations,  config: {meta: {kpi: true, owner: growth@example.com}}}
+      - {name: trials,       config: {meta: {kpi: true, owner: growth@example.com}}}
+      - {name: referrals,    config: {meta: {kpi: true, owner: growth@example.com}}}
+      - {name: paid_signups, config: {meta: {kpi: true, owner: growth@example.com}}}
+      - {name: web_visits,   config: {meta: {kpi: true, owner: growth@example.com}}}  # KPI005
+    ```
 
     ## Fix
     Decide which of the owner's KPIs actually drive decisions; remove `kpi: true` from the others
@@ -99,8 +107,8 @@ def too_many_kpis(context: RuleContext) -> Iterable[Violation]:
     into the wall of numbers that KPIs were meant to replace.
 
     Why one in four: a rate KPI alone brings two input metrics, and at least one diagnostic
-    breakdown is what makes a red KPI explainable, so a well-layered semantic layer has three or
-    more metrics per KPI. Why six: a project with five KPIs or fewer is within what one team can
+    breakdown is what makes a red KPI explainable, so each KPI stands on three or more supporting
+    metrics: four metrics in all per KPI in a well-layered semantic layer. Why six: a project with five KPIs or fewer is within what one team can
     watch (see KPI005), and a young semantic layer often defines its KPIs first; judging its share
     would only punish it for being small.
 
