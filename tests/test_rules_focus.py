@@ -87,7 +87,8 @@ def test_owners_are_compared_without_case_and_include_group_owners(make_project)
 
 
 def test_a_kpi_with_two_owners_counts_for_each(make_project):
-    root = make_project(metrics_file([*owned_by("a@example.com", 5), "{kpi: true, owner: [a@example.com, b@example.com]}"]))
+    shared = "{kpi: true, owner: [a@example.com, b@example.com]}"
+    root = make_project(metrics_file([*owned_by("a@example.com", 5), shared]))
 
     [finding] = findings(root, "KPI005")
 

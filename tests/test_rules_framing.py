@@ -5,7 +5,9 @@ from __future__ import annotations
 from lint_helpers import SEMANTIC_MODELS, findings, place
 
 
-def kpi_file(type_params: str, meta: str = "{kpi: true}", metric_type: str = "simple", noqa: str = "") -> dict[str, str]:
+def kpi_file(
+    type_params: str, meta: str = "{kpi: true}", metric_type: str = "simple", noqa: str = ""
+) -> dict[str, str]:
     return {
         "models/semantic_models.yml": SEMANTIC_MODELS,
         "models/metrics.yml": f"""\
@@ -20,7 +22,10 @@ metrics:
 
 
 def test_van003_is_off_by_default(make_project, run_cli):
-    root = make_project(kpi_file("{measure: order_count}", "{kpi: true, owner: web@example.com, target: 10, direction: increase, objective: traffic, indicator: leading}"))
+    complete_kpi = (
+        "{kpi: true, owner: web@example.com, target: 10, direction: increase, objective: traffic, indicator: leading}"
+    )
+    root = make_project(kpi_file("{measure: order_count}", complete_kpi))
 
     result = run_cli("check", cwd=root)
 
@@ -81,7 +86,11 @@ def test_averages_rates_and_windowed_totals_pass(make_project):
         ("{measure: order_value}", "simple"),
         ("{numerator: a, denominator: b}", "ratio"),
         ("{measure: order_count, cumulative_type_params: {window: 7 days}}", "cumulative"),
-        ("{conversion_type_params: {base_measure: order_count, conversion_measure: paid_order_count, entity: customer}}", "conversion"),
+        (
+            "{conversion_type_params: "
+            "{base_measure: order_count, conversion_measure: paid_order_count, entity: customer}}",
+            "conversion",
+        ),
     )
     for type_params, metric_type in cases:
         root = make_project(kpi_file(type_params, metric_type=metric_type))

@@ -50,7 +50,7 @@ def test_convention_project_gets_no_findings_with_every_rule_enabled(make_projec
         ("KPI003", "        direction: increase\n        at_risk_band: 0.1\n", "        at_risk_band: 0.1\n", 1),
         ("KPI004", "target: 0.3", "target: 30", 1),
         ("KPI006", "        objective: grow_revenue\n        indicator: leading\n", "        indicator: leading\n", 1),
-        ("KPI007", "objective: grow_revenue\n        indicator: leading", "objective: grow_revenue\n        indicator: lagging", 2),
+        ("KPI007", "grow_revenue\n        indicator: leading", "grow_revenue\n        indicator: lagging", 2),
         ("VAN003", "        grain: week\n", "", 1),
     ],
 )

@@ -108,9 +108,9 @@ def too_many_kpis(context: RuleContext) -> Iterable[Violation]:
 
     Why one in four: a rate KPI alone brings two input metrics, and at least one diagnostic
     breakdown is what makes a red KPI explainable, so each KPI stands on three or more supporting
-    metrics: four metrics in all per KPI in a well-layered semantic layer. Why six: a project with five KPIs or fewer is within what one team can
-    watch (see KPI005), and a young semantic layer often defines its KPIs first; judging its share
-    would only punish it for being small.
+    metrics: four metrics in all per KPI in a well-layered semantic layer. Why six: a project with
+    five KPIs or fewer is within what one team can watch (see KPI005), and a young semantic layer
+    often defines its KPIs first; judging its share would only punish it for being small.
 
     ## Example
     ```yaml
