@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import json
 
+from dbt_kpi_lint.engine import lint
+from dbt_kpi_lint.kpi import MetaKeys
+from dbt_kpi_lint.settings import Settings
+from dbt_kpi_lint.yaml_loader import load_project
 from lint_helpers import SEMANTIC_MODELS, findings, place
 
 
@@ -289,20 +293,25 @@ def test_negative_target_of_a_running_total_of_counts_is_impossible(make_project
     assert "it is a `count`, which is never negative" in finding.message
 
 
-def test_negative_target_of_a_ratio_of_counts_is_impossible(make_project):
+def ratio_kpi(numerator_measure: str) -> dict[str, str]:
+    """KPI `orders` = `numerator` (over `numerator_measure`) / `all_orders` (a count), target -0.5."""
     files = kpi_file(
         "kpi: true",
         "target: -0.5",
         "direction: increase",
-        type_params="{numerator: paid_orders, denominator: all_orders}",
+        type_params="{numerator: numerator, denominator: all_orders}",
         metric_type="ratio",
     )
-    files["models/inputs.yml"] = """\
+    files["models/inputs.yml"] = f"""\
 metrics:
-  - {name: paid_orders, type: simple, type_params: {measure: paid_order_count}}
-  - {name: all_orders, type: simple, type_params: {measure: order_count}}
+  - {{name: numerator, type: simple, type_params: {{measure: {numerator_measure}}}}}
+  - {{name: all_orders, type: simple, type_params: {{measure: order_count}}}}
 """
-    root = make_project(files)
+    return files
+
+
+def test_negative_target_of_a_ratio_of_counts_is_impossible(make_project):
+    root = make_project(ratio_kpi("paid_order_count"))
 
     [finding] = findings(root, "KPI004")
 
@@ -310,19 +319,7 @@ metrics:
 
 
 def test_negative_target_of_a_ratio_over_a_sum_is_not_judged(make_project):
-    files = kpi_file(
-        "kpi: true",
-        "target: -0.5",
-        "direction: increase",
-        type_params="{numerator: revenue, denominator: all_orders}",
-        metric_type="ratio",
-    )
-    files["models/inputs.yml"] = """\
-metrics:
-  - {name: revenue, type: simple, type_params: {measure: revenue_amount}}
-  - {name: all_orders, type: simple, type_params: {measure: order_count}}
-"""
-    root = make_project(files)
+    root = make_project(ratio_kpi("revenue_amount"))
 
     assert findings(root, "KPI004") == []
 
@@ -386,3 +383,24 @@ def test_kpi004_is_an_error_by_default(make_project, run_cli):
 
     assert result.exit_code == 1
     assert [(item["code"], item["severity"]) for item in json.loads(result.stdout)] == [("KPI004", "error")]
+
+
+def test_messages_use_the_teams_own_meta_key_names(make_project):
+    root = make_project(kpi_file("kpi: true", "goal: 1000"))
+    settings = Settings(select=("KPI003",), meta_keys=MetaKeys(target="goal", direction="better_when"))
+
+    [finding] = lint(load_project(root), settings)
+
+    assert (place(finding), finding.message) == (
+        "models/metrics.yml:8:9",
+        "KPI `orders` has a target but no direction, so its status cannot be computed: add "
+        "`better_when: increase` (higher is better) or `better_when: decrease` (lower is better)",
+    )
+
+
+def test_target_given_per_period_is_not_a_number(make_project):
+    root = make_project(kpi_file("kpi: true", "target: {2025: 100, 2026: 120}", "direction: increase"))
+
+    [finding] = findings(root, "KPI004")
+
+    assert finding.message.startswith("KPI `orders` has `target: {...}`, not a number")

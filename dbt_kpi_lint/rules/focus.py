@@ -97,7 +97,8 @@ def too_many_kpis(context: RuleContext) -> Iterable[Violation]:
     `min-kpis-for-share` KPIs (default 6) and they are more than `max-kpi-share` of the metrics
     (default 0.25, one in four), one finding is reported for the project, at `dbt_project.yml`:
     at the `kpi` key of a project-wide `+meta` when that is what promotes the metrics, otherwise at
-    the top of the file.
+    the top of the file. Being about the whole project, it shows when the whole project is linted
+    (`dbt-kpi-lint check` in CI), not when only changed metric files are passed, as pre-commit does.
 
     ## Why it matters
     KPIs sit at the top of a hierarchy: each stands on plain metrics that explain its moves (the

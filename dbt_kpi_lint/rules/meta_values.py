@@ -101,9 +101,9 @@ def shown(value: Any) -> str:
     if value is None:
         return "null"
     if isinstance(value, dict):
-        return "a mapping"
+        return "{...}"
     if isinstance(value, list):
-        return "a list"
+        return "[...]"
     return str(value)
 
 
