@@ -24,7 +24,7 @@ def kpi_is_raw_volume(context: RuleContext) -> Iterable[Violation]:
 
     This is a heuristic: a volume with a stated period can be a fine KPI ("orders this week"),
     and the linter cannot see whether the number grows with the business regardless of anyone's
-    work. That is why the rule is off by default and only ever warns.
+    work. That is why the rule is off by default and, when enabled, warns rather than fails.
 
     ## Why it matters
     "Total page views" is the pattern: a volume grows with traffic, seasons and the size of the
