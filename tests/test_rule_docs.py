@@ -66,7 +66,8 @@ def test_rule_page_states_severity_default_and_options():
     )
     assert page.endswith(
         "## Options\n"
-        "- `max-kpi-share` (default `0.25`): the largest fraction of the project's metrics that may be KPIs\n"
+        "- `min-metrics-per-kpi` (default `3`): how many metrics the project must define per KPI: "
+        "3 allows at most one KPI in three metrics\n"
         "- `min-kpis-for-share` (default `6`): the share is judged only when the project has at least this many KPIs"
     )
 

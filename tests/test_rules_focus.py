@@ -104,8 +104,8 @@ def test_different_owners_each_have_their_own_budget(make_project):
 # KPI008 ---------------------------------------------------------------------------------------
 
 
-def test_project_promoting_more_than_a_quarter_of_its_metrics_is_reported_once(make_project):
-    root = make_project(metrics_file(["{kpi: true}"] * 6, plain_metrics=4))
+def test_project_with_fewer_than_three_metrics_per_kpi_is_reported_once(make_project):
+    root = make_project(metrics_file(["{kpi: true}"] * 6, plain_metrics=11))
 
     [finding] = findings(root, "KPI008")
 
@@ -116,14 +116,14 @@ def test_project_promoting_more_than_a_quarter_of_its_metrics_is_reported_once(m
         "warning",
     )
     assert finding.message == (
-        "6 of 10 metrics (60%) are KPIs, more than `max-kpi-share` (25%): when most numbers are key, "
-        "none is; keep as KPIs the few per objective that decide action and remove `kpi: true` from "
-        "the rest, which stay as supporting metrics"
+        "6 of 17 metrics (35%) are KPIs, but `min-metrics-per-kpi` (3) allows at most 5: when most "
+        "numbers are key, none is; keep as KPIs the few per objective that decide action and remove "
+        "`kpi: true` from the rest, which stay as supporting metrics"
     )
 
 
-def test_project_with_a_quarter_of_its_metrics_as_kpis_passes(make_project):
-    root = make_project(metrics_file(["{kpi: true}"] * 6, plain_metrics=18))
+def test_project_with_three_metrics_per_kpi_passes(make_project):
+    root = make_project(metrics_file(["{kpi: true}"] * 6, plain_metrics=12))
 
     assert findings(root, "KPI008") == []
 
@@ -145,16 +145,16 @@ def test_project_wide_kpi_meta_is_named_as_the_cause_and_located(make_project):
 
     assert place(finding) == "dbt_project.yml:7:7"
     assert finding.message.startswith(
-        "8 of 8 metrics (100%) are KPIs, more than `max-kpi-share` (25%) "
-        "(`+meta: {kpi: true}` in dbt_project.yml promotes whole folders): "
+        "8 of 8 metrics (100%) are KPIs (`+meta: {kpi: true}` in dbt_project.yml promotes whole folders), "
+        "but `min-metrics-per-kpi` (3) allows at most 2: "
     )
 
 
-def test_max_kpi_share_option_raises_the_allowed_share(make_project):
+def test_min_metrics_per_kpi_option_sets_the_allowed_share(make_project):
     root = make_project(metrics_file(["{kpi: true}"] * 6, plain_metrics=4))
 
-    assert findings(root, "KPI008", options={"max-kpi-share": 0.6}) == []
-    assert len(findings(root, "KPI008", options={"max-kpi-share": 0.5})) == 1
+    assert findings(root, "KPI008", options={"min-metrics-per-kpi": 1}) == []
+    assert len(findings(root, "KPI008", options={"min-metrics-per-kpi": 2})) == 1
 
 
 def test_min_kpis_for_share_option_judges_smaller_projects(make_project):
@@ -162,4 +162,4 @@ def test_min_kpis_for_share_option_judges_smaller_projects(make_project):
 
     [finding] = findings(root, "KPI008", options={"min-kpis-for-share": 2})
 
-    assert finding.message.startswith("2 of 3 metrics (67%) are KPIs")
+    assert finding.message.startswith("2 of 3 metrics (67%) are KPIs, but `min-metrics-per-kpi` (3) allows at most 1")

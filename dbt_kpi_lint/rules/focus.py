@@ -83,7 +83,9 @@ def owner_with_too_many_kpis(context: RuleContext) -> Iterable[Violation]:
     "too-many-kpis",
     severity=Severity.WARNING,
     options={
-        "max-kpi-share": RuleOption(0.25, "the largest fraction of the project's metrics that may be KPIs"),
+        "min-metrics-per-kpi": RuleOption(
+            3, "how many metrics the project must define per KPI: 3 allows at most one KPI in three metrics"
+        ),
         "min-kpis-for-share": RuleOption(
             6, "the share is judged only when the project has at least this many KPIs"
         ),
@@ -94,22 +96,25 @@ def too_many_kpis(context: RuleContext) -> Iterable[Violation]:
 
     ## What it checks
     The KPIs of the project are counted against all its enabled metrics. When there are at least
-    `min-kpis-for-share` KPIs (default 6) and they are more than `max-kpi-share` of the metrics
-    (default 0.25, one in four), one finding is reported for the project, at `dbt_project.yml`:
-    at the `kpi` key of a project-wide `+meta` when that is what promotes the metrics, otherwise at
-    the top of the file. Being about the whole project, it shows when the whole project is linted
-    (`dbt-kpi-lint check` in CI), not when only changed metric files are passed, as pre-commit does.
+    `min-kpis-for-share` KPIs (default 6) and fewer than `min-metrics-per-kpi` metrics per KPI
+    (default 3: more than a third of the metrics are KPIs), one finding is reported for the
+    project, at `dbt_project.yml`: at the `kpi` key of a project-wide `+meta` when that is what
+    promotes the metrics, otherwise at the top of the file. Being about the whole project, it shows
+    when the whole project is linted (`dbt-kpi-lint check` in CI), not when only changed metric
+    files are passed, as pre-commit does.
 
     ## Why it matters
     KPIs sit at the top of a hierarchy: each stands on plain metrics that explain its moves (the
-    numerator and denominator of a rate, the terms of a derived figure, the breakdowns an analyst
-    opens when it turns red). A project that marks a large share of its metrics as KPIs has either
-    promoted those supporting numbers too, or promotes by habit; either way the status table turns
-    into the wall of numbers that KPIs were meant to replace.
+    numerator and denominator of a rate, the terms of a derived figure). A project that marks a
+    large share of its metrics as KPIs has either promoted those supporting numbers too, or
+    promotes by habit; either way the status table turns into the wall of numbers that KPIs were
+    meant to replace.
 
-    Why one in four: a rate KPI alone brings two input metrics, and at least one diagnostic
-    breakdown is what makes a red KPI explainable, so each KPI stands on three or more supporting
-    metrics: four metrics in all per KPI in a well-layered semantic layer. Why six: a project with
+    Why three metrics per KPI: a rate KPI stands on two supporting metrics, its numerator and its
+    denominator, so a semantic layer whose KPIs are all rates already has three metrics per KPI.
+    Diagnostic breakdowns (by channel, by plan) are dimensions in MetricFlow, not extra metrics,
+    so demanding more would punish well-built projects. Fewer than three metrics per KPI means
+    some KPIs stand on nothing or supporting metrics were promoted too. Why six: a project with
     five KPIs or fewer is within what one team can watch (see KPI005), and a young semantic layer
     often defines its KPIs first; judging its share would only punish it for being small.
 
@@ -126,12 +131,12 @@ def too_many_kpis(context: RuleContext) -> Iterable[Violation]:
     Keep as KPIs the few numbers per objective that decide action (one to three per objective is
     common) and remove `kpi: true` from the rest; they stay in the semantic layer as supporting
     metrics. Never set `kpi: true` project-wide. If the project deliberately holds mostly KPIs
-    (for example a package of headline metrics only), raise `max-kpi-share` or ignore KPI008.
+    (for example a package of headline metrics only), lower `min-metrics-per-kpi` or ignore KPI008.
     """
     this = RULES["KPI008"]
-    share, minimum = context.option(this, "max-kpi-share"), context.option(this, "min-kpis-for-share")
+    per_kpi, minimum = context.option(this, "min-metrics-per-kpi"), context.option(this, "min-kpis-for-share")
     kpis, metrics = len(context.kpis), len(context.project.metrics)
-    if kpis < minimum or kpis <= share * metrics:
+    if kpis < minimum or kpis * per_kpi <= metrics:
         return
     key = context.meta_keys.kpi
     project_wide = [
@@ -141,10 +146,10 @@ def too_many_kpis(context: RuleContext) -> Iterable[Violation]:
     ]
     cause = f" (`+meta: {{{key}: true}}` in {PROJECT_FILE} promotes whole folders)" if project_wide else ""
     yield Violation(
-        f"{kpis} of {metrics} metrics ({kpis / metrics:.0%}) are KPIs, more than `max-kpi-share` "
-        f"({share:.0%}){cause}: when most numbers are key, none is; keep as KPIs the few per "
-        f"objective that decide action and remove `{key}: true` from the rest, which stay as "
-        f"supporting metrics",
+        f"{kpis} of {metrics} metrics ({kpis / metrics:.0%}) are KPIs{cause}, but "
+        f"`min-metrics-per-kpi` ({per_kpi}) allows at most {metrics // per_kpi}: when most numbers "
+        f"are key, none is; keep as KPIs the few per objective that decide action and remove "
+        f"`{key}: true` from the rest, which stay as supporting metrics",
         None,
         location=min(project_wide, default=Location(PROJECT_FILE, 1, 1)),
     )
