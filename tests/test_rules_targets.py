@@ -137,15 +137,25 @@ def test_text_target_is_not_a_number(make_project):
     )
 
 
-def test_quoted_number_target_is_reported_with_the_unquoted_value(make_project):
+def test_quoted_number_target_is_a_warning_with_the_unquoted_value(make_project):
     root = make_project(kpi_file("kpi: true", "target: \"1000\"", "direction: increase"))
 
     [finding] = findings(root, "KPI004")
 
+    assert (place(finding), finding.severity.value) == ("models/metrics.yml:8:9", "warning")
     assert finding.message == (
-        "KPI `orders` has `target: \"1000\"`, a quoted string, not a number, so its status cannot be "
-        "computed: remove the quotes (`target: 1000`)"
+        "KPI `orders` has `target: \"1000\"`, a quoted string, not a number: remove the quotes "
+        "(`target: 1000`) so that every reader of the manifest gets a number"
     )
+
+
+def test_quoted_target_is_still_checked_against_what_the_metric_can_take(make_project):
+    root = make_project(kpi_file("kpi: true", "target: \"-5\"", "direction: increase"))
+
+    assert [(finding.severity.value, finding.message.split(":")[0]) for finding in findings(root, "KPI004")] == [
+        ("warning", "KPI `orders` has `target"),
+        ("error", "KPI `orders` can never reach `target"),
+    ]
 
 
 def test_boolean_target_is_not_a_number(make_project):

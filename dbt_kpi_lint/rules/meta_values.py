@@ -83,13 +83,15 @@ def as_number(value: Any) -> float | None:
     return float(value) if math.isfinite(value) else None
 
 
-def is_quoted_number(value: Any) -> bool:
+def quoted_number(value: Any) -> float | None:
+    """The number a string spells (`"1000"`), or None."""
     if not isinstance(value, str):
-        return False
+        return None
     try:
-        return math.isfinite(float(value.strip()))
+        number = float(value.strip())
     except ValueError:
-        return False
+        return None
+    return number if math.isfinite(number) else None
 
 
 def shown(value: Any) -> str:

@@ -6,7 +6,7 @@ from typing import Iterable
 
 from ..kpi import Kpi, KpiField, MetaKeys
 from ..model import JinjaExpression, Project, Severity
-from .meta_values import DIRECTION_MEANINGS, DIRECTIONS, as_number, is_quoted_number, shown
+from .meta_values import DIRECTION_MEANINGS, DIRECTIONS, as_number, quoted_number, shown
 from .registry import RuleContext, Violation, rule
 from .value_range import value_range_of
 
@@ -75,7 +75,8 @@ def invalid_target(context: RuleContext) -> Iterable[Violation]:
     After `{{ var(...) }}` is rendered (from `dbt_project.yml` vars and `--vars`, as dbt does):
 
     - `target` must be a number. A quoted number (`target: "1000"`) is a string to dbt and to
-      everything reading the manifest, so it is reported too.
+      everything reading the manifest; the KPI status step converts it, other readers may not, so
+      it is reported as a **warning** (and its value is still checked as below).
     - `target` must lie within what the metric can produce, when its definition makes that
       certain: a conversion metric with `calculation: conversion_rate` (MetricFlow's default)
       yields values from 0 to 1; a `count`, `count_distinct` or `sum_boolean` aggregation, a
@@ -127,9 +128,10 @@ def _target_problems(kpi: Kpi, project: Project, keys: MetaKeys) -> Iterable[Vio
     target = kpi.target
     if not _judgeable(target):
         return
-    number = as_number(target.value)
+    number, problem = _read_number(kpi, keys.target, target, "the value the KPI should reach, e.g. `target: 1000`")
+    if problem is not None:
+        yield problem
     if number is None:
-        yield _not_a_number(kpi, keys.target, target, "the value the KPI should reach, e.g. `target: 1000`")
         return
     value_range = value_range_of(kpi.metric, project)
     if value_range is None or value_range.contains(number):
@@ -157,10 +159,12 @@ def _band_problems(kpi: Kpi, keys: MetaKeys) -> Iterable[Violation]:
     if not _judgeable(band):
         return
     fraction = f"a fraction of the target, e.g. `{keys.at_risk_band}: 0.1` for 10 %"
-    number = as_number(band.value)
+    number, problem = _read_number(kpi, keys.at_risk_band, band, fraction)
+    if problem is not None:
+        yield problem
     if number is None:
-        yield _not_a_number(kpi, keys.at_risk_band, band, fraction)
-    elif number < 0:
+        return
+    if number < 0:
         yield Violation(
             f"KPI `{kpi.metric.name}` has a negative `{keys.at_risk_band}: {shown(band.value)}`; a band is "
             f"how far short of the target still counts as at risk: write it as {fraction}",
@@ -180,16 +184,29 @@ def _judgeable(kpi_field: KpiField) -> bool:
     return kpi_field.present and not isinstance(kpi_field.value, JinjaExpression)
 
 
-def _not_a_number(kpi: Kpi, key: str, kpi_field: KpiField, expected: str) -> Violation:
-    if is_quoted_number(kpi_field.value):
-        problem = "a quoted string, not a number"
-        fix = f"remove the quotes (`{key}: {kpi_field.value.strip()}`)"
-    else:
-        problem = "not a number"
-        fix = f"set it to {expected}"
-    return Violation(
-        f"KPI `{kpi.metric.name}` has `{key}: {shown(kpi_field.value)}`, {problem}, so its status cannot "
-        f"be computed: {fix}",
+def _read_number(kpi: Kpi, key: str, kpi_field: KpiField, expected: str) -> tuple[float | None, Violation | None]:
+    """The field's number, and what is wrong with how it is written, if anything.
+
+    A quoted number is read as its number (the status step converts it too), but reported as a
+    warning: other readers of the manifest get a string.
+    """
+    number = as_number(kpi_field.value)
+    if number is not None:
+        return number, None
+    name = kpi.metric.name
+    number = quoted_number(kpi_field.value)
+    if number is not None:
+        return number, Violation(
+            f"KPI `{name}` has `{key}: {shown(kpi_field.value)}`, a quoted string, not a number: remove "
+            f"the quotes (`{key}: {kpi_field.value.strip()}`) so that every reader of the manifest gets "
+            f"a number",
+            kpi.metric,
+            location=kpi_field.location,
+            severity=Severity.WARNING,
+        )
+    return None, Violation(
+        f"KPI `{name}` has `{key}: {shown(kpi_field.value)}`, not a number, so its status cannot be "
+        f"computed: set it to {expected}",
         kpi.metric,
         location=kpi_field.location,
     )
