@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from conftest import run_dbt
 
 CONVENTION_PROJECT = Path(__file__).parent / "fixtures" / "convention_project"
 METRICS_FILE = "models/metrics.yml"
@@ -70,17 +70,9 @@ def test_breaking_one_part_of_the_convention_is_reported_by_its_rule_alone(
 def test_convention_project_is_valid_dbt(tmp_path):
     """The spec project is real dbt: `dbt parse` accepts it and renders the var target to a number."""
     project = shutil.copytree(CONVENTION_PROJECT, tmp_path / "convention_project")
-    dbt = Path(sys.executable).with_name("dbt")
 
-    parsed = subprocess.run(
-        [str(dbt), "parse", "--profiles-dir", ".", "--no-partial-parse"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    run_dbt(project, "parse", "--no-partial-parse")
 
-    assert parsed.returncode == 0, parsed.stdout + parsed.stderr
     manifest = json.loads((project / "target" / "manifest.json").read_text(encoding="utf-8"))
     meta = manifest["metrics"]["metric.shop.revenue"]["config"]["meta"]
     assert (meta["target"], meta["direction"], meta["indicator"]) == (120000, "increase", "lagging")
