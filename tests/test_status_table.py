@@ -31,9 +31,9 @@ EXPECTED_STATUS = {
     "total_customers": ("on_track", "VAN001"),
     "trial_to_paid_rate": ("off_track", ""),
     "avg_csat": ("off_track", ""),
-    "avg_resolution_hours": ("off_track", ""),
-    "refund_rate": ("no_target", ""),
-    "new_customers": ("no_target", ""),
+    "avg_resolution_hours": ("off_track", "KPI006"),
+    "refund_rate": ("no_target", "KPI003,KPI007"),
+    "new_customers": ("no_target", "KPI004"),
     "website_sessions": ("no_target", "KPI002"),
 }
 REQUIRED_COLUMNS = (
