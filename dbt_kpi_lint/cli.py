@@ -20,7 +20,7 @@ from . import __version__
 from .dbt_project import PROJECT_FILE, ProjectError, find_project_root
 from .engine import lint
 from .findings import Finding
-from .formatters import FORMATTERS, Report, RuleDescription
+from .formatters import FORMATTERS, STATISTICS_FORMATTERS, CheckedMetric, Report, RuleDescription
 from .kpi import kpi_of
 from .model import Project, Severity
 from .rules import RULES
@@ -83,6 +83,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--vars", type=_vars, default={}, help="YAML mapping of dbt vars, as `dbt --vars`")
     check.add_argument("--no-color", action="store_true", help="never color the text output")
+    check.add_argument(
+        "--statistics", action="store_true", help="print how many findings each rule raised instead of the findings"
+    )
+    check.add_argument(
+        "--exit-zero", action="store_true", help="exit 0 even when findings fail the run (still 2 on errors)"
+    )
     check.set_defaults(run=_run_check)
 
     rules = commands.add_parser("rules", help="list every rule with its code, severity and default")
@@ -156,39 +162,66 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _run_check(args: argparse.Namespace) -> int:
-    settings = _settings(args)
-    exit_code = EXIT_OK
-    outputs = []
+    formatters = STATISTICS_FORMATTERS if args.statistics else FORMATTERS
+    if args.format not in formatters:
+        raise UsageError(f"--statistics works with --format {' or '.join(sorted(formatters))}")
+    findings: list[Finding] = []
+    metrics: list[CheckedMetric] = []
+    rules: dict[str, RuleDescription] = {}
+    fails = False
     for target in _targets(args.paths):
+        settings = _settings(args)
         project = load_project(target.root, cli_vars=args.vars)
-        findings = lint(project, settings, target.report_paths)
-        outputs.append(FORMATTERS[args.format](_report(project, findings, settings, args)))
-        if any(settings.fails(finding.severity) for finding in findings):
-            exit_code = EXIT_FINDINGS
-    _write("".join(outputs), args.output)
-    return exit_code
+        project_findings = lint(project, settings, target.report_paths)
+        fails = fails or any(settings.fails(finding.severity) for finding in project_findings)
+        prefix = _display_prefix(project)
+        findings += [_rebased(finding, prefix) for finding in project_findings]
+        metrics += _checked_metrics(project, settings, target.report_paths, prefix)
+        rules.update((rule.code, _describe(rule, settings)) for rule in settings.enabled_rules())
+    report = Report(findings, sorted(rules.values(), key=lambda rule: rule.code), metrics, _use_color(args))
+    _write(formatters[args.format](report), args.output)
+    return EXIT_FINDINGS if fails and not args.exit_zero else EXIT_OK
 
 
-def _report(project: Project, findings: list[Finding], settings: Settings, args: argparse.Namespace) -> Report:
+def _display_prefix(project: Project) -> str:
+    """From the working directory to the project root, "" or ending in "/"."""
     prefix = os.path.relpath(project.root, Path.cwd()).replace(os.sep, "/")
-    color = (
-        args.output is None
+    return "" if prefix == "." else prefix + "/"
+
+
+def _rebased(finding: Finding, prefix: str) -> Finding:
+    return replace(finding, location=replace(finding.location, path=prefix + finding.location.path))
+
+
+def _checked_metrics(
+    project: Project, settings: Settings, report_paths: set[str] | None, prefix: str
+) -> list[CheckedMetric]:
+    return [
+        CheckedMetric(
+            metric.name,
+            prefix + metric.location.path,
+            metric.location.line,
+            kpi_of(metric, project, settings.meta_keys) is not None,
+        )
+        for metric in project.metrics
+        if report_paths is None or metric.location.path in report_paths
+    ]
+
+
+def _use_color(args: argparse.Namespace) -> bool:
+    """Color only for people: a terminal, no --output, and no NO_COLOR (https://no-color.org)."""
+    return (
+        args.format == "text"
+        and args.output is None
         and not args.no_color
-        and "NO_COLOR" not in os.environ
+        and not os.environ.get("NO_COLOR")
         and sys.stdout.isatty()
     )
-    return Report(
-        findings=findings,
-        rules=[_describe(rule) for rule in settings.enabled_rules()],
-        path_prefix="" if prefix == "." else prefix + "/",
-        metrics_checked=len(project.metrics),
-        kpis_checked=sum(1 for metric in project.metrics if kpi_of(metric, project, settings.meta_keys)),
-        color=color,
-    )
 
 
-def _describe(rule: Any) -> RuleDescription:
-    return RuleDescription(rule.code, rule.name, rule.summary, rule.explanation, rule.default_severity)
+def _describe(rule: Any, settings: Settings) -> RuleDescription:
+    severity = settings.severity.get(rule.code, rule.default_severity)
+    return RuleDescription(rule.code, rule.name, rule.summary, rule.explanation, severity)
 
 
 def _write(text: str, output: Path | None) -> None:

@@ -15,7 +15,7 @@ def format_text(report: Report) -> str:
     lines = []
     for finding in report.findings:
         color = _RED if finding.severity is Severity.ERROR else _YELLOW
-        place = paint(f"{report.display_path(finding)}:{finding.location.line}:{finding.location.column}:", _BOLD)
+        place = paint(f"{finding.location}:", _BOLD)
         lines.append(f"{place} {paint(finding.code, _BOLD, color)} {finding.message}")
     lines.append(_summary(report))
     return "\n".join(lines) + "\n"
