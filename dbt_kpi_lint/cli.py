@@ -17,6 +17,7 @@ from typing import Any, Sequence
 import yaml
 
 from . import __version__
+from .config import find_config, read_config, settings_from
 from .dbt_project import PROJECT_FILE, ProjectError, find_project_root
 from .engine import lint
 from .findings import Finding
@@ -80,6 +81,12 @@ def _parser() -> argparse.ArgumentParser:
         "--fail-on",
         choices=[severity.value for severity in Severity],
         help="lowest severity that makes the exit code 1 (default: error)",
+    )
+    check.add_argument(
+        "--config",
+        type=Path,
+        help="use this configuration file (default: the nearest .dbt-kpi-lint.toml, dbt-kpi-lint.toml "
+        "or pyproject.toml with [tool.dbt-kpi-lint], from the dbt project root upward)",
     )
     check.add_argument("--vars", type=_vars, default={}, help="YAML mapping of dbt vars, as `dbt --vars`")
     check.add_argument("--no-color", action="store_true", help="never color the text output")
@@ -152,13 +159,22 @@ def _targets(paths: list[Path]) -> list[_Target]:
     return list(targets.values())
 
 
-def _settings(args: argparse.Namespace) -> Settings:
-    settings = Settings()
+def _settings(args: argparse.Namespace, project_root: Path) -> Settings:
+    """The project's configuration file, overridden by the command line.
+
+    `--select` starts the rule selection afresh (the file's select, extend-select and ignore no
+    longer apply, as in ruff); `--extend-select` and `--ignore` add to the file's lists.
+    """
+    settings = settings_from(read_config(args.config) if args.config else find_config(project_root))
     if args.select is not None:
-        settings = replace(settings, select=args.select)
+        settings = replace(settings, select=args.select, extend_select=(), ignore=())
     if args.fail_on:
         settings = replace(settings, fail_on=Severity(args.fail_on))
-    return replace(settings, extend_select=args.extend_select, ignore=args.ignore)
+    return replace(
+        settings,
+        extend_select=settings.extend_select + args.extend_select,
+        ignore=settings.ignore + args.ignore,
+    )
 
 
 def _run_check(args: argparse.Namespace) -> int:
@@ -170,7 +186,7 @@ def _run_check(args: argparse.Namespace) -> int:
     rules: dict[str, RuleDescription] = {}
     fails = False
     for target in _targets(args.paths):
-        settings = _settings(args)
+        settings = _settings(args, target.root)
         project = load_project(target.root, cli_vars=args.vars)
         project_findings = lint(project, settings, target.report_paths)
         fails = fails or any(settings.fails(finding.severity) for finding in project_findings)

@@ -322,3 +322,14 @@ def test_text_is_plain_when_piped(project: Path) -> None:
 
 def _rule(code: str) -> RuleDescription:
     return RuleDescription(code, "rule-name", "Summary.", "## What it checks\nSomething.", Severity.ERROR)
+def test_sarif_rule_level_follows_the_configured_severity(project: Path, run_cli: Run) -> None:
+    (project / "pyproject.toml").write_text('[tool.dbt-kpi-lint]\nseverity = {KPI001 = "warning"}\n')
+
+    result = run_cli("check", "--format", "sarif", cwd=project)
+
+    run = json.loads(result.stdout)["runs"][0]
+    assert run["tool"]["driver"]["rules"][0]["defaultConfiguration"] == {"level": "warning"}
+    assert run["results"][0]["level"] == "warning"
+    assert result.exit_code == 0
+
+
