@@ -188,7 +188,7 @@ def test_rule_option_of_the_wrong_type_is_an_error(project: Path, run_cli: Run) 
         (
             '[meta-keys]\nowners = "x"\n',
             '`meta-keys.owners` is not a meta key setting; did you mean "owner"? allowed: kpi, owner, '
-            "target, direction, objective, indicator, at-risk-band, grain",
+            "target, direction, objective, indicator, at-risk-band, grain, lint",
         ),
         ('[meta-keys]\nowner = ""\n', "`meta-keys.owner` must be a non-empty string (a meta key name), not ''"),
     ],

@@ -116,7 +116,7 @@ def test_sarif_describes_the_tool_and_every_enabled_rule(project: Path, run_cli:
         "0.1.0",
         "https://pypi.org/project/dbt-kpi-lint/",
     )
-    assert [rule["id"] for rule in driver["rules"]] == ["KPI001", "KPI002", "VAN001", "VAN002", "YML001"]
+    assert [rule["id"] for rule in driver["rules"]] == ["KPI001", "KPI002", "SUP001", "SUP002", "VAN001", "VAN002", "YML001"]
     kpi001 = driver["rules"][0]
     assert kpi001["name"] == "kpi-without-owner"
     assert kpi001["shortDescription"] == {"text": "A KPI has no owner."}
@@ -148,9 +148,9 @@ def test_sarif_results_point_at_the_metric_with_rule_index_and_level(project: Pa
     ]
     assert [(item["ruleId"], item["ruleIndex"], item["level"]) for item in run["results"]] == [
         ("KPI001", 0, "error"),
-        ("VAN001", 2, "warning"),
+        ("VAN001", 4, "warning"),
     ]
-    assert run["tool"]["driver"]["rules"][2]["id"] == "VAN001"
+    assert run["tool"]["driver"]["rules"][4]["id"] == "VAN001"
 
 
 def test_sarif_fingerprints_survive_lines_moving(project: Path, run_cli: Run) -> None:
