@@ -17,6 +17,7 @@ from typing import Any, Sequence
 import yaml
 
 from . import __version__
+from .baseline import Baseline
 from .config import find_config, read_config, settings_from
 from .dbt_project import PROJECT_FILE, ProjectError, find_project_root
 from .engine import lint
@@ -81,6 +82,15 @@ def _parser() -> argparse.ArgumentParser:
         "--fail-on",
         choices=[severity.value for severity in Severity],
         help="lowest severity that makes the exit code 1 (default: error)",
+    )
+    check.add_argument(
+        "--baseline", type=Path, metavar="FILE", help="report only findings that this baseline file does not hold"
+    )
+    check.add_argument(
+        "--write-baseline",
+        type=Path,
+        metavar="FILE",
+        help="record every current finding in FILE (for --baseline) and exit 0 without a report",
     )
     check.add_argument(
         "--config",
@@ -181,20 +191,39 @@ def _run_check(args: argparse.Namespace) -> int:
     formatters = STATISTICS_FORMATTERS if args.statistics else FORMATTERS
     if args.format not in formatters:
         raise UsageError(f"--statistics works with --format {' or '.join(sorted(formatters))}")
+    targets = _targets(args.paths)
+    recorded = Baseline() if args.write_baseline else None
+    if recorded is not None and any(target.report_paths is not None for target in targets):
+        raise UsageError("--write-baseline records whole projects: pass project directories, not files")
+    baseline = Baseline.read(args.baseline) if args.baseline else None
     findings: list[Finding] = []
     metrics: list[CheckedMetric] = []
     rules: dict[str, RuleDescription] = {}
     fails = False
-    for target in _targets(args.paths):
+    baselined = 0
+    for target in targets:
         settings = _settings(args, target.root)
         project = load_project(target.root, cli_vars=args.vars)
         project_findings = lint(project, settings, target.report_paths)
+        if recorded is not None:
+            recorded.record(project.name, project_findings)
+        if baseline is not None:
+            new_findings = baseline.new_findings(project.name, project_findings)
+            baselined += len(project_findings) - len(new_findings)
+            project_findings = new_findings
         fails = fails or any(settings.fails(finding.severity) for finding in project_findings)
         prefix = _display_prefix(project)
         findings += [_rebased(finding, prefix) for finding in project_findings]
         metrics += _checked_metrics(project, settings, target.report_paths, prefix)
         rules.update((rule.code, _describe(rule, settings)) for rule in settings.enabled_rules())
-    report = Report(findings, sorted(rules.values(), key=lambda rule: rule.code), metrics, _use_color(args))
+    if recorded is not None:
+        recorded.write(args.write_baseline)
+        count = sum(recorded.counts.values())
+        print(f"dbt-kpi-lint: recorded {count} finding{'s' * (count != 1)} in {args.write_baseline}", file=sys.stderr)
+        return EXIT_OK
+    report = Report(
+        findings, sorted(rules.values(), key=lambda rule: rule.code), metrics, _use_color(args), baselined
+    )
     _write(formatters[args.format](report), args.output)
     return EXIT_FINDINGS if fails and not args.exit_zero else EXIT_OK
 

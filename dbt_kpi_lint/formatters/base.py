@@ -42,6 +42,7 @@ class Report:
     rules: list[RuleDescription] = field(default_factory=list)
     metrics: list[CheckedMetric] = field(default_factory=list)
     color: bool = False
+    baselined: int = 0  # findings left out because the baseline holds them
 
     @property
     def metrics_checked(self) -> int:
