@@ -20,6 +20,7 @@ from . import __version__
 from .baseline import Baseline
 from .config import find_config, read_config, settings_from
 from .dbt_project import PROJECT_FILE, ProjectError, find_project_root
+from .diff_base import changed_lines, changed_metrics, findings_in_changes
 from .engine import lint
 from .findings import Finding
 from .formatters import FORMATTERS, STATISTICS_FORMATTERS, CheckedMetric, Report, RuleDescription
@@ -82,6 +83,12 @@ def _parser() -> argparse.ArgumentParser:
         "--fail-on",
         choices=[severity.value for severity in Severity],
         help="lowest severity that makes the exit code 1 (default: error)",
+    )
+    check.add_argument(
+        "--diff-base",
+        metavar="REF",
+        help="report only findings about metrics changed since this git ref (its merge base with HEAD), "
+        "e.g. origin/main; the whole project is still read",
     )
     check.add_argument(
         "--baseline", type=Path, metavar="FILE", help="report only findings that this baseline file does not hold"
@@ -193,8 +200,10 @@ def _run_check(args: argparse.Namespace) -> int:
         raise UsageError(f"--statistics works with --format {' or '.join(sorted(formatters))}")
     targets = _targets(args.paths)
     recorded = Baseline() if args.write_baseline else None
-    if recorded is not None and any(target.report_paths is not None for target in targets):
-        raise UsageError("--write-baseline records whole projects: pass project directories, not files")
+    if recorded is not None and (args.diff_base or any(target.report_paths is not None for target in targets)):
+        raise UsageError(
+            "--write-baseline records whole projects: pass project directories, not files, and no --diff-base"
+        )
     baseline = Baseline.read(args.baseline) if args.baseline else None
     findings: list[Finding] = []
     metrics: list[CheckedMetric] = []
@@ -205,6 +214,11 @@ def _run_check(args: argparse.Namespace) -> int:
         settings = _settings(args, target.root)
         project = load_project(target.root, cli_vars=args.vars)
         project_findings = lint(project, settings, target.report_paths)
+        changed: set[str] | None = None
+        if args.diff_base:
+            changes = changed_lines(target.root, args.diff_base)
+            changed = changed_metrics(project, changes)
+            project_findings = findings_in_changes(project_findings, changes, changed)
         if recorded is not None:
             recorded.record(project.name, project_findings)
         if baseline is not None:
@@ -214,7 +228,7 @@ def _run_check(args: argparse.Namespace) -> int:
         fails = fails or any(settings.fails(finding.severity) for finding in project_findings)
         prefix = _display_prefix(project)
         findings += [_rebased(finding, prefix) for finding in project_findings]
-        metrics += _checked_metrics(project, settings, target.report_paths, prefix)
+        metrics += _checked_metrics(project, settings, target.report_paths, changed, prefix)
         rules.update((rule.code, _describe(rule, settings)) for rule in settings.enabled_rules())
     if recorded is not None:
         recorded.write(args.write_baseline)
@@ -239,8 +253,9 @@ def _rebased(finding: Finding, prefix: str) -> Finding:
 
 
 def _checked_metrics(
-    project: Project, settings: Settings, report_paths: set[str] | None, prefix: str
+    project: Project, settings: Settings, report_paths: set[str] | None, changed: set[str] | None, prefix: str
 ) -> list[CheckedMetric]:
+    """The metrics the report speaks for: those in the files asked about and, with --diff-base, changed."""
     return [
         CheckedMetric(
             metric.name,
@@ -249,7 +264,8 @@ def _checked_metrics(
             kpi_of(metric, project, settings.meta_keys) is not None,
         )
         for metric in project.metrics
-        if report_paths is None or metric.location.path in report_paths
+        if (report_paths is None or metric.location.path in report_paths)
+        and (changed is None or metric.name in changed)
     ]
 
 

@@ -137,7 +137,8 @@ def test_write_baseline_refuses_a_partial_run(project: Path, run_cli: Run) -> No
 
     assert result.exit_code == 2
     assert result.stderr == (
-        "dbt-kpi-lint: error: --write-baseline records whole projects: pass project directories, not files\n"
+        "dbt-kpi-lint: error: --write-baseline records whole projects: pass project directories, not files, "
+        "and no --diff-base\n"
     )
     assert not (project / "kpi-baseline.json").exists()
 
