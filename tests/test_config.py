@@ -11,25 +11,9 @@ from dbt_kpi_lint.model import Severity
 from dbt_kpi_lint.rules import RULES, Rule, RuleContext, RuleOption, Violation
 
 from conftest import DEFAULT_PROJECT_FILE, CliResult, write_files
+from sample_project import METRICS
 
 Run = Callable[..., CliResult]
-
-# revenue: KPI001 (error, line 2); customers_ever: VAN001 (warning, line 8).
-METRICS = """\
-metrics:
-  - name: revenue
-    label: Revenue
-    type: simple
-    type_params: {measure: revenue}
-    config:
-      meta: {kpi: true, target: 100, accountable: finance@example.com}
-  - name: customers_ever
-    label: Customers ever
-    type: cumulative
-    type_params:
-      measure: customers
-"""
-
 
 @pytest.fixture
 def project(make_project: Callable[..., Path]) -> Path:
@@ -110,7 +94,7 @@ def test_severity_by_prefix_with_a_more_specific_code_winning(project: Path, run
 
     result = run_cli("check", cwd=project)
 
-    assert result.stdout.splitlines()[-1] == "Found 0 errors and 2 warnings in 2 metrics (1 KPI)."
+    assert result.stdout.splitlines()[-1] == "Found 0 errors and 2 warnings in 3 metrics (1 KPI)."
     assert result.exit_code == 0
 
 
@@ -121,12 +105,13 @@ def test_fail_on_warning_makes_warnings_fail_the_run(project: Path, run_cli: Run
 
 
 def test_meta_keys_rename_the_convention(make_project: Callable[..., Path], run_cli: Run) -> None:
-    project = make_project({"models/metrics.yml": METRICS.replace("kpi: true", "north_star: true")})
+    renamed = METRICS.replace("kpi: true, target: 100", "north_star: true, target: 100, accountable: cfo@example.com")
+    project = make_project({"models/metrics.yml": renamed})
     configure(project, ".dbt-kpi-lint.toml", '[meta-keys]\nkpi = "north_star"\nowner = "accountable"\n')
 
     result = run_cli("check", "--select", "KPI", cwd=project)
 
-    assert result.stdout == "All checks passed: 2 metrics (1 KPI).\n"
+    assert result.stdout == "All checks passed: 3 metrics (1 KPI).\n"
 
 
 @pytest.fixture

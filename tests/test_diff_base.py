@@ -19,7 +19,7 @@ Run = Callable[..., CliResult]
 METRICS = """\
 metrics:
   - name: revenue
-    label: Revenue
+    description: Net revenue after refunds
     type: simple
     type_params: {measure: revenue}
     config:
@@ -176,7 +176,7 @@ def test_a_changed_group_owner_marks_its_metrics(repo: Path, run_cli: Run) -> No
 
 
 def test_changes_made_on_the_base_branch_after_branching_do_not_count(repo: Path, run_cli: Run) -> None:
-    edit(repo, "models/metrics.yml", "label: Revenue\n", "label: Net revenue\n")
+    edit(repo, "models/metrics.yml", "after refunds\n", "after refunds and discounts\n")
     commit_all(repo, "feature work")
     git(repo, "checkout", "-q", "main")
     edit(repo, "models/metrics.yml", "label: Margin", "label: Gross margin")

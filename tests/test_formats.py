@@ -20,40 +20,10 @@ from dbt_kpi_lint.formatters.github import escape_data, escape_property, format_
 from dbt_kpi_lint.model import Location, Severity
 
 from conftest import CliResult, write_files
+from sample_project import KPI001_MESSAGE, METRICS, VAN001_MESSAGE
 
 # The OASIS schema, as published in the oasis-tcs/sarif-spec repository (sarif-2.1/schema/).
 SARIF_SCHEMA = Path(__file__).parent / "schemas" / "sarif-schema-2.1.0.json"
-
-# revenue: KPI without owner (KPI001, error, line 2); customers_ever: all-time total (VAN001,
-# warning, line 8); orders: a clean metric (line 13).
-METRICS = """\
-metrics:
-  - name: revenue
-    label: Revenue
-    type: simple
-    type_params: {measure: revenue}
-    config:
-      meta: {kpi: true, target: 100}
-  - name: customers_ever
-    label: Customers ever
-    type: cumulative
-    type_params:
-      measure: customers
-  - name: orders
-    label: Orders
-    type: simple
-    type_params: {measure: orders}
-"""
-
-KPI001_MESSAGE = (
-    "KPI `revenue` has no owner: set `meta.owner` to the accountable person or team, "
-    "or put the metric in a dbt group that has an owner (`config.group`)"
-)
-VAN001_MESSAGE = (
-    "`customers_ever` is an all-time running total (cumulative with no window or grain_to_date): "
-    "it can only grow, so it never signals when to act; add "
-    "`type_params.cumulative_type_params.window: 28 days` or `grain_to_date: month`"
-)
 
 Run = Callable[..., CliResult]
 

@@ -5,14 +5,16 @@ from __future__ import annotations
 from ..model import Severity
 from .registry import Rule, register
 
-UNUSED_SUPPRESSION = register(
-    Rule(
-        code="SUP001",
-        name="unused-suppression",
-        default_severity=Severity.WARNING,
-        enabled_by_default=True,
-        check=None,
-        doc="""A `# noqa` comment or a `meta` suppression suppresses nothing.
+
+def _judged_after_all_rules(code: str, name: str, doc: str) -> Rule:
+    """A warning rule without a check function: the engine raises it once every other rule ran."""
+    return register(Rule(code, name, Severity.WARNING, enabled_by_default=True, check=None, doc=doc))
+
+
+UNUSED_SUPPRESSION = _judged_after_all_rules(
+    "SUP001",
+    "unused-suppression",
+    """A `# noqa` comment or a `meta` suppression suppresses nothing.
 
 ## What it checks
 After every rule has run, each suppression is matched against the findings it could silence: a
@@ -43,17 +45,12 @@ metrics:
 Remove the code (or the whole comment or `ignore` entry) that the finding names. If the code is
 misspelled, correct it: `dbt-kpi-lint rules` lists every code.
 """,
-    )
 )
 
-INVALID_SUPPRESSION = register(
-    Rule(
-        code="SUP002",
-        name="invalid-suppression",
-        default_severity=Severity.WARNING,
-        enabled_by_default=True,
-        check=None,
-        doc="""A `meta` suppression gives no reason, or is not written the way the linter reads it.
+INVALID_SUPPRESSION = _judged_after_all_rules(
+    "SUP002",
+    "invalid-suppression",
+    """A `meta` suppression gives no reason, or is not written the way the linter reads it.
 
 ## What it checks
 A metric may silence rules for itself with
@@ -83,5 +80,4 @@ metrics:
 Add the reason: `kpi_lint: {ignore: [VAN001], reason: "board deck shows the all-time total"}`.
 For a malformed entry, follow the message: it says which part is not understood.
 """,
-    )
 )
