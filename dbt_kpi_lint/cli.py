@@ -20,7 +20,6 @@ from . import __version__
 from .baseline import Baseline
 from .config import find_config, read_config, settings_from
 from .dbt_project import PROJECT_FILE, ProjectError, find_project_root
-from .diff_base import changed_lines, changed_metrics, findings_in_changes
 from .engine import lint
 from .findings import Finding
 from .formatters import FORMATTERS, STATISTICS_FORMATTERS, CheckedMetric, Report, RuleDescription
@@ -216,6 +215,9 @@ def _run_check(args: argparse.Namespace) -> int:
         project_findings = lint(project, settings, target.report_paths)
         changed: set[str] | None = None
         if args.diff_base:
+            # Imported on use: only --diff-base needs git (and subprocess) on the lint path.
+            from .diff_base import changed_lines, changed_metrics, findings_in_changes
+
             changes = changed_lines(target.root, args.diff_base)
             changed = changed_metrics(project, changes)
             project_findings = findings_in_changes(project_findings, changes, changed)

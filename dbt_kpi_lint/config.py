@@ -9,7 +9,6 @@ that silently does nothing.
 
 from __future__ import annotations
 
-import difflib
 import sys
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -20,11 +19,6 @@ from .kpi import MetaKeys
 from .model import Severity
 from .rules import RULES, Rule, RuleOption
 from .settings import Settings, unknown_selectors
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
 
 PYPROJECT = "pyproject.toml"
 CONFIG_FILE_NAMES = (".dbt-kpi-lint.toml", "dbt-kpi-lint.toml", PYPROJECT)
@@ -84,6 +78,11 @@ def _read(path: Path) -> ConfigFile | None:
         raise ConfigError(f"{_display(path)}: cannot read: {error.strerror}") from None
     if path.name == PYPROJECT and TOOL_TABLE.encode() not in raw:
         return None  # most pyproject.toml files are not ours: skip parsing them
+    # Imported on use, as most runs find no configuration file.
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.10 only
+        import tomli as tomllib
     try:
         document = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
@@ -132,9 +131,7 @@ class _Reader:
         return ConfigError(f"{self.config.label}: `{key}` {problem}")
 
     def unknown_key(self, key: str, allowed: list[str]) -> None:
-        close = difflib.get_close_matches(key.replace("_", "-"), allowed, n=1)
-        hint = f'did you mean "{close[0]}"? ' if close else ""
-        raise self.fail(key, f"is not a setting; {hint}allowed: {', '.join(sorted(allowed))}")
+        raise self.fail(key, f"is not a setting; {_suggestion(key, allowed)}allowed: {', '.join(sorted(allowed))}")
 
     def selectors(self, key: str, value: Any) -> tuple[str, ...]:
         codes = tuple(code.upper() for code in self.strings(key, value))
@@ -193,8 +190,7 @@ def _meta_keys(reader: _Reader, key: str, value: Any) -> MetaKeys:
     renamed: dict[str, str] = {}
     for name, meta_key in reader.table(key, value).items():
         if name not in names:
-            close = difflib.get_close_matches(name.replace("_", "-"), list(names), n=1)
-            hint = f'did you mean "{close[0]}"? ' if close else ""
+            hint = _suggestion(name, list(names))
             raise reader.fail(f"{key}.{name}", f"is not a meta key setting; {hint}allowed: {', '.join(names)}")
         if not isinstance(meta_key, str) or not meta_key.strip():
             raise reader.fail(f"{key}.{name}", f"must be a non-empty string (a meta key name), not {_shown(meta_key)}")
@@ -233,6 +229,13 @@ def _is_instance(value: Any, expected: type) -> bool:
     if expected is float:
         return isinstance(value, (int, float))
     return isinstance(value, expected)
+
+
+def _suggestion(key: str, allowed: list[str]) -> str:
+    import difflib  # only on this error path
+
+    close = difflib.get_close_matches(key.replace("_", "-"), allowed, n=1)
+    return f'did you mean "{close[0]}"? ' if close else ""
 
 
 def _shown(value: Any) -> str:

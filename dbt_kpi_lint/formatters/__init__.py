@@ -2,26 +2,34 @@
 
 from __future__ import annotations
 
+import importlib
+
 from .base import CheckedMetric, Formatter, Report, RuleDescription
-from .github import format_github
-from .json import format_json
-from .junit import format_junit
-from .sarif import format_sarif
-from .statistics import format_statistics_json, format_statistics_text
-from .text import format_text
+
+
+def _on_use(module: str, function: str) -> Formatter:
+    """A format imported when first used: a run pays only for the one it prints (SARIF hashes,
+    JUnit builds XML), which keeps the pre-commit path short."""
+
+    def format_report(report: Report) -> str:
+        formatter: Formatter = getattr(importlib.import_module(f"{__name__}.{module}"), function)
+        return formatter(report)
+
+    return format_report
+
 
 FORMATTERS: dict[str, Formatter] = {
-    "text": format_text,
-    "json": format_json,
-    "github": format_github,
-    "sarif": format_sarif,
-    "junit": format_junit,
+    "text": _on_use("text", "format_text"),
+    "json": _on_use("json", "format_json"),
+    "github": _on_use("github", "format_github"),
+    "sarif": _on_use("sarif", "format_sarif"),
+    "junit": _on_use("junit", "format_junit"),
 }
 
 # `--statistics` replaces the findings with counts per rule, in the formats that can show them.
 STATISTICS_FORMATTERS: dict[str, Formatter] = {
-    "text": format_statistics_text,
-    "json": format_statistics_json,
+    "text": _on_use("statistics", "format_statistics_text"),
+    "json": _on_use("statistics", "format_statistics_json"),
 }
 
 __all__ = ["FORMATTERS", "STATISTICS_FORMATTERS", "CheckedMetric", "Formatter", "Report", "RuleDescription"]
