@@ -212,15 +212,7 @@ def _run_check(args: argparse.Namespace) -> int:
     for target in targets:
         settings = _settings(args, target.root)
         project = load_project(target.root, cli_vars=args.vars)
-        project_findings = lint(project, settings, target.report_paths)
-        changed: set[str] | None = None
-        if args.diff_base:
-            # Imported on use: only --diff-base needs git (and subprocess) on the lint path.
-            from .diff_base import changed_lines, changed_metrics, findings_in_changes
-
-            changes = changed_lines(target.root, args.diff_base)
-            changed = changed_metrics(project, changes)
-            project_findings = findings_in_changes(project_findings, changes, changed)
+        project_findings, changed = _changed_only(project, lint(project, settings, target.report_paths), args.diff_base)
         if recorded is not None:
             recorded.record(project.name, project_findings)
         if baseline is not None:
@@ -242,6 +234,20 @@ def _run_check(args: argparse.Namespace) -> int:
     )
     _write(formatters[args.format](report), args.output)
     return EXIT_FINDINGS if fails and not args.exit_zero else EXIT_OK
+
+
+def _changed_only(
+    project: Project, findings: list[Finding], diff_base: str | None
+) -> tuple[list[Finding], set[str] | None]:
+    """With --diff-base, the findings about changed metrics and the names of those metrics."""
+    if not diff_base:
+        return findings, None
+    # Imported on use: only --diff-base needs git (and subprocess) on the lint path.
+    from .diff_base import changed_lines, changed_metrics, findings_in_changes
+
+    changes = changed_lines(Path(project.root), diff_base)
+    changed = changed_metrics(project, changes)
+    return findings_in_changes(findings, changes, changed), changed
 
 
 def _display_prefix(project: Project) -> str:
