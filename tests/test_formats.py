@@ -18,6 +18,7 @@ from dbt_kpi_lint.findings import Finding
 from dbt_kpi_lint.formatters import Report, RuleDescription
 from dbt_kpi_lint.formatters.github import escape_data, escape_property, format_github
 from dbt_kpi_lint.model import Location, Severity
+from dbt_kpi_lint.rules import RULES
 
 from conftest import CliResult, write_files
 from sample_project import KPI001_MESSAGE, METRICS, VAN001_MESSAGE
@@ -86,8 +87,9 @@ def test_sarif_describes_the_tool_and_every_enabled_rule(project: Path, run_cli:
         "0.1.0",
         "https://pypi.org/project/dbt-kpi-lint/",
     )
-    assert [rule["id"] for rule in driver["rules"]] == ["KPI001", "KPI002", "SUP001", "SUP002", "VAN001", "VAN002", "YML001"]
-    kpi001 = driver["rules"][0]
+    on_by_default = sorted(code for code, rule in RULES.items() if rule.enabled_by_default)
+    assert [rule["id"] for rule in driver["rules"]] == on_by_default
+    [kpi001] = [rule for rule in driver["rules"] if rule["id"] == "KPI001"]
     assert kpi001["name"] == "kpi-without-owner"
     assert kpi001["shortDescription"] == {"text": "A KPI has no owner."}
     assert kpi001["fullDescription"]["text"].startswith("Every metric marked as a KPI (`meta.kpi: true`")
@@ -102,9 +104,8 @@ def test_sarif_results_point_at_the_metric_with_rule_index_and_level(project: Pa
 
     run = json.loads(result.stdout)["runs"][0]
     first = run["results"][0]
-    assert {key: first[key] for key in ("ruleId", "ruleIndex", "level", "message")} == {
+    assert {key: first[key] for key in ("ruleId", "level", "message")} == {
         "ruleId": "KPI001",
-        "ruleIndex": 0,
         "level": "error",
         "message": {"text": KPI001_MESSAGE},
     }
@@ -116,11 +117,11 @@ def test_sarif_results_point_at_the_metric_with_rule_index_and_level(project: Pa
             }
         }
     ]
-    assert [(item["ruleId"], item["ruleIndex"], item["level"]) for item in run["results"]] == [
-        ("KPI001", 0, "error"),
-        ("VAN001", 4, "warning"),
+    rules = run["tool"]["driver"]["rules"]
+    assert [(rules[item["ruleIndex"]]["id"], item["ruleId"], item["level"]) for item in run["results"]] == [
+        ("KPI001", "KPI001", "error"),
+        ("VAN001", "VAN001", "warning"),
     ]
-    assert run["tool"]["driver"]["rules"][4]["id"] == "VAN001"
 
 
 def test_sarif_fingerprints_survive_lines_moving(project: Path, run_cli: Run) -> None:
@@ -298,7 +299,8 @@ def test_sarif_rule_level_follows_the_configured_severity(project: Path, run_cli
     result = run_cli("check", "--format", "sarif", cwd=project)
 
     run = json.loads(result.stdout)["runs"][0]
-    assert run["tool"]["driver"]["rules"][0]["defaultConfiguration"] == {"level": "warning"}
+    [kpi001] = [rule for rule in run["tool"]["driver"]["rules"] if rule["id"] == "KPI001"]
+    assert kpi001["defaultConfiguration"] == {"level": "warning"}
     assert run["results"][0]["level"] == "warning"
     assert result.exit_code == 0
 
