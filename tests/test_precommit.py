@@ -96,13 +96,12 @@ def documented_config(hook_repo: Path) -> str:
     return yaml.safe_dump(config)
 
 
-def test_hook_manifest_declares_a_python_hook_over_yaml_files() -> None:
+def test_hook_manifest_declares_python_hooks_over_yaml_files() -> None:
     hooks = yaml.safe_load((REPO_ROOT / ".pre-commit-hooks.yaml").read_text())
 
-    assert [
-        {key: hook[key] for key in ("id", "entry", "language", "types", "require_serial")} for hook in hooks
-    ] == [
-        {"id": "dbt-kpi-lint", "entry": "dbt-kpi-lint check", "language": "python", "types": ["yaml"], "require_serial": True}
+    assert [(hook["id"], hook["entry"], hook["language"], hook["types"], hook.get("pass_filenames", True)) for hook in hooks] == [
+        ("dbt-kpi-lint", "dbt-kpi-lint check", "python", ["yaml"], True),
+        ("dbt-kpi-lint-generate", "dbt-kpi-lint generate", "python", ["yaml"], False),
     ]
 
 
@@ -172,3 +171,23 @@ def test_staged_dbt_project_yml_lints_the_whole_project(hook_repo: Path, pre_com
 
     assert result.returncode == 1
     assert KPI001 in result.stdout.splitlines()
+
+
+def test_generate_hook_writes_the_status_model_then_passes(
+    hook_repo: Path, pre_commit_home: Path, tmp_path: Path
+) -> None:
+    repo = user_repo(tmp_path / "analytics", {"models/metrics.yml": FIXED_KPI})
+    config = yaml.safe_load(documented_config(hook_repo))
+    config["repos"][0]["hooks"] = [{"id": "dbt-kpi-lint-generate"}]
+    (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
+
+    first = pre_commit(repo, pre_commit_home, "run", "--all-files")
+
+    assert first.returncode == 1
+    assert "wrote models/kpi_status.py" in first.stdout.splitlines()
+    assert (repo / "models/kpi_status.yml").is_file()
+
+    git(repo, "add", "-A")
+    second = pre_commit(repo, pre_commit_home, "run", "--all-files")
+
+    assert second.returncode == 0, second.stdout
