@@ -24,7 +24,7 @@ _CODE_SEPARATOR = re.compile(r"[\s,]+")
 @dataclass
 class _Suppression:
     location: Location  # where it is written
-    codes: frozenset[str]  # empty: every code (a bare `# noqa`)
+    codes: frozenset[str]  # empty: every code (a noqa comment without codes)
     written: str  # how messages quote it
     metrics: list[Metric] = field(default_factory=list)  # what it is attached to
     used: set[str] = field(default_factory=set)
