@@ -20,6 +20,7 @@ from . import __version__
 from .baseline import Baseline
 from .config import find_config, read_config, settings_from
 from .dbt_project import PROJECT_FILE, ProjectError, find_project_root
+from .docs import rule_documentation, rule_help
 from .engine import lint
 from .findings import Finding
 from .files import write_atomically
@@ -307,7 +308,7 @@ def _use_color(args: argparse.Namespace) -> bool:
 
 def _describe(rule: Any, settings: Settings) -> RuleDescription:
     severity = settings.severity.get(rule.code, rule.default_severity)
-    return RuleDescription(rule.code, rule.name, rule.summary, rule.explanation, severity)
+    return RuleDescription(rule.code, rule.name, rule.summary, rule_help(rule), severity)
 
 
 def _write(text: str, output: Path | None) -> None:
@@ -338,17 +339,6 @@ def _run_rule(args: argparse.Namespace) -> int:
         raise UsageError(f"unknown rule code {args.code}; `dbt-kpi-lint rules` lists them")
     print(rule_documentation(rule))
     return EXIT_OK
-
-
-def rule_documentation(rule: Any) -> str:
-    default = "on by default" if rule.enabled_by_default else "off by default (enable with --extend-select)"
-    header = f"# {rule.code} {rule.name}\n\n{rule.summary}\n\nDefault severity: {rule.default_severity.value}; {default}."
-    options = "".join(
-        f"\n- `{name}` (default `{option.default}`): {option.help}" for name, option in rule.options.items()
-    )
-    body = f"{header}\n\n{rule.explanation}"
-    return body + (f"\n\n## Options{options}" if options else "")
-
 
 def _run_generate(args: argparse.Namespace) -> int:
     [target] = _targets([args.project] if args.project else [])

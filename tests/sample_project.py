@@ -11,7 +11,7 @@ metrics:
     type: simple
     type_params: {measure: revenue}
     config:
-      meta: {kpi: true, target: 100}
+      meta: {kpi: true, direction: increase, objective: grow, indicator: leading, target: 100}
   - name: customers_ever
     label: Customers ever
     type: cumulative

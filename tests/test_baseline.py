@@ -21,7 +21,7 @@ metrics:
   - name: revenue
     type: simple
     type_params: {measure: revenue}
-    config: {meta: {kpi: true, target: 100}}
+    config: {meta: {kpi: true, direction: increase, objective: grow, indicator: leading, target: 100}}
   - name: customers_ever
     type: cumulative
     type_params: {measure: customers}
@@ -31,7 +31,7 @@ NEW_KPI = """\
   - name: margin
     type: simple
     type_params: {measure: margin}
-    config: {meta: {kpi: true, target: 0.3}}
+    config: {meta: {kpi: true, direction: increase, objective: grow, indicator: leading, target: 0.3}}
 """
 
 

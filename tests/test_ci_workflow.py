@@ -25,7 +25,7 @@ metrics:
     type: simple
     type_params: {measure: revenue}
     config:
-      meta: {kpi: true, target: 100000, owner: finance@example.com}
+      meta: {kpi: true, direction: increase, objective: grow, indicator: leading, target: 100000, owner: finance@example.com}
 """
 # A pre-existing problem on main: an all-time total (VAN001, a warning).
 LEGACY = """\

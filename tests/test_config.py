@@ -105,7 +105,7 @@ def test_fail_on_warning_makes_warnings_fail_the_run(project: Path, run_cli: Run
 
 
 def test_meta_keys_rename_the_convention(make_project: Callable[..., Path], run_cli: Run) -> None:
-    renamed = METRICS.replace("kpi: true, target: 100", "north_star: true, target: 100, accountable: cfo@example.com")
+    renamed = METRICS.replace("kpi: true,", "north_star: true, accountable: cfo@example.com,")
     project = make_project({"models/metrics.yml": renamed})
     configure(project, ".dbt-kpi-lint.toml", '[meta-keys]\nkpi = "north_star"\nowner = "accountable"\n')
 
@@ -158,12 +158,12 @@ def test_rule_option_of_the_wrong_type_is_an_error(project: Path, run_cli: Run) 
         (
             'slect = ["KPI"]\n',
             '`slect` is not a setting; did you mean "select"? allowed: exclude, extend-select, fail-on, '
-            "ignore, meta-keys, select, severity",
+            "ignore, max-kpis-per-owner, meta-keys, min-kpis-for-share, min-metrics-per-kpi, select, severity",
         ),
         (
             'fail_on = "warning"\n',
             '`fail_on` is not a setting; did you mean "fail-on"? allowed: exclude, extend-select, fail-on, '
-            "ignore, meta-keys, select, severity",
+            "ignore, max-kpis-per-owner, meta-keys, min-kpis-for-share, min-metrics-per-kpi, select, severity",
         ),
         ('fail-on = "warn"\n', "`fail-on` must be one of 'error', 'warning', not 'warn'"),
         ('select = "KPI"\n', "`select` must be a list of strings, not 'KPI'"),

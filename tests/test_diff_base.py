@@ -23,21 +23,21 @@ metrics:
     type: simple
     type_params: {measure: revenue}
     config:
-      meta: {kpi: true, target: 100}
+      meta: {kpi: true, direction: increase, objective: grow, indicator: leading, target: 100}
 
   - name: margin
     label: Margin
     type: simple
     type_params: {measure: margin}
     config:
-      meta: {kpi: true, target: 0.3}
+      meta: {kpi: true, direction: increase, objective: grow, indicator: leading, target: 0.3}
 
   - name: revenue_per_customer
     label: Revenue per customer
     type: ratio
     type_params: {numerator: revenue, denominator: customers}
     config:
-      meta: {kpi: true, target: 20}
+      meta: {kpi: true, direction: increase, objective: grow, indicator: leading, target: 20}
 
   - name: customers
     label: Customers
@@ -120,7 +120,7 @@ def test_uncommitted_and_staged_edits_count(repo: Path, run_cli: Run) -> None:
 
 
 def test_an_untracked_file_counts_as_changed(repo: Path, run_cli: Run) -> None:
-    write_files(repo, {"models/new.yml": "metrics:\n  - name: signups\n    type: simple\n    config: {meta: {kpi: true}}\n"})
+    write_files(repo, {"models/new.yml": "metrics:\n  - name: signups\n    type: simple\n    config: {meta: {kpi: true, direction: increase, objective: grow, indicator: leading}}\n"})
 
     result = run_cli("check", "--diff-base", "main", "--format", "json", cwd=repo)
 
@@ -149,7 +149,7 @@ def test_a_changed_input_marks_the_metrics_built_on_it(repo: Path, run_cli: Run)
 
 def test_a_changed_project_meta_marks_the_metrics_it_applies_to(repo: Path, run_cli: Run) -> None:
     (repo / "dbt_project.yml").write_text(
-        DEFAULT_PROJECT_FILE + "metrics:\n  shop:\n    +meta:\n      objective: grow\n", encoding="utf-8"
+        DEFAULT_PROJECT_FILE + "metrics:\n  shop:\n    +meta:\n      domain: sales\n", encoding="utf-8"
     )
 
     result = run_cli("check", "--diff-base", "main", "--format", "json", cwd=repo)
@@ -165,7 +165,8 @@ def test_an_unrelated_change_in_dbt_project_yml_marks_nothing(repo: Path, run_cl
 
 def test_a_changed_group_owner_marks_its_metrics(repo: Path, run_cli: Run) -> None:
     write_files(repo, {"models/groups.yml": "groups:\n  - name: finance\n    owner: {name: Finance}\n"})
-    edit(repo, "models/metrics.yml", "      meta: {kpi: true, target: 0.3}", "      group: finance\n      meta: {kpi: true, target: 0.3}")
+    edit(repo, "models/metrics.yml", "    config:\n      meta: {kpi: true, direction: increase, objective: grow, indicator: leading, target: 0.3}",
+         "    config:\n      group: finance\n      meta: {kpi: true, direction: increase, objective: grow, indicator: leading, target: 0.3}")
     commit_all(repo, "finance owns margin")
     git(repo, "branch", "-f", "main", "HEAD")
     edit(repo, "models/groups.yml", "owner: {name: Finance}", "owner: {name: null}")

@@ -187,7 +187,7 @@ def test_statistics_counts_findings_per_rule_most_frequent_first(make_project: C
                   - name: margin
                     type: simple
                     type_params: {measure: margin}
-                    config: {meta: {kpi: true, target: 0.3}}
+                    config: {meta: {kpi: true, direction: increase, objective: grow, indicator: leading, target: 0.3}}
                 """,
         }
     )

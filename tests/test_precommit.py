@@ -26,7 +26,7 @@ metrics:
     type: simple
     type_params: {measure: revenue}
     config:
-      meta: {kpi: true, target: 100000}
+      meta: {kpi: true, direction: increase, objective: grow, indicator: leading, target: 100000}
 """
 FIXED_KPI = BAD_KPI.replace("target: 100000", "target: 100000, owner: finance@example.com")
 KPI001 = (

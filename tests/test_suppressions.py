@@ -16,7 +16,7 @@ def lines(result: CliResult) -> list[str]:
 
 
 def kpi(extra_meta: str = "", name_comment: str = "") -> str:
-    """A KPI without an owner (KPI001 at 2:5), with more meta entries under `config.meta`."""
+    """A KPI without an owner (KPI001 at 2:5), complete otherwise; more meta entries follow from line 12."""
     return f"""\
 metrics:
   - name: revenue{name_comment}
@@ -26,6 +26,9 @@ metrics:
       meta:
         kpi: true
         target: 100
+        direction: increase
+        objective: grow
+        indicator: leading
 {extra_meta}"""
 
 
@@ -53,7 +56,7 @@ def test_meta_suppression_without_a_reason_still_silences_but_is_reported(
     result = run_cli("check", cwd=project)
 
     assert lines(result) == [
-        'models/metrics.yml:9:9: SUP002 suppression `kpi_lint` of KPI001 gives no reason: add `reason: "..."` '
+        'models/metrics.yml:12:9: SUP002 suppression `kpi_lint` of KPI001 gives no reason: add `reason: "..."` '
         "saying why the rule does not apply here, so reviewers can judge the exception"
     ]
     assert result.exit_code == 0
@@ -66,7 +69,7 @@ def test_malformed_meta_suppression_suppresses_nothing(make_project: Callable[..
 
     assert [line.split(" ", 2)[:2] for line in lines(result)] == [
         ["models/metrics.yml:2:5:", "KPI001"],
-        ["models/metrics.yml:9:38:", "SUP002"],
+        ["models/metrics.yml:12:38:", "SUP002"],
     ]
     assert lines(result)[1].endswith(
         '`kpi_lint` must look like `{ignore: [KPI005], reason: "why this rule does not apply"}`; unknown key `why`'
@@ -79,7 +82,7 @@ def test_meta_suppression_that_is_not_a_mapping_is_reported(make_project: Callab
     result = run_cli("check", "--select", "SUP", cwd=project)
 
     assert lines(result) == [
-        'models/metrics.yml:9:9: SUP002 `kpi_lint` must look like `{ignore: [KPI005], reason: "why this rule '
+        'models/metrics.yml:12:9: SUP002 `kpi_lint` must look like `{ignore: [KPI005], reason: "why this rule '
         'does not apply"}`; it is not a mapping'
     ]
 
@@ -94,7 +97,7 @@ def test_meta_suppression_of_a_rule_that_finds_nothing_is_unused(
     result = run_cli("check", cwd=project)
 
     assert lines(result) == [
-        "models/metrics.yml:10:9: SUP001 unused suppression `kpi_lint.ignore: [KPI001]`: KPI001 finds nothing "
+        "models/metrics.yml:13:9: SUP001 unused suppression `kpi_lint.ignore: [KPI001]`: KPI001 finds nothing "
         "here; remove the suppression"
     ]
 

@@ -29,8 +29,12 @@ def stale_generated_status_model(context: RuleContext) -> Iterable[Violation]:
     the status table would quietly report yesterday's numbers as today's.
 
     ## Example
-    A semantic model on `fct_subscriptions` was added after the model was generated; the
-    generated file has no `dbt.ref("fct_subscriptions")`.
+    A semantic model added after `dbt-kpi-lint generate` last ran:
+    ```yaml
+    semantic_models:
+      - name: subscriptions
+        model: ref('fct_subscriptions')  # kpi_status.py has no dbt.ref("fct_subscriptions")
+    ```
 
     ## Fix
     Run `dbt-kpi-lint generate` (the `dbt-kpi-lint-generate` pre-commit hook does it on commit)
