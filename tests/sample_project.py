@@ -7,7 +7,7 @@ from __future__ import annotations
 METRICS = """\
 metrics:
   - name: revenue
-    label: Revenue
+    label: Net revenue
     type: simple
     type_params: {measure: revenue}
     config:
