@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 from . import yaml_reader
 from .model import Location, MetaEntry
 from .yaml_reader import YamlMap
 
 PROJECT_FILE = "dbt_project.yml"
+DBTIGNORE_FILE = ".dbtignore"
 
 
 class ProjectError(Exception):
@@ -40,7 +41,8 @@ class DbtProject:
     semantic_model_configs: Mapping[str, Any]
 
     def relative(self, path: Path) -> str:
-        return path.relative_to(self.root).as_posix()
+        # relpath, not relative_to: a source path may sit outside the project (`../shared`, `/abs`).
+        return Path(os.path.relpath(path, self.root)).as_posix()
 
     def metric_config(self, fqn: list[str]) -> ResourceConfig:
         return _merge_levels(self.metric_configs, fqn)
@@ -115,7 +117,13 @@ def read_dbt_project(root: Path) -> DbtProject:
 
 
 def iter_yaml_files(project: DbtProject, also: frozenset[str] = frozenset()) -> Iterator[tuple[Path, str]]:
-    """Every schema YAML file dbt would read (and files named in `also`), with its source path."""
+    """Every schema YAML file dbt would read (and files named in `also`), with its source path.
+
+    As dbt does: every directory is walked, hidden ones too; a file name starting with `.`, `#`
+    or `~` (editor backups and lock files) is skipped; the extension is matched in any case; and
+    a `.dbtignore` at the project root excludes what it names.
+    """
+    ignored = _dbtignore(project.root)
     seen: set[Path] = set()
     for source_path in project.source_paths:
         base = project.root / source_path
@@ -124,17 +132,38 @@ def iter_yaml_files(project: DbtProject, also: frozenset[str] = frozenset()) -> 
         for directory, subdirs, files in os.walk(base):
             here = Path(directory)
             subdirs[:] = sorted(
-                name
-                for name in subdirs
-                if not name.startswith(".")
-                and not (here == project.root and name in project.ignored_dirs)
+                name for name in subdirs if not (here == project.root and name in project.ignored_dirs)
             )
             for file_name in sorted(files):
-                if (file_name.endswith((".yml", ".yaml")) and file_name != PROJECT_FILE) or file_name in also:
-                    path = here / file_name
-                    if path not in seen:
-                        seen.add(path)
-                        yield path, source_path
+                if not (_is_schema_file(file_name) or file_name in also):
+                    continue
+                path = here / file_name
+                if path in seen or (ignored and ignored(os.path.join(source_path, path.relative_to(base)))):
+                    continue
+                seen.add(path)
+                yield path, source_path
+
+
+def _is_schema_file(file_name: str) -> bool:
+    """dbt's `[!.#~]*.yml` / `[!.#~]*.yaml`, matched case-insensitively."""
+    return (
+        file_name.lower().endswith((".yml", ".yaml"))
+        and not file_name.startswith((".", "#", "~"))
+        and file_name != PROJECT_FILE
+    )
+
+
+def _dbtignore(root: Path) -> Callable[[str], bool] | None:
+    """The `.dbtignore` matcher (gitignore syntax, paths relative to the project root), if any."""
+    try:
+        lines = (root / DBTIGNORE_FILE).read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ProjectError(f"{DBTIGNORE_FILE}: cannot read: {error}") from None
+    import pathspec  # only projects with a .dbtignore pay for the import
+
+    return pathspec.PathSpec.from_lines("gitwildmatch", lines).match_file
 
 
 def _mapping(value: Any) -> Mapping[str, Any]:

@@ -29,9 +29,10 @@ from .model import (
 )
 from .yaml_reader import YamlList, YamlMap
 
-# A file can define semantic-layer objects only if one of these keys starts a line.
+# A file can define semantic-layer objects only if one of these keys starts a line (after any
+# indentation, list dash, flow-mapping brace, or the UTF-8 BOM that opens a file saved by some editors).
 _RELEVANT_KEY = re.compile(
-    rb"""(?m)^[ \t-]*["']?(?:metrics|semantic_models|semantic_model|groups|time_spine)["']?[ \t]*:"""
+    rb"""(?m)^(?:\xef\xbb\xbf)?[ \t{-]*["']?(?:metrics|semantic_models|semantic_model|groups|time_spine)["']?[ \t]*:"""
 )
 _NOQA = re.compile(
     r"#\s*noqa(?::\s*(?P<codes>[A-Za-z]+[0-9]+(?:[\s,]+[A-Za-z]+[0-9]+)*))?",

@@ -1,0 +1,75 @@
+"""Shapes met in public dbt projects: which files dbt reads, and files dbt refuses.
+
+Fixtures are synthetic; what dbt reads and what it refuses was measured with `dbt parse` (dbt-core 1.11).
+"""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from pathlib import Path
+
+from test_yaml_loading import LIFETIME_CUSTOMERS, check_json
+
+# Which files dbt reads ----------------------------------------------------------------------------
+
+
+def test_metrics_after_a_utf8_bom_on_the_first_line_are_read(make_project, run_cli):
+    root = make_project({})
+    (root / "models").mkdir()
+    (root / "models/metrics.yml").write_bytes(b"\xef\xbb\xbf" + textwrap.dedent(LIFETIME_CUSTOMERS).encode())
+
+    assert check_json(run_cli, root) == [("VAN001", "lifetime_customers", "models/metrics.yml", 2, 5)]
+
+
+def test_a_flow_style_document_is_read(make_project, run_cli):
+    root = make_project(
+        {"models/metrics.yml": "{metrics: [{name: lifetime_customers, type: cumulative, type_params: {measure: c}}]}\n"}
+    )
+
+    assert check_json(run_cli, root) == [("VAN001", "lifetime_customers", "models/metrics.yml", 1, 13)]
+
+
+def test_an_upper_case_extension_is_read(make_project, run_cli):
+    root = make_project({"models/METRICS.YML": LIFETIME_CUSTOMERS})
+
+    assert check_json(run_cli, root) == [("VAN001", "lifetime_customers", "models/METRICS.YML", 2, 5)]
+
+
+def test_a_hidden_directory_under_a_model_path_is_read(make_project, run_cli):
+    root = make_project({"models/.semantic/metrics.yml": LIFETIME_CUSTOMERS})
+
+    assert check_json(run_cli, root) == [("VAN001", "lifetime_customers", "models/.semantic/metrics.yml", 2, 5)]
+
+
+def test_hidden_backup_and_editor_lock_files_are_skipped(make_project, run_cli):
+    root = make_project(
+        {"models/.metrics.yml": LIFETIME_CUSTOMERS, "models/~metrics.yml": LIFETIME_CUSTOMERS, "models/#m.yml": "{"}
+    )
+    os.symlink("user@host.1234", root / "models/.#metrics.yml")  # how Emacs marks a file being edited
+
+    result = run_cli("check", cwd=root)
+
+    assert (result.exit_code, result.stdout) == (0, "All checks passed: 0 metrics (0 KPIs).\n")
+
+
+def test_dbtignore_excludes_what_it_names(make_project, run_cli):
+    root = make_project(
+        {
+            ".dbtignore": "models/scratch/\n*_wip.yml\n",
+            "models/scratch/metrics.yml": LIFETIME_CUSTOMERS,
+            "models/orders_wip.yml": LIFETIME_CUSTOMERS,
+            "models/orders.yml": LIFETIME_CUSTOMERS,
+        }
+    )
+
+    assert check_json(run_cli, root) == [("VAN001", "lifetime_customers", "models/orders.yml", 2, 5)]
+
+
+def test_a_model_path_outside_the_project_is_read_and_shown_relative_to_it(make_project, run_cli, tmp_path):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "metrics.yml").write_text(textwrap.dedent(LIFETIME_CUSTOMERS))
+    root = make_project({}, f'name: shop\nconfig-version: 2\nmodel-paths: ["models", "{shared}"]\n')
+
+    assert check_json(run_cli, root) == [("VAN001", "lifetime_customers", "../shared/metrics.yml", 2, 5)]
