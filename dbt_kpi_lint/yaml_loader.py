@@ -34,6 +34,8 @@ from .yaml_reader import YamlList, YamlMap
 _RELEVANT_KEY = re.compile(
     rb"""(?m)^(?:\xef\xbb\xbf)?[ \t{-]*["']?(?:metrics|semantic_models|semantic_model|groups|time_spine)["']?[ \t]*:"""
 )
+# dbt refuses a whole schema file when one of these keys is not a list of mappings.
+_LIST_KEYS = ("groups", "semantic_models", "models", "metrics")
 _NOQA = re.compile(
     r"#\s*noqa(?::\s*(?P<codes>[A-Za-z]+[0-9]+(?:[\s,]+[A-Za-z]+[0-9]+)*))?",
     re.IGNORECASE,
@@ -121,8 +123,13 @@ class _ProjectBuilder:
             return
         self.files.append(relative)
         self._collect_noqa(relative, text)
-        if isinstance(document, YamlMap):
-            _DocumentReader(self, relative, _fqn_dirs(path, self.dbt_project.root / source_path)).read(document)
+        if not isinstance(document, YamlMap):
+            return
+        refusal = _refusal(document, relative)
+        if refusal:
+            self.problems.append(refusal)
+            return
+        _DocumentReader(self, relative, _fqn_dirs(path, self.dbt_project.root / source_path)).read(document)
 
     def _collect_noqa(self, relative: str, text: str) -> None:
         if "noqa" not in text and "NOQA" not in text:
@@ -132,6 +139,26 @@ class _ProjectBuilder:
             if match:
                 codes = frozenset(re.split(r"[\s,]+", match["codes"].upper())) if match["codes"] else frozenset()
                 self.noqa[(relative, number)] = NoqaDirective(Location(relative, number, match.start() + 1), codes)
+
+
+def _refusal(document: YamlMap, path: str) -> LoadProblem | None:
+    """Why dbt refuses the whole file (its `validate_yaml`), for the keys the linter reads."""
+    for key in _LIST_KEYS:
+        if key not in document:
+            continue
+        value = document[key]
+        if not isinstance(value, YamlList):
+            return LoadProblem(
+                Location(path, *document.position_of(key)),
+                f"`{key}` is not a list, so dbt refuses this file: write `{key}:` followed by `- name: ...` entries",
+            )
+        for position, item in zip(value.item_positions, value):
+            if not isinstance(item, dict):
+                return LoadProblem(
+                    Location(path, *position),
+                    f"an entry of `{key}` is not a mapping, so dbt refuses this file: give each entry a `name:`",
+                )
+    return None
 
 
 def _fqn_dirs(path: Path, source_root: Path) -> list[str]:

@@ -5,11 +5,19 @@ Fixtures are synthetic; what dbt reads and what it refuses was measured with `db
 
 from __future__ import annotations
 
+import json
 import os
 import textwrap
 from pathlib import Path
+from typing import Callable
 
+from conftest import CliResult
 from test_yaml_loading import LIFETIME_CUSTOMERS, check_json
+
+
+def messages(run_cli: Callable[..., CliResult], root: Path) -> list[str]:
+    return [item["message"] for item in json.loads(run_cli("check", "--format", "json", cwd=root).stdout)]
+
 
 # Which files dbt reads ----------------------------------------------------------------------------
 
@@ -73,3 +81,30 @@ def test_a_model_path_outside_the_project_is_read_and_shown_relative_to_it(make_
     root = make_project({}, f'name: shop\nconfig-version: 2\nmodel-paths: ["models", "{shared}"]\n')
 
     assert check_json(run_cli, root) == [("VAN001", "lifetime_customers", "../shared/metrics.yml", 2, 5)]
+
+
+# Files dbt refuses ---------------------------------------------------------------------------------
+
+
+def test_metrics_written_as_a_mapping_is_a_finding(make_project, run_cli):
+    root = make_project({"models/metrics.yml": "metrics:\n  revenue:\n    type: simple\n"})
+
+    assert check_json(run_cli, root) == [("YML001", None, "models/metrics.yml", 1, 1)]
+    assert messages(run_cli, root) == [
+        "`metrics` is not a list, so dbt refuses this file: write `metrics:` followed by `- name: ...` entries"
+    ]
+
+
+def test_an_empty_semantic_models_key_is_a_finding(make_project, run_cli):
+    root = make_project({"models/metrics.yml": LIFETIME_CUSTOMERS + "    semantic_models:\n"})
+
+    assert check_json(run_cli, root) == [("YML001", None, "models/metrics.yml", 7, 1)]
+
+
+def test_a_metrics_entry_that_is_not_a_mapping_is_a_finding(make_project, run_cli):
+    root = make_project({"models/metrics.yml": LIFETIME_CUSTOMERS + "      - revenue\n"})
+
+    assert check_json(run_cli, root) == [("YML001", None, "models/metrics.yml", 7, 5)]
+    assert messages(run_cli, root) == [
+        "an entry of `metrics` is not a mapping, so dbt refuses this file: give each entry a `name:`"
+    ]
