@@ -108,3 +108,27 @@ def test_a_metrics_entry_that_is_not_a_mapping_is_a_finding(make_project, run_cl
     assert messages(run_cli, root) == [
         "an entry of `metrics` is not a mapping, so dbt refuses this file: give each entry a `name:`"
     ]
+
+
+# Values out of range ------------------------------------------------------------------------------
+
+
+def test_an_integer_target_beyond_float_range_is_invalid_not_a_crash(make_project, run_cli):
+    huge = "1" + "0" * 400
+    root = make_project(
+        {
+            "models/metrics.yml": f"""\
+                metrics:
+                  - name: revenue
+                    type: simple
+                    type_params: {{measure: revenue}}
+                    config:
+                      meta: {{kpi: true, owner: fin, target: {huge}, direction: increase}}
+            """
+        }
+    )
+
+    result = run_cli("check", "--select", "KPI004", "--format", "json", cwd=root)
+
+    assert result.exit_code == 1
+    assert [(item["code"], item["line"], item["column"]) for item in json.loads(result.stdout)] == [("KPI004", 6, 37)]

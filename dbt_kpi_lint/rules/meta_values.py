@@ -93,7 +93,11 @@ def as_number(value: Any) -> float | None:
     """The value as a finite number, or None. YAML booleans are not numbers, quoted digits neither."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
-    return float(value) if math.isfinite(value) else None
+    try:
+        number = float(value)
+    except OverflowError:  # an integer literal beyond float range, e.g. `target: 1e400` written out
+        return None
+    return number if math.isfinite(number) else None
 
 
 def quoted_number(value: Any) -> float | None:
