@@ -41,10 +41,23 @@ _REF = re.compile(r"""ref\(\s*(?:['"][^'"]+['"]\s*,\s*)?['"](?P<name>[^'"]+)['"]
 
 def load_project(root: Path, cli_vars: Mapping[str, Any] | None = None) -> Project:
     dbt_project = read_dbt_project(root)
-    builder = _ProjectBuilder(dbt_project, VarResolver(dbt_project.name, dbt_project.vars, cli_vars))
-    for path, source_path in iter_yaml_files(dbt_project):
-        builder.read_file(path, source_path)
-    return builder.build()
+    return read_schema_files(dbt_project, iter_yaml_files(dbt_project), cli_vars).build()
+
+
+def read_schema_files(
+    dbt_project: DbtProject,
+    files: Iterable[tuple[Path, str]],
+    cli_vars: Mapping[str, Any] | None = None,
+) -> SchemaFiles:
+    """Read `files` (path, the source path it lies under) of `dbt_project` as dbt would.
+
+    The YAML mode reads every schema file; the manifest mode reads only the files dbt names, for
+    the positions of what dbt compiled.
+    """
+    contents = SchemaFiles(dbt_project, VarResolver(dbt_project.name, dbt_project.vars, cli_vars))
+    for path, source_path in files:
+        contents.read_file(path, source_path)
+    return contents
 
 
 def ref_name(model: Any) -> str | None:
@@ -56,11 +69,13 @@ def ref_name(model: Any) -> str | None:
 
 
 @dataclass
-class _ProjectBuilder:
+class SchemaFiles:
+    """What a set of schema YAML files defines, with every position; `build()` makes the Project."""
+
     dbt_project: DbtProject
     vars: VarResolver
     metrics: list[Metric] = field(default_factory=list)
-    disabled: list[str] = field(default_factory=list)
+    disabled_metrics: list[Metric] = field(default_factory=list)
     groups: dict[str, Group] = field(default_factory=dict)
     semantic_models: list[SemanticModel] = field(default_factory=list)
     noqa: dict[tuple[str, int], NoqaDirective] = field(default_factory=dict)
@@ -77,7 +92,7 @@ class _ProjectBuilder:
             noqa=self.noqa,
             problems=tuple(self.problems),
             files=tuple(self.files),
-            disabled_metrics=tuple(self.disabled),
+            disabled_metrics=tuple(metric.name for metric in self.disabled_metrics),
         )
 
     def read_file(self, path: Path, source_path: str) -> None:
@@ -125,7 +140,7 @@ def _fqn_dirs(path: Path, source_root: Path) -> list[str]:
 class _DocumentReader:
     """Reads one parsed schema file; holds the file context shared by its entries."""
 
-    project: _ProjectBuilder
+    project: SchemaFiles
     path: str
     fqn_dirs: list[str]
 
@@ -219,9 +234,7 @@ class _DocumentReader:
         inherited = self.project.dbt_project.metric_config(self._fqn(name))
         config = entry.get("config") if isinstance(entry.get("config"), YamlMap) else YamlMap(0, 0)
         enabled = self.project.vars.render(config.get("enabled", inherited.enabled), package)
-        if enabled is False:
-            self.project.disabled.append(name)
-            return
+        metrics = self.project.disabled_metrics if enabled is False else self.project.metrics
 
         top_level_meta = self._meta_entries(entry.get("meta"), package)
         config_meta = {**self._render_entries(inherited.meta, package), **self._meta_entries(config.get("meta"), package)}
@@ -243,7 +256,7 @@ class _DocumentReader:
 
         measure = params.get("measure")
         measure_name = measure.get("name") if isinstance(measure, dict) else measure
-        self.project.metrics.append(
+        metrics.append(
             Metric(
                 name=name,
                 package=package,
