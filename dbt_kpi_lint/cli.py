@@ -25,6 +25,7 @@ from .kpi import kpi_of
 from .model import Project, Severity
 from .rules import RULES
 from .settings import Settings, unknown_selectors
+from .source import Source, load_linted_project
 from .yaml_loader import load_project
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -83,6 +84,29 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--vars", type=_vars, default={}, help="YAML mapping of dbt vars, as `dbt --vars`")
     check.add_argument("--no-color", action="store_true", help="never color the text output")
+    check.add_argument(
+        "--source",
+        choices=[source.value for source in Source],
+        help="what to lint: the YAML files (the default without --manifest; no `dbt parse` needed), dbt's manifest "
+        "(<target-path>/manifest.json), or auto: the manifest when it is newer than every YAML file",
+    )
+    check.add_argument(
+        "--manifest",
+        type=Path,
+        help="lint this manifest.json written by `dbt parse` (schema v11/v12); implies --source manifest",
+    )
+    check.add_argument(
+        "--include-packages",
+        action="store_true",
+        help="also report metrics of installed packages (needs the manifest)",
+    )
+    check.add_argument(
+        "--fix",
+        action="store_true",
+        help="move KPI meta dbt drops under config.meta and nest legacy cumulative params, in place "
+        "(needs the `fix` extra), then report what remains",
+    )
+    check.add_argument("--diff", action="store_true", help="print what --fix would change, as a diff; write nothing")
     check.set_defaults(run=_run_check)
 
     rules = commands.add_parser("rules", help="list every rule with its code, severity and default")
@@ -157,10 +181,19 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def _run_check(args: argparse.Namespace) -> int:
     settings = _settings(args)
+    targets = _targets(args.paths)
+    if args.manifest is not None and len(targets) > 1:
+        raise UsageError("--manifest belongs to one dbt project; the paths given span several")
+    if args.fix or args.diff:
+        return _run_fix(args, settings, targets)
     exit_code = EXIT_OK
     outputs = []
-    for target in _targets(args.paths):
-        project = load_project(target.root, cli_vars=args.vars)
+    for target in targets:
+        source = Source(args.source) if args.source else Source.MANIFEST if args.manifest else Source.YAML
+        loaded = load_linted_project(target.root, source, args.manifest, args.include_packages, args.vars)
+        if loaded.warning:
+            print(f"dbt-kpi-lint: warning: {loaded.warning}", file=sys.stderr)
+        project = loaded.project
         findings = lint(project, settings, target.report_paths)
         outputs.append(FORMATTERS[args.format](_report(project, findings, settings, args)))
         if any(settings.fails(finding.severity) for finding in findings):
@@ -169,8 +202,56 @@ def _run_check(args: argparse.Namespace) -> int:
     return exit_code
 
 
-def _report(project: Project, findings: list[Finding], settings: Settings, args: argparse.Namespace) -> Report:
+def _run_fix(args: argparse.Namespace, settings: Settings, targets: list[_Target]) -> int:
+    """`--fix` writes the fixes and reports what remains; `--diff` prints them and writes nothing."""
+    if args.manifest is not None or args.source not in (None, Source.YAML.value):
+        raise UsageError("--fix and --diff read and edit the YAML files; drop --manifest / --source")
+    from .fix import FixUnavailable, plan_fixes, write_fix
+
+    diffs, outputs, fixed, files, exit_code = [], [], 0, 0, EXIT_OK
+    for target in targets:
+        project = load_project(target.root, cli_vars=args.vars)
+        try:
+            plan = plan_fixes(project, lint(project, settings, target.report_paths), settings.meta_keys)
+        except FixUnavailable as error:
+            raise UsageError(str(error)) from None
+        prefix = _path_prefix(project)
+        for unfixed in plan.unfixed:
+            print(f"{prefix}{unfixed.finding.location}: {unfixed.finding.code} not fixed: {unfixed.reason}", file=sys.stderr)
+        fixed, files = fixed + plan.fixed_count, files + len(plan.files)
+        if args.diff:
+            diffs.extend(file_fix.diff(prefix) for file_fix in plan.files)
+            continue
+        for file_fix in plan.files:
+            try:
+                write_fix(file_fix)
+            except OSError as error:
+                raise UsageError(f"cannot write {prefix}{file_fix.path}: {error}") from None
+        project = load_project(target.root, cli_vars=args.vars)
+        findings = lint(project, settings, target.report_paths)
+        outputs.append(FORMATTERS[args.format](_report(project, findings, settings, args)))
+        if any(settings.fails(finding.severity) for finding in findings):
+            exit_code = EXIT_FINDINGS
+    if args.diff:
+        sys.stdout.write("".join(diffs))
+        print(f"Would fix {_count(fixed, 'finding')} in {_count(files, 'file')}.", file=sys.stderr)
+        return EXIT_FINDINGS if fixed else EXIT_OK
+    print(f"Fixed {_count(fixed, 'finding')} in {_count(files, 'file')}.", file=sys.stderr)
+    _write("".join(outputs), args.output)
+    return exit_code
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def _path_prefix(project: Project) -> str:
+    """From the working directory to the project root: "" or ending in "/"."""
     prefix = os.path.relpath(project.root, Path.cwd()).replace(os.sep, "/")
+    return "" if prefix == "." else prefix + "/"
+
+
+def _report(project: Project, findings: list[Finding], settings: Settings, args: argparse.Namespace) -> Report:
     color = (
         args.output is None
         and not args.no_color
@@ -180,7 +261,7 @@ def _report(project: Project, findings: list[Finding], settings: Settings, args:
     return Report(
         findings=findings,
         rules=[_describe(rule) for rule in settings.enabled_rules()],
-        path_prefix="" if prefix == "." else prefix + "/",
+        path_prefix=_path_prefix(project),
         metrics_checked=len(project.metrics),
         kpis_checked=sum(1 for metric in project.metrics if kpi_of(metric, project, settings.meta_keys)),
         color=color,
