@@ -17,7 +17,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, TypeVar
 
 from .dbt_project import DbtProject, ProjectError, iter_yaml_files, read_dbt_project
 from .model import Group, Location, Measure, MetaEntry, Metric, MetricInput, Project, SemanticModel
@@ -33,6 +33,7 @@ _SCHEMA_URL = re.compile(r"/dbt/(?P<artifact>[a-z_-]+)/v(?P<version>\d+)\.json$"
 # Read from the head of a file that is not valid JSON, to say which version was truncated.
 _SCHEMA_IN_TEXT = re.compile(rb'"dbt_schema_version"\s*:\s*"(?P<url>[^"]+)"')
 _DBT_VERSION_IN_TEXT = re.compile(rb'"dbt_version"\s*:\s*"(?P<version>[^"]+)"')
+_Located = TypeVar("_Located", Metric, SemanticModel)
 
 
 @dataclass(frozen=True)
@@ -236,18 +237,15 @@ class _ManifestProject:
     written: Mapping[str, SchemaFiles]
 
     def build(self, dbt_project: DbtProject) -> Project:
-        metrics = [self._metric(node) for node in self.manifest.metrics if self._included(node)]
-        file_order = {path: index for index, path in enumerate(self._files())}
-        metrics.sort(key=lambda metric: (file_order.get(metric.location.path, len(file_order)), metric.location))
         return Project(
             name=dbt_project.name,
             root=str(dbt_project.root),
-            metrics=tuple(metrics),
+            metrics=self._in_file_order(self._metric(node) for node in self.manifest.metrics if self._included(node)),
             groups={
                 group.name: group
                 for group in (self._group(node) for node in self.manifest.groups if self._included(node))
             },
-            semantic_models=tuple(
+            semantic_models=self._in_file_order(
                 self._semantic_model(node) for node in self.manifest.semantic_models if self._included(node)
             ),
             noqa={key: value for files in self.written.values() for key, value in files.noqa.items()},
@@ -257,6 +255,11 @@ class _ManifestProject:
                 str(node.get("name")) for node in self.manifest.disabled_metrics if self._included(node)
             ),
         )
+
+    def _in_file_order(self, items: Iterable[_Located]) -> tuple[_Located, ...]:
+        """The YAML mode's order (files as walked, then position), which order-sensitive rules see."""
+        file_order = {path: index for index, path in enumerate(self._files())}
+        return tuple(sorted(items, key=lambda item: (file_order.get(item.location.path, len(file_order)), item.location)))
 
     def _files(self) -> list[str]:
         return [path for files in self.written.values() for path in files.files]
