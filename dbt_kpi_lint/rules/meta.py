@@ -105,10 +105,10 @@ def _discarded_message(metric: Metric, discarded: list[str]) -> str:
         actions.append(f"move {_keys(absent)} under `config.meta` (`--fix` does it)")
     if overridden:
         kept = ", ".join(f"`{key}: {metric.config_meta[key].value}`" for key in overridden)
-        actions.append(f"delete the top-level {_keys(overridden)} (dbt uses `config.meta` {kept})")
+        actions.append(f"delete the top-level {_keys(overridden)} (dbt uses {kept} from `config.meta`)")
     return (
-        f"dbt discards the top-level `meta` of `{metric.name}` because its `config.meta` is set{origin}: "
-        f"dbt sees only {_keys(list(metric.config_meta))}, not {_keys(discarded)}; {' and '.join(actions)}"
+        f"dbt discards the top-level `meta` of `{metric.name}` because its `config.meta` is set{origin}, "
+        f"so dbt sees only `config.meta` ({_keys(list(metric.config_meta))}); {' and '.join(actions)}"
     )
 
 
