@@ -57,14 +57,10 @@ class FileFix:
     def diff(self, path_prefix: str = "") -> str:
         name = path_prefix + self.path
         before, after = _decode(self.before)[0], _decode(self.after)[0]
-        return "".join(
-            difflib.unified_diff(
-                before.splitlines(keepends=True),
-                after.splitlines(keepends=True),
-                fromfile=f"a/{name}",
-                tofile=f"b/{name}",
-            )
+        lines = difflib.unified_diff(
+            before.splitlines(keepends=True), after.splitlines(keepends=True), fromfile=f"a/{name}", tofile=f"b/{name}"
         )
+        return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
 
 
 @dataclass(frozen=True)
@@ -317,19 +313,25 @@ class _Move:
         moved = [(key, value) for key, value in source.value if key.value in self.keys]
         if not moved:
             raise _CannotFix(f"nothing to move in `{self.source}`")
-        whole = self.destination[0] != self.source and len(moved) == len(source.value)
+        outside = self.destination[0] != self.source
+        whole = outside and len(moved) == len(source.value)
         if whole:
             removals = [self._lines_of(source_key, source)]
-            anchor_column = document.column_of(source_key)
         elif source.flow_style:
             raise _CannotFix(f"`{self.source}` is written in flow style ({{...}}); move the keys by hand")
         else:
             removals = [self._lines_of(key, value) for key, value in moved]
-            anchor_column = document.column_of(moved[0][0])
         step = self._indent_step()
         existing = self._existing_destination()
         missing = self.destination[len(existing) :]
-        after_line, base = self._insertion_point(existing[-1], step) if existing else (None, anchor_column)
+        if existing and existing[-1][1] is not source:
+            after_line, base = self._insertion_point(existing[-1], step)
+        elif whole:  # created where the moved block was, so a diff shows a move in place
+            after_line, base = None, document.column_of(source_key)
+        elif outside:  # next to what stays of the source
+            after_line, base = self._lines_of(source_key, source)[1], document.column_of(source_key)
+        else:  # inside the source, where the first moved key was
+            after_line, base = None, document.column_of(moved[0][0])
         indent = base + len(missing) * step
         headers = [" " * (base + depth * step) + f"{name}:" for depth, name in enumerate(missing)]
         comment = self._source_comment(source_key, source) if whole else ""
@@ -463,4 +465,7 @@ def _apply_edits(document: _Document, edits: list[tuple[int, int, list[str]]]) -
         if start == len(lines) and lines and not lines[-1].endswith("\n"):
             lines[-1] += document.newline
         lines[start:end] = replacement
-    return "".join(lines)
+    text = "".join(lines)
+    if document.text and not document.text.endswith("\n"):  # a file without a final newline keeps it so
+        text = text[: -len(document.newline)] if text.endswith(document.newline) else text
+    return text

@@ -28,9 +28,9 @@ from .model import (
 )
 from .yaml_reader import YamlList, YamlMap
 
-# A file can define semantic-layer objects only if one of these keys starts a line.
+# A file can define semantic-layer objects only if one of these keys starts a line (or follows a UTF-8 BOM).
 _RELEVANT_KEY = re.compile(
-    rb"""(?m)^[ \t-]*["']?(?:metrics|semantic_models|semantic_model|groups)["']?[ \t]*:"""
+    rb"""(?m)^(?:\xef\xbb\xbf)?[ \t-]*["']?(?:metrics|semantic_models|semantic_model|groups)["']?[ \t]*:"""
 )
 _NOQA = re.compile(
     r"#\s*noqa(?::\s*(?P<codes>[A-Za-z]+[0-9]+(?:[\s,]+[A-Za-z]+[0-9]+)*))?",
