@@ -18,9 +18,12 @@ import yaml
 
 from . import __version__
 from .dbt_project import PROJECT_FILE, ProjectError, find_project_root
+from .docs import rule_documentation, rule_help
 from .engine import lint
 from .findings import Finding
+from .files import write_atomically
 from .formatters import FORMATTERS, Report, RuleDescription
+from .generate import expected_files
 from .kpi import kpi_of
 from .model import Project, Severity
 from .rules import RULES
@@ -115,6 +118,19 @@ def _parser() -> argparse.ArgumentParser:
     explain = commands.add_parser("rule", help="print the documentation of one rule")
     explain.add_argument("code", help="a rule code, e.g. KPI001")
     explain.set_defaults(run=_run_rule)
+
+    generate = commands.add_parser(
+        "generate",
+        help="write the kpi_status dbt model (exit 1 when a file changed, as pre-commit expects)",
+    )
+    generate.add_argument("project", nargs="?", type=Path, help="the dbt project (default: around the working directory)")
+    generate.add_argument("--check", action="store_true", help="only report stale files, write nothing")
+    generate.set_defaults(run=_run_generate)
+
+    status = commands.add_parser("status", help="print the kpi_status table that `dbt build` made (DuckDB)")
+    status.add_argument("database", type=Path, help="the DuckDB file dbt built into")
+    status.add_argument("--table", default="kpi_status", help="the status table (default: kpi_status)")
+    status.set_defaults(run=_run_status)
     return parser
 
 
@@ -269,7 +285,7 @@ def _report(project: Project, findings: list[Finding], settings: Settings, args:
 
 
 def _describe(rule: Any) -> RuleDescription:
-    return RuleDescription(rule.code, rule.name, rule.summary, rule.explanation, rule.default_severity)
+    return RuleDescription(rule.code, rule.name, rule.summary, rule_help(rule), rule.default_severity)
 
 
 def _write(text: str, output: Path | None) -> None:
@@ -301,12 +317,30 @@ def _run_rule(args: argparse.Namespace) -> int:
     print(rule_documentation(rule))
     return EXIT_OK
 
+def _run_generate(args: argparse.Namespace) -> int:
+    [target] = _targets([args.project] if args.project else [])
+    project = load_project(target.root)
+    stale = {
+        path: text for path, text in expected_files(project).items() if project.generated_files.get(path) != text
+    }
+    for path, text in stale.items():
+        if args.check:
+            print(f"{path} is out of date: run `dbt-kpi-lint generate`")
+        else:
+            write_atomically(target.root / path, text)
+            print(f"wrote {path}")
+    if not stale:
+        print("kpi_status model is up to date")
+    return EXIT_FINDINGS if stale else EXIT_OK
 
-def rule_documentation(rule: Any) -> str:
-    default = "on by default" if rule.enabled_by_default else "off by default (enable with --extend-select)"
-    header = f"# {rule.code} {rule.name}\n\n{rule.summary}\n\nDefault severity: {rule.default_severity.value}; {default}."
-    options = "".join(
-        f"\n- `{name}` (default `{option.default}`): {option.help}" for name, option in rule.options.items()
-    )
-    body = f"{header}\n\n{rule.explanation}"
-    return body + (f"\n\n## Options{options}" if options else "")
+
+def _run_status(args: argparse.Namespace) -> int:
+    try:
+        from .status.show import StatusTableError, status_table
+    except ImportError:
+        raise UsageError("the status table needs DuckDB: pip install 'dbt-kpi-lint[status]'") from None
+    try:
+        print(status_table(args.database, args.table), end="")
+    except StatusTableError as error:
+        raise UsageError(str(error)) from None
+    return EXIT_OK

@@ -17,7 +17,7 @@ NO_OWNER_KPI = """\
         type: simple
         type_params: {{measure: active_customers}}
         config:
-          meta: {{kpi: true, target: 450, direction: increase}}
+          meta: {{kpi: true, target: 450, direction: increase, objective: retain_customers, indicator: leading}}
 """
 
 

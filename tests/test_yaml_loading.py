@@ -15,7 +15,7 @@ REVENUE_KPI = """\
         type: simple
         type_params: {measure: revenue}
         config:
-          meta: {kpi: true, owner: fin@example.com, target: 100, direction: increase}
+          meta: {kpi: true, owner: fin@example.com, target: 100, direction: increase, objective: break_even, indicator: leading}
 """
 
 LIFETIME_CUSTOMERS = """\
@@ -153,7 +153,7 @@ def test_top_level_meta_marks_a_kpi_when_config_meta_is_empty(make_project, run_
             """
         }
     )
-    assert check_json(run_cli, root) == [("KPI001", "signups", "models/m.yml", 2, 5)]
+    assert check_json(run_cli, root, "--select", "KPI001,KPI002") == [("KPI001", "signups", "models/m.yml", 2, 5)]
 
 
 def test_non_empty_config_meta_replaces_top_level_meta_as_dbt_does(make_project, run_cli):
@@ -171,7 +171,7 @@ def test_non_empty_config_meta_replaces_top_level_meta_as_dbt_does(make_project,
             """
         }
     )
-    assert [code for code, *_ in check_json(run_cli, root)] == ["KPI001", "KPI002"]
+    assert [code for code, *_ in check_json(run_cli, root, "--select", "KPI001,KPI002")] == ["KPI001", "KPI002"]
 
 
 def test_project_level_meta_replaces_top_level_meta_too(make_project, run_cli):
@@ -260,7 +260,7 @@ def test_yaml_one_point_one_booleans_mark_kpis(make_project, run_cli):
     metric = "  - name: m_{n}\n    label: M\n    type: simple\n    config: {{meta: {{kpi: {flag}, target: 1}}}}\n"
     body = "metrics:\n" + "".join(metric.format(n=n, flag=flag) for n, flag in enumerate(["yes", "on", "True", "no"]))
     root = make_project({"models/m.yml": body})
-    assert [metric for _, metric, *_ in check_json(run_cli, root)] == ["m_0", "m_1", "m_2"]
+    assert [metric for _, metric, *_ in check_json(run_cli, root, "--select", "KPI001,KPI002")] == ["m_0", "m_1", "m_2"]
 
 
 def test_a_kpi_mapping_marks_a_kpi_and_holds_its_fields(make_project, run_cli):
@@ -278,7 +278,7 @@ def test_a_kpi_mapping_marks_a_kpi_and_holds_its_fields(make_project, run_cli):
             """
         }
     )
-    assert check_json(run_cli, root) == [("KPI002", "revenue", "models/m.yml", 2, 5)]
+    assert check_json(run_cli, root, "--select", "KPI001,KPI002") == [("KPI002", "revenue", "models/m.yml", 2, 5)]
 
 
 def test_var_in_meta_resolves_from_project_vars(make_project, run_cli):

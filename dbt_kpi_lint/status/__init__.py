@@ -8,10 +8,9 @@ from .dialect import UnsupportedAdapterError, dialect_for, render_only_sql_clien
 from .entry import (
     STATUS_COLUMNS,
     build_status_rows,
-    kpis_from_semantic_manifest,
     materialize,
     rows_relation,
-    semantic_manifest_path,
+    running_project,
 )
 from .evaluate import (
     KpiStatusRow,
@@ -26,10 +25,8 @@ from .evaluate import (
 )
 from .metricflow_query import MetricFlowRenderer, PeriodValues, query_metric_periods, run_period_query
 from .spec import KpiSpec
-from .template import PROPERTIES_YAML, kpi_status_model_source
 
 __all__ = [
-    "PROPERTIES_YAML",
     "STATUS_COLUMNS",
     "KpiSpec",
     "KpiStatusRow",
@@ -43,8 +40,6 @@ __all__ = [
     "dialect_for",
     "evaluate_kpi",
     "evaluate_status",
-    "kpi_status_model_source",
-    "kpis_from_semantic_manifest",
     "last_complete_period",
     "materialize",
     "period_of",
@@ -53,6 +48,6 @@ __all__ = [
     "render_only_sql_client",
     "rows_relation",
     "run_period_query",
-    "semantic_manifest_path",
+    "running_project",
     "supported_adapter_types",
 ]

@@ -7,21 +7,22 @@ run it on that connection, and hand dbt back a relation to store as the model's 
 
 from __future__ import annotations
 
-import json
 import logging
-from collections.abc import Callable, Mapping, Sequence
-from datetime import date, datetime
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from .evaluate import KpiStatusRow, coerce_as_of, evaluate_kpi
 from .metricflow_query import MetricFlowRenderer, query_metric_periods
-from .spec import DEFAULT_AT_RISK_BAND, KpiSpec
+from .kpis import project_kpi_specs
+from .spec import KpiSpec
 
 # Column order and types of the kpi_status table. Declared, not inferred, so a project with no
 # KPIs (or all of them without data) still gets every column with the right type.
 STATUS_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("metric", "VARCHAR"),
+    ("metric_name", "VARCHAR"),
     ("label", "VARCHAR"),
     ("owner", "VARCHAR"),
     ("objective", "VARCHAR"),
@@ -39,12 +40,11 @@ STATUS_COLUMNS: tuple[tuple[str, str], ...] = (
     ("attainment", "DOUBLE"),
     ("status", "VARCHAR"),
     ("lint_codes", "VARCHAR"),
+    ("built_at", "TIMESTAMP"),  # when this dbt run computed the row; last, not a KpiStatusRow field
 )
 
 # Fixed, so a re-run in the same connection replaces rather than accumulates.
 _ROWS_TABLE = "__dbt_kpi_lint_status_rows"
-
-KpiSource = Sequence[KpiSpec] | Callable[[Mapping[str, Any]], Sequence[KpiSpec]] | None
 
 logger = logging.getLogger(__name__)
 
@@ -78,41 +78,40 @@ def rows_relation(session: Any, rows: Sequence[KpiStatusRow]) -> Any:
     """
     columns = ", ".join(f"{name} {sql_type}" for name, sql_type in STATUS_COLUMNS)
     session.execute(f"CREATE OR REPLACE TEMP TABLE {_ROWS_TABLE} ({columns})")
+    built_at = datetime.now(timezone.utc).replace(tzinfo=None)  # one stamp for the whole run, in UTC
     if rows:
         placeholders = ", ".join("?" for _ in STATUS_COLUMNS)
         session.executemany(
             f"INSERT INTO {_ROWS_TABLE} VALUES ({placeholders})",
-            [[getattr(row, name) for name, _ in STATUS_COLUMNS] for row in rows],
+            [[*(getattr(row, name) for name, _ in STATUS_COLUMNS[:-1]), built_at] for row in rows],
         )
     return session.table(_ROWS_TABLE)
 
 
-def semantic_manifest_path(adapter_type: str = "duckdb") -> Path:
-    """Where the running dbt invocation wrote `semantic_manifest.json`.
+@dataclass(frozen=True)
+class RunningProject:
+    project_root: Path
+    target_path: Path
+    cli_vars: Mapping[str, Any]
 
-    dbt writes it right after parsing, before any model runs (unless `--no-write-json`), under
-    the project's target path. That path cannot be read from the model: the working directory
-    is wherever dbt was started (`--project-dir` does not chdir), the Python model's Jinja config
-    context has no project root, and `--target-path` / `DBT_TARGET_PATH` / `target-path:` may
-    move it. Since dbt-duckdb runs the model in-process, ask dbt's own runtime config.
+
+def running_project(adapter_type: str = "duckdb") -> RunningProject:
+    """Where the running dbt invocation's project and target path are, and its `--vars`.
+
+    The model cannot tell: the working directory is wherever dbt was started (`--project-dir`
+    does not chdir), the Python model's Jinja config context has no project root, and
+    `--target-path` / `DBT_TARGET_PATH` / `target-path:` may move the artifacts. dbt-duckdb runs
+    the model in-process, so ask dbt's own runtime config; outside dbt (scripts, tests) fall
+    back to the working directory.
     """
     try:
         from dbt.adapters.factory import get_adapter_by_type
 
         config = get_adapter_by_type(adapter_type).config  # type: ignore[no-untyped-call]
-        return Path(config.project_target_path) / "semantic_manifest.json"
-    except Exception as error:  # noqa: BLE001 - not inside a dbt run (tests, scripts): fall back below
-        logger.debug("no registered %s adapter to ask for the target path: %s", adapter_type, error)
-    try:
-        from dbt.flags import get_flags
-
-        flags = get_flags()  # type: ignore[no-untyped-call]
-        project_dir = getattr(flags, "PROJECT_DIR", None)
-        if project_dir:
-            return Path(project_dir) / (getattr(flags, "TARGET_PATH", None) or "target") / "semantic_manifest.json"
-    except Exception as error:  # noqa: BLE001
-        logger.debug("no dbt flags to ask for the project dir: %s", error)
-    return Path("target") / "semantic_manifest.json"
+        return RunningProject(Path(config.project_root), Path(config.project_target_path), dict(config.cli_vars))
+    except Exception as error:  # noqa: BLE001 - not inside a dbt run: fall back below
+        logger.debug("no registered %s adapter to ask for the project: %s", adapter_type, error)
+    return RunningProject(Path.cwd(), Path.cwd() / "target", {})
 
 
 def _dbt_writes_json() -> bool:
@@ -126,45 +125,10 @@ def _dbt_writes_json() -> bool:
         return True
 
 
-def kpis_from_semantic_manifest(manifest: Mapping[str, Any]) -> list[KpiSpec]:
-    """Stop-gap KPI reader until the lint loader hands specs over.
-
-    Reads only `config.meta` (what survives into semantic_manifest.json, already Jinja-rendered
-    by dbt): `kpi: true` with fields beside it, or `kpi:` as a mapping of the fields.
-    """
-    specs = []
-    for metric in manifest.get("metrics", []):
-        meta = (metric.get("config") or {}).get("meta") or {}
-        flag = meta.get("kpi")
-        if not (flag is True or isinstance(flag, dict)):
-            continue
-        fields: dict[str, Any] = {**meta, **flag} if isinstance(flag, dict) else dict(meta)
-        codes = fields.get("lint_codes") or ()
-        specs.append(
-            KpiSpec(
-                metric=metric["name"],
-                label=metric.get("label"),
-                owner=_text(fields.get("owner")),
-                objective=_text(fields.get("objective")),
-                indicator=_text(fields.get("indicator")),
-                direction=fields.get("direction") or "increase",
-                target=fields.get("target"),
-                at_risk_band=fields.get("at_risk_band", DEFAULT_AT_RISK_BAND),
-                grain=fields.get("grain") or "month",
-                lint_codes=tuple(codes) if isinstance(codes, (list, tuple)) else (str(codes),),
-            )
-        )
-    return specs
-
-
-def _text(value: Any) -> str | None:
-    return None if value is None else str(value)
-
-
 def materialize(
     dbt: Any,
     session: Any,
-    kpis: KpiSource = None,
+    kpis: Sequence[KpiSpec] | None = None,
     *,
     as_of: date | datetime | str | None = None,
     semantic_manifest: str | Path | None = None,
@@ -172,24 +136,22 @@ def materialize(
 ) -> Any:
     """Build the kpi_status rows and return them as a relation for dbt to store.
 
-    `kpis`: the specs, or a callable given the parsed semantic manifest, or None for the
-    stop-gap `kpis_from_semantic_manifest`. `as_of`: pass `dbt.config.get("kpi_as_of")` from
-    the model file itself (dbt only hands a Python model the config keys its own source names).
+    `kpis`: None reads the running project's KPIs and lint codes with the linter itself.
+    `as_of`: pass `dbt.config.get("kpi_as_of")` from the model file itself (dbt only hands a
+    Python model the config keys its own source names).
     """
     del dbt  # the model's refs already ordered us in the DAG; nothing else is needed from it
     if semantic_manifest is None and not _dbt_writes_json():
         # Then the file on disk is from some earlier run: numbers from stale definitions are worse
         # than no numbers.
         raise RuntimeError("kpi_status needs the semantic manifest of this run; do not use --no-write-json")
-    path = Path(semantic_manifest) if semantic_manifest else semantic_manifest_path(adapter_type)
+    runtime = running_project(adapter_type)
+    path = Path(semantic_manifest) if semantic_manifest else runtime.target_path / "semantic_manifest.json"
     if not path.is_file():
         raise FileNotFoundError(
             f"{path} not found: dbt writes it when it parses the project; was it run with --no-write-json?"
         )
-    manifest_json = path.read_text(encoding="utf-8")
     if kpis is None:
-        kpis = kpis_from_semantic_manifest(json.loads(manifest_json))
-    elif callable(kpis):
-        kpis = kpis(json.loads(manifest_json))
-    renderer = MetricFlowRenderer(manifest_json, adapter_type)
+        kpis = project_kpi_specs(runtime.project_root, runtime.cli_vars)
+    renderer = MetricFlowRenderer(path.read_text(encoding="utf-8"), adapter_type)
     return rows_relation(session, build_status_rows(kpis, session, renderer, as_of))

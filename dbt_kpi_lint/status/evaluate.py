@@ -117,7 +117,7 @@ def clean_value(value: object) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def attainment(actual: float | None, target: float | None, direction: Direction) -> float | None:
+def attainment(actual: float | None, target: float | None, direction: Direction | None) -> float | None:
     """How far toward the target `actual` is, where 1.0 means exactly on target.
 
     increase: 1 + (actual - target) / |target|   (= actual / target for a positive target)
@@ -126,21 +126,24 @@ def attainment(actual: float | None, target: float | None, direction: Direction)
     The linear mirror (rather than target / actual) keeps one reading for both directions:
     attainment >= 1 is on track, >= 1 - band is at risk or better; it stays finite when a
     "lower is better" actual reaches 0, and behaves for negative targets. Undefined (None) when
-    there is no actual, no target, or the target is 0.
+    there is no actual, no target, no direction, or the target is 0.
     """
-    if actual is None or target is None or target == 0:
+    if actual is None or target is None or direction is None or target == 0:
         return None
     sign = 1.0 if direction == "increase" else -1.0
     return 1.0 + sign * (actual - target) / abs(target)
 
 
-def evaluate_status(actual: float | None, target: float | None, direction: Direction, at_risk_band: float) -> Status:
+def evaluate_status(
+    actual: float | None, target: float | None, direction: Direction | None, at_risk_band: float
+) -> Status:
     """on_track / at_risk / off_track against the target, with the band as a fraction of |target|.
 
     A missing target wins over missing data: a KPI without a target is only tracked, whatever
-    its data; only a KPI that could be judged is reported as lacking data.
+    its data; only a KPI that could be judged is reported as lacking data. Without a direction
+    a target cannot be judged either (is 90 against 100 short or ahead?).
     """
-    if target is None:
+    if target is None or direction is None:
         return "no_target"
     if actual is None:
         return "no_data"
@@ -158,12 +161,12 @@ def evaluate_status(actual: float | None, target: float | None, direction: Direc
 class KpiStatusRow:
     """One row of the `kpi_status` table."""
 
-    metric: str
+    metric_name: str
     label: str | None
     owner: str | None
     objective: str | None
     indicator: str | None
-    direction: Direction
+    direction: Direction | None
     grain: Grain
     as_of: date
     period_start: date
@@ -185,7 +188,7 @@ def evaluate_kpi(spec: KpiSpec, values: Mapping[date, float | None], as_of: date
     actual = clean_value(values.get(current.start))
     previous = clean_value(values.get(before.start))
     return KpiStatusRow(
-        metric=spec.metric,
+        metric_name=spec.metric,
         label=spec.label,
         owner=spec.owner,
         objective=spec.objective,

@@ -35,7 +35,7 @@ class KpiSpec:
     owner: str | None = None
     objective: str | None = None
     indicator: str | None = None
-    direction: Direction = "increase"
+    direction: Direction | None = "increase"  # None: not stated, so no status can be judged
     target: float | None = None
     at_risk_band: float = DEFAULT_AT_RISK_BAND
     grain: Grain = "month"
@@ -45,7 +45,7 @@ class KpiSpec:
         # Fail at construction, not halfway through a dbt build, on a spec the status cannot judge.
         if not self.metric:
             raise ValueError("KpiSpec.metric must be a metric name")
-        if self.direction not in DIRECTIONS:
+        if self.direction is not None and self.direction not in DIRECTIONS:
             raise ValueError(f"{self.metric}: direction must be one of {DIRECTIONS}, got {self.direction!r}")
         if self.grain not in GRAINS:
             raise ValueError(f"{self.metric}: grain must be one of {GRAINS}, got {self.grain!r}")

@@ -12,7 +12,7 @@ import pytest
 
 from dbt_kpi_lint.status import entry
 from dbt_kpi_lint.status.dialect import UnsupportedAdapterError, dialect_for, supported_adapter_types
-from dbt_kpi_lint.status.entry import STATUS_COLUMNS, kpis_from_semantic_manifest, rows_relation
+from dbt_kpi_lint.status.entry import STATUS_COLUMNS, rows_relation
 from dbt_kpi_lint.status.evaluate import evaluate_kpi
 from dbt_kpi_lint.status.spec import KpiSpec
 
@@ -81,7 +81,7 @@ def test_rows_land_verbatim_through_bound_parameters() -> None:
     assert relation.columns == [name for name, _ in STATUS_COLUMNS]
     (got,) = relation.fetchall()
     assert got[2] == HOSTILE and got[1] == 'Revenue "net" \\ 100%' and got[3] == "grow'; --"
-    assert got[-1] == "KPI001,K'2"
+    assert got[-2] == "KPI001,K'2"
     assert con.sql("select count(*) from x").fetchall() == [(0,)]  # still there
 
 
@@ -93,38 +93,18 @@ def test_empty_rows_still_have_typed_columns() -> None:
     assert [str(t) for t in relation.types] == [sql_type for _, sql_type in STATUS_COLUMNS]
 
 
-def test_kpis_from_semantic_manifest_reads_config_meta() -> None:
-    manifest = {
-        "metrics": [
-            {
-                "name": "a",
-                "label": "A",
-                "config": {"meta": {"kpi": True, "owner": "x", "target": "5", "grain": "week"}},
-            },
-            {"name": "b", "config": {"meta": {"kpi": {"owner": "y", "direction": "decrease"}, "target": 3}}},
-            {"name": "c", "config": {"meta": {"owner": "not a kpi"}}},
-            {"name": "d", "config": {"meta": {"kpi": False}}},
-            {"name": "e"},
-        ]
-    }
-    specs = kpis_from_semantic_manifest(manifest)
-    assert [s.metric for s in specs] == ["a", "b"]
-    assert (specs[0].owner, specs[0].target, specs[0].grain, specs[0].label) == ("x", 5.0, "week", "A")
-    assert (specs[1].owner, specs[1].direction, specs[1].target) == ("y", "decrease", 3.0)
-
-
-def test_semantic_manifest_path_falls_back_outside_dbt(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Outside a dbt run no adapter is registered; without dbt flags we land on ./target.
+def test_running_project_falls_back_to_the_working_directory_outside_dbt(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     def no_adapter(_: str) -> object:
         raise RuntimeError("no adapter")
 
     pytest.importorskip("dbt.adapters.factory")
     import dbt.adapters.factory
-    import dbt.flags
 
     monkeypatch.setattr(dbt.adapters.factory, "get_adapter_by_type", no_adapter)
-    monkeypatch.setattr(dbt.flags, "get_flags", lambda: object())
-    assert entry.semantic_manifest_path() == Path("target") / "semantic_manifest.json"
+    monkeypatch.chdir(tmp_path)
+    assert entry.running_project() == entry.RunningProject(tmp_path, tmp_path / "target", {})
 
 
 def test_refuses_a_stale_manifest_under_no_write_json(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -138,19 +118,18 @@ def test_refuses_a_stale_manifest_under_no_write_json(monkeypatch: pytest.Monkey
         entry.materialize(None, None, [])
 
 
-def test_fixture_model_is_the_template() -> None:
-    from dbt_kpi_lint.status.template import PROPERTIES_YAML, kpi_status_model_source
+def test_fixture_model_is_what_generate_writes() -> None:
+    from dbt_kpi_lint.generate import expected_files
+    from dbt_kpi_lint.yaml_loader import load_project
 
-    models = Path(__file__).parent / "fixtures" / "kpi_project" / "models"
-    source = kpi_status_model_source(["orders", "metricflow_time_spine", "events", "orders"])
-    assert (models / "kpi_status.py").read_text(encoding="utf-8") == source
-    assert (models / "kpi_status.yml").read_text(encoding="utf-8") == PROPERTIES_YAML
+    project = load_project(Path(__file__).parent / "fixtures" / "kpi_project")
+    assert dict(project.generated_files) == expected_files(project)
 
 
 def test_template_quotes_model_names() -> None:
     import ast
 
-    from dbt_kpi_lint.status.template import kpi_status_model_source
+    from dbt_kpi_lint.generate import kpi_status_model_source
 
     odd = 'a")\nimport os  # '
     tree = ast.parse(kpi_status_model_source([odd]))
