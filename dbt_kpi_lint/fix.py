@@ -14,15 +14,13 @@ from __future__ import annotations
 
 import bisect
 import difflib
-import os
 import re
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from . import yaml_reader
+from .files import write_bytes_atomically
 from .findings import Finding
 from .kpi import MetaKeys
 from .model import Location, Metric, Project
@@ -106,18 +104,7 @@ def write_fix(file_fix: FileFix) -> None:
     target = file_fix.absolute.resolve()  # keep a symlink a symlink: write where it points
     if target.read_bytes() != file_fix.before:
         raise OSError(f"{file_fix.path} changed while fixing; run the fix again")
-    descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "wb") as stream:
-            stream.write(file_fix.after)
-            stream.flush()
-            os.fsync(stream.fileno())
-        shutil.copymode(target, temporary)
-        os.replace(temporary, target)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
+    write_bytes_atomically(target, file_fix.after)
 
 
 def _composer() -> Callable[[str], Any]:

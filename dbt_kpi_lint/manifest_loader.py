@@ -21,10 +21,19 @@ from typing import Any, Iterable, Mapping, TypeVar
 
 from .dbt_project import DbtProject, ProjectError, iter_yaml_files, read_dbt_project
 from .model import Group, Location, Measure, MetaEntry, Metric, MetricInput, Project, SemanticModel
-from .yaml_loader import SchemaFiles, _first, _lower, _text, read_schema_files, ref_name
+from .yaml_loader import (
+    _LEGACY_TIME_SPINE_FILE,
+    SchemaFiles,
+    _first,
+    _lower,
+    _text,
+    read_schema_files,
+    ref_name,
+)
 from .yaml_reader import YamlList, YamlMap
 
 MANIFEST_FILE = "manifest.json"
+LEGACY_TIME_SPINE_MODEL = _LEGACY_TIME_SPINE_FILE.removesuffix(".sql")
 # Manifest schema version -> the dbt releases that write it (dbt docs: 1.7 wrote v11, 1.8 moved to
 # v12; 1.9, 1.10 and 1.11 still write v12, measured with 1.11.16).
 SUPPORTED_SCHEMAS: Mapping[int, str] = {11: "dbt 1.7", 12: "dbt 1.8 and later"}
@@ -48,6 +57,7 @@ class Manifest:
     disabled_metrics: tuple[Mapping[str, Any], ...]
     groups: tuple[Mapping[str, Any], ...]
     semantic_models: tuple[Mapping[str, Any], ...]
+    time_spine_models: tuple[Mapping[str, Any], ...]
 
 
 def default_manifest_path(dbt_project: DbtProject) -> Path:
@@ -115,6 +125,12 @@ def read_manifest(path: Path) -> Manifest:
         ),
         groups=_nodes(document, "groups", path),
         semantic_models=_nodes(document, "semantic_models", path),
+        time_spine_models=tuple(
+            node
+            for node in _nodes(document, "nodes", path)
+            if node.get("resource_type") == "model"
+            and (node.get("time_spine") is not None or node.get("name") == LEGACY_TIME_SPINE_MODEL)
+        ),
     )
 
 
@@ -197,7 +213,7 @@ def _read_named_files(
     cli_vars: Mapping[str, Any] | None,
 ) -> dict[str, SchemaFiles]:
     """Read, per package, the YAML files the manifest names, in the YAML mode's file order."""
-    named: dict[str, set[str]] = {}
+    named: dict[str, set[str]] = {name: set() for name in projects}
     for node in nodes:
         package, path = node.get("package_name"), node.get("original_file_path")
         if package in projects and isinstance(path, str):
@@ -237,9 +253,10 @@ class _ManifestProject:
     written: Mapping[str, SchemaFiles]
 
     def build(self, dbt_project: DbtProject) -> Project:
-        return Project(
-            name=dbt_project.name,
-            root=str(dbt_project.root),
+        # Project-wide facts the manifest does not hold (model paths, generated files) as the YAML
+        # mode reads them; everything about metrics, groups and semantic models as dbt compiled it.
+        return replace(
+            self.written[dbt_project.name].build(),
             metrics=self._in_file_order(self._metric(node) for node in self.manifest.metrics if self._included(node)),
             groups={
                 group.name: group
@@ -253,6 +270,9 @@ class _ManifestProject:
             files=tuple(self._files()),
             disabled_metrics=tuple(
                 str(node.get("name")) for node in self.manifest.disabled_metrics if self._included(node)
+            ),
+            time_spine_models=tuple(
+                str(node.get("name")) for node in self.manifest.time_spine_models if self._included(node)
             ),
         )
 

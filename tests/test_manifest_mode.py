@@ -36,6 +36,7 @@ EXERCISED_CODES = {
     "example_project": {"KPI001", "KPI002", "VAN001", "VAN002", "DEP001", "META001"},
 }
 Finding = tuple[str, str | None, str, int, int, str]
+FOCUS = ("KPI001", "KPI002", "VAN001", "VAN002", "META001", "DEP001")
 
 pytestmark = pytest.mark.skipif(
     not Path(sys.executable).with_name("dbt").exists(), reason="needs the `status` extra (dbt-core, dbt-duckdb)"
@@ -73,12 +74,17 @@ def parsed_copy(parsed: Callable[[str], Path], tmp_path: Path) -> Callable[[str]
     return copy
 
 
-def all_findings(project: Project) -> list[Finding]:
+def all_findings(project: Project, select: tuple[str, ...] = ("ALL",)) -> list[Finding]:
     return [
         (finding.code, finding.metric, finding.location.path, finding.location.line, finding.location.column,
          finding.severity.value)
-        for finding in lint(project, Settings(select=("ALL",)))
+        for finding in lint(project, Settings(select=select))
     ]
+
+
+def findings(project: Project) -> list[Finding]:
+    """The findings of the rules the fixtures below were written for (parity tests use every rule)."""
+    return all_findings(project, select=FOCUS)
 
 
 def from_manifest(root: Path, **options: object) -> Project:
@@ -108,9 +114,14 @@ def test_manifest_mode_builds_the_yaml_mode_project_value_for_value_and_position
         yaml_project.groups,
         yaml_project.semantic_models,
     )
-    assert (sorted(manifest_project.disabled_metrics), manifest_project.noqa) == (
+    assert (sorted(manifest_project.disabled_metrics), sorted(manifest_project.time_spine_models)) == (
         sorted(yaml_project.disabled_metrics),
+        sorted(yaml_project.time_spine_models),
+    )
+    assert (manifest_project.noqa, manifest_project.model_paths, manifest_project.generated_files) == (
         yaml_project.noqa,
+        yaml_project.model_paths,
+        yaml_project.generated_files,
     )
 
 
@@ -145,8 +156,8 @@ def test_jinja_the_yaml_mode_cannot_render_is_what_dbt_rendered_in_manifest_mode
 ) -> None:
     """Documented difference: `env_var()` depends on where dbt ran; YAML mode counts it as set."""
     root = parsed_copy("divergent/env_var_meta")
-    assert all_findings(load_project(root)) == []
-    assert all_findings(from_manifest(root)) == [("KPI001", "revenue", "models/metrics.yml", 22, 5, "error")]
+    assert findings(load_project(root)) == []
+    assert findings(from_manifest(root)) == [("KPI001", "revenue", "models/metrics.yml", 22, 5, "error")]
 
 
 def test_env_var_set_when_dbt_parsed_reaches_manifest_mode(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -160,21 +171,21 @@ def test_env_var_set_when_dbt_parsed_reaches_manifest_mode(tmp_path: Path, monke
 def test_a_real_dbt_1_7_manifest_v11_gives_the_yaml_mode_findings(tmp_path: Path) -> None:
     root = Path(shutil.copytree(FIXTURES / "manifest_v11/project", tmp_path / "project"))
     project = load_manifest_project(root, FIXTURES / "manifest_v11/manifest.json")
-    assert all_findings(project) == all_findings(load_project(root)) == [
+    assert findings(project) == findings(load_project(root)) == [
         ("META001", "revenue", "models/metrics.yml", 37, 7, "warning"),
         ("KPI002", "customers_ever", "models/metrics.yml", 40, 5, "error"),
         ("VAN001", "customers_ever", "models/metrics.yml", 40, 5, "error"),
         ("META001", "customers_ever", "models/metrics.yml", 46, 7, "warning"),
         ("DEP001", "customers_last_7_days", "models/metrics.yml", 54, 7, "warning"),
     ]
-    assert project.disabled_metrics == ("retired_revenue",)
+    assert (project.disabled_metrics, project.time_spine_models) == (("retired_revenue",), ("metricflow_time_spine",))
 
 
 def test_latest_spec_is_refused_by_the_installed_dbt_so_only_yaml_mode_lints_it(tmp_path: Path) -> None:
     root = Path(shutil.copytree(FIXTURES / "yaml_only/latest_spec", tmp_path / "project"))
     parse = run_dbt(root, "parse", check=False)
     assert parse.returncode != 0 and "Additional properties are not allowed" in parse.stdout
-    assert all_findings(load_project(root)) == [
+    assert findings(load_project(root)) == [
         ("VAN001", "customers_ever", "models/orders.yml", 34, 5, "warning"),
         ("VAN002", "revenue_per_customer_ever", "models/orders.yml", 41, 5, "warning"),
         ("KPI001", "revenue_last_28_days", "models/orders.yml", 43, 5, "error"),
@@ -183,7 +194,7 @@ def test_latest_spec_is_refused_by_the_installed_dbt_so_only_yaml_mode_lints_it(
 
 def test_package_metrics_are_not_reported_by_default(parsed: Callable[[str], Path], run_cli) -> None:
     root = parsed("projects/with_package")
-    result = run_cli("check", "--format", "json", "--manifest", "target/manifest.json", cwd=root)
+    result = run_cli("check", "--select", "KPI001,KPI002", "--format", "json", "--manifest", "target/manifest.json", cwd=root)
     assert [item["metric"] for item in json.loads(result.stdout)] == ["order_count"]
 
 
@@ -191,7 +202,10 @@ def test_include_packages_reports_package_metrics_at_their_installed_path(
     parsed: Callable[[str], Path], run_cli
 ) -> None:
     root = parsed("projects/with_package")
-    result = run_cli("check", "--format", "json", "--manifest", "target/manifest.json", "--include-packages", cwd=root)
+    result = run_cli(
+        "check", "--select", "KPI001,KPI002", "--format", "json", "--manifest", "target/manifest.json",
+        "--include-packages", cwd=root,
+    )
     assert [(item["code"], item["metric"], item["path"], item["line"], item["column"]) for item in json.loads(result.stdout)] == [
         ("KPI001", "invoiced_revenue", "dbt_packages/finance_kpis/models/finance.yml", 21, 5),
         ("KPI002", "order_count", "models/metrics.yml", 20, 5),
@@ -209,13 +223,13 @@ def test_include_packages_without_a_manifest_is_an_error(parsed: Callable[[str],
 
 def test_source_manifest_reads_the_target_path_manifest(parsed_copy: Callable[[str], Path], run_cli) -> None:
     root = parsed_copy("divergent/env_var_meta")
-    result = run_cli("check", "--source", "manifest", cwd=root)
+    result = run_cli("check", "--select", "KPI001", "--source", "manifest", cwd=root)
     assert (result.exit_code, result.stdout.splitlines()[0][:31]) == (1, "models/metrics.yml:22:5: KPI001")
 
 
 def test_source_auto_uses_a_manifest_newer_than_every_yaml_file(parsed_copy: Callable[[str], Path], run_cli) -> None:
     root = parsed_copy("divergent/env_var_meta")
-    assert run_cli("check", "--source", "auto", cwd=root).exit_code == 1  # dbt's empty owner: KPI001
+    assert run_cli("check", "--select", "KPI001", "--source", "auto", cwd=root).exit_code == 1  # dbt's empty owner: KPI001
 
 
 def test_source_auto_falls_back_to_yaml_when_a_yaml_file_changed_after_dbt_parse(
@@ -224,17 +238,17 @@ def test_source_auto_falls_back_to_yaml_when_a_yaml_file_changed_after_dbt_parse
     root = parsed_copy("divergent/env_var_meta")
     manifest_time = (root / "target" / "manifest.json").stat().st_mtime
     os.utime(root / "models" / "metrics.yml", (manifest_time + 10, manifest_time + 10))
-    assert run_cli("check", "--source", "auto", cwd=root).exit_code == 0
+    assert run_cli("check", "--select", "KPI001", "--source", "auto", cwd=root).exit_code == 0
 
 
 def test_source_auto_uses_yaml_when_vars_are_given(parsed_copy: Callable[[str], Path], run_cli) -> None:
     root = parsed_copy("divergent/env_var_meta")
-    assert run_cli("check", "--source", "auto", "--vars", "{x: 1}", cwd=root).exit_code == 0
+    assert run_cli("check", "--select", "KPI001", "--source", "auto", "--vars", "{x: 1}", cwd=root).exit_code == 0
 
 
 def test_default_source_is_the_yaml_files_even_with_a_fresh_manifest(parsed_copy: Callable[[str], Path], run_cli) -> None:
     root = parsed_copy("divergent/env_var_meta")
-    assert run_cli("check", cwd=root).exit_code == 0
+    assert run_cli("check", "--select", "KPI001", cwd=root).exit_code == 0
 
 
 def test_explicit_manifest_older_than_the_yaml_is_used_with_a_warning(
@@ -243,7 +257,7 @@ def test_explicit_manifest_older_than_the_yaml_is_used_with_a_warning(
     root = parsed_copy("divergent/env_var_meta")
     manifest_time = (root / "target" / "manifest.json").stat().st_mtime
     os.utime(root / "models" / "metrics.yml", (manifest_time + 10, manifest_time + 10))
-    result = run_cli("check", "--manifest", "target/manifest.json", cwd=root)
+    result = run_cli("check", "--select", "KPI001", "--manifest", "target/manifest.json", cwd=root)
     assert (result.exit_code, result.stderr) == (
         1,
         "dbt-kpi-lint: warning: target/manifest.json is older than models/metrics.yml: findings show the "
