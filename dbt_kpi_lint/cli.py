@@ -233,7 +233,8 @@ def _run_fix(args: argparse.Namespace, settings: Settings, targets: list[_Target
             raise UsageError(str(error)) from None
         prefix = _path_prefix(project)
         for unfixed in plan.unfixed:
-            print(f"{prefix}{unfixed.finding.location}: {unfixed.finding.code} not fixed: {unfixed.reason}", file=sys.stderr)
+            finding = unfixed.finding
+            print(f"{prefix}{finding.location}: {finding.code} not fixed: {unfixed.reason}", file=sys.stderr)
         fixed, files = fixed + plan.fixed_count, files + len(plan.files)
         if args.diff:
             diffs.extend(file_fix.diff(prefix) for file_fix in plan.files)

@@ -279,7 +279,8 @@ class _ManifestProject:
     def _in_file_order(self, items: Iterable[_Located]) -> tuple[_Located, ...]:
         """The YAML mode's order (files as walked, then position), which order-sensitive rules see."""
         file_order = {path: index for index, path in enumerate(self._files())}
-        return tuple(sorted(items, key=lambda item: (file_order.get(item.location.path, len(file_order)), item.location)))
+        unknown = len(file_order)
+        return tuple(sorted(items, key=lambda item: (file_order.get(item.location.path, unknown), item.location)))
 
     def _files(self) -> list[str]:
         return [path for files in self.written.values() for path in files.files]

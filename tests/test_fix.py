@@ -17,18 +17,15 @@ from conftest import CliResult, run_dbt
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
-OLD_STYLE_KPI = """\
+_REVENUE_HEAD = """\
 metrics:
   # Revenue, the one number finance reports.
   - name: revenue
     label: "Revenue"
     type: simple
     type_params: {measure: revenue}
-    meta:   # KPI fields, older style
-      kpi: true
-      # who answers for it
-      owner: 'finance@example.com'
-      target: 100_000   # yearly
+"""
+_REVENUE_TAIL = """\
     description: >
       Net of refunds.
 
@@ -37,28 +34,22 @@ metrics:
     type: simple
     type_params: {measure: orders}
 """
-
-OLD_STYLE_KPI_FIXED = """\
-metrics:
-  # Revenue, the one number finance reports.
-  - name: revenue
-    label: "Revenue"
-    type: simple
-    type_params: {measure: revenue}
+# Everything around the meta block is the same text before and after the fix.
+OLD_STYLE_KPI = _REVENUE_HEAD + """\
+    meta:   # KPI fields, older style
+      kpi: true
+      # who answers for it
+      owner: 'finance@example.com'
+      target: 100_000   # yearly
+""" + _REVENUE_TAIL
+OLD_STYLE_KPI_FIXED = _REVENUE_HEAD + """\
     config:
       meta:  # KPI fields, older style
         kpi: true
         # who answers for it
         owner: 'finance@example.com'
         target: 100_000   # yearly
-    description: >
-      Net of refunds.
-
-  - name: orders
-    label: Orders
-    type: simple
-    type_params: {measure: orders}
-"""
+""" + _REVENUE_TAIL
 
 
 @pytest.fixture
@@ -266,7 +257,9 @@ def test_fix_leaves_a_window_set_in_both_spellings_and_says_why(project, run_cli
 def test_fix_keeps_crlf_line_endings(project, run_cli) -> None:
     root = project({"models/m.yml": b"metrics:\r\n  - name: a\r\n    meta:\r\n      kpi: true\r\n"})
     fix(run_cli, root)
-    assert (root / "models/m.yml").read_bytes() == b"metrics:\r\n  - name: a\r\n    config:\r\n      meta:\r\n        kpi: true\r\n"
+    assert (root / "models/m.yml").read_bytes() == (
+        b"metrics:\r\n  - name: a\r\n    config:\r\n      meta:\r\n        kpi: true\r\n"
+    )
 
 
 def test_fix_keeps_a_utf8_byte_order_mark_and_accents(project, run_cli) -> None:

@@ -87,6 +87,11 @@ def findings(project: Project) -> list[Finding]:
     return all_findings(project, select=FOCUS)
 
 
+def edit_after_dbt_parse(path: Path) -> None:
+    manifest_time = (path.parents[1] / "target" / "manifest.json").stat().st_mtime
+    os.utime(path, (manifest_time + 10, manifest_time + 10))
+
+
 def from_manifest(root: Path, **options: object) -> Project:
     return load_manifest_project(root, root / "target" / "manifest.json", **options)  # type: ignore[arg-type]
 
@@ -194,7 +199,9 @@ def test_latest_spec_is_refused_by_the_installed_dbt_so_only_yaml_mode_lints_it(
 
 def test_package_metrics_are_not_reported_by_default(parsed: Callable[[str], Path], run_cli) -> None:
     root = parsed("projects/with_package")
-    result = run_cli("check", "--select", "KPI001,KPI002", "--format", "json", "--manifest", "target/manifest.json", cwd=root)
+    result = run_cli(
+        "check", "--select", "KPI001,KPI002", "--format", "json", "--manifest", "target/manifest.json", cwd=root
+    )
     assert [item["metric"] for item in json.loads(result.stdout)] == ["order_count"]
 
 
@@ -206,7 +213,8 @@ def test_include_packages_reports_package_metrics_at_their_installed_path(
         "check", "--select", "KPI001,KPI002", "--format", "json", "--manifest", "target/manifest.json",
         "--include-packages", cwd=root,
     )
-    assert [(item["code"], item["metric"], item["path"], item["line"], item["column"]) for item in json.loads(result.stdout)] == [
+    found = [(item["code"], item["metric"], item["path"], item["line"], item["column"]) for item in json.loads(result.stdout)]
+    assert found == [
         ("KPI001", "invoiced_revenue", "dbt_packages/finance_kpis/models/finance.yml", 21, 5),
         ("KPI002", "order_count", "models/metrics.yml", 20, 5),
     ]
@@ -229,15 +237,15 @@ def test_source_manifest_reads_the_target_path_manifest(parsed_copy: Callable[[s
 
 def test_source_auto_uses_a_manifest_newer_than_every_yaml_file(parsed_copy: Callable[[str], Path], run_cli) -> None:
     root = parsed_copy("divergent/env_var_meta")
-    assert run_cli("check", "--select", "KPI001", "--source", "auto", cwd=root).exit_code == 1  # dbt's empty owner: KPI001
+    # KPI001 is dbt's view: the owner's env_var() was empty when dbt parsed.
+    assert run_cli("check", "--select", "KPI001", "--source", "auto", cwd=root).exit_code == 1
 
 
 def test_source_auto_falls_back_to_yaml_when_a_yaml_file_changed_after_dbt_parse(
     parsed_copy: Callable[[str], Path], run_cli
 ) -> None:
     root = parsed_copy("divergent/env_var_meta")
-    manifest_time = (root / "target" / "manifest.json").stat().st_mtime
-    os.utime(root / "models" / "metrics.yml", (manifest_time + 10, manifest_time + 10))
+    edit_after_dbt_parse(root / "models" / "metrics.yml")
     assert run_cli("check", "--select", "KPI001", "--source", "auto", cwd=root).exit_code == 0
 
 
@@ -246,7 +254,9 @@ def test_source_auto_uses_yaml_when_vars_are_given(parsed_copy: Callable[[str], 
     assert run_cli("check", "--select", "KPI001", "--source", "auto", "--vars", "{x: 1}", cwd=root).exit_code == 0
 
 
-def test_default_source_is_the_yaml_files_even_with_a_fresh_manifest(parsed_copy: Callable[[str], Path], run_cli) -> None:
+def test_default_source_is_the_yaml_files_even_with_a_fresh_manifest(
+    parsed_copy: Callable[[str], Path], run_cli
+) -> None:
     root = parsed_copy("divergent/env_var_meta")
     assert run_cli("check", "--select", "KPI001", cwd=root).exit_code == 0
 
@@ -255,8 +265,7 @@ def test_explicit_manifest_older_than_the_yaml_is_used_with_a_warning(
     parsed_copy: Callable[[str], Path], run_cli
 ) -> None:
     root = parsed_copy("divergent/env_var_meta")
-    manifest_time = (root / "target" / "manifest.json").stat().st_mtime
-    os.utime(root / "models" / "metrics.yml", (manifest_time + 10, manifest_time + 10))
+    edit_after_dbt_parse(root / "models" / "metrics.yml")
     result = run_cli("check", "--select", "KPI001", "--manifest", "target/manifest.json", cwd=root)
     assert (result.exit_code, result.stderr) == (
         1,
@@ -279,10 +288,11 @@ def test_metric_removed_since_dbt_parse_is_a_stale_manifest_error(parsed_copy: C
 
 def test_manifest_of_another_project_is_an_error(parsed: Callable[[str], Path], run_cli) -> None:
     manifest = parsed("projects/with_package") / "target" / "manifest.json"
-    result = run_cli("check", "--manifest", str(manifest), cwd=parsed("example_project"))
+    example = parsed("example_project")
+    result = run_cli("check", "--manifest", str(manifest), cwd=example)
     assert (result.exit_code, result.stderr.splitlines()[-1]) == (
         2,
-        f"dbt-kpi-lint: error: {manifest}: written for dbt project `shop`, not `kpi_demo` ({parsed('example_project')})",
+        f"dbt-kpi-lint: error: {manifest}: written for dbt project `shop`, not `kpi_demo` ({example})",
     )
 
 
