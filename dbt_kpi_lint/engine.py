@@ -7,7 +7,7 @@ from typing import Collection, Iterable
 
 from .findings import Finding
 from .model import Project, Severity
-from .rules import RULES, RuleContext, Violation
+from .rules import RuleContext, Violation
 from .rules.loading import UNREADABLE_FILE
 from .settings import Settings
 

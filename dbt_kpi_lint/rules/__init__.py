@@ -9,6 +9,7 @@ from . import (  # noqa: F401
     meta,
     objectives,
     ownership,
+    period,
     targets,
     vanity,
 )

@@ -62,6 +62,19 @@ DIRECTIONS = Vocabulary(
 )
 DIRECTION_MEANINGS = {"increase": "higher is better", "decrease": "lower is better"}
 
+GRAINS = Vocabulary(
+    allowed=("day", "week", "month", "quarter", "year"),
+    synonyms=_synonyms(
+        {
+            "day": ("daily", "days", "d"),
+            "week": ("weekly", "weeks", "w", "wk"),
+            "month": ("monthly", "months", "m", "mo", "mtd"),
+            "quarter": ("quarterly", "quarters", "q", "qtr", "qtd"),
+            "year": ("yearly", "annual", "annually", "years", "y", "yr", "ytd"),
+        }
+    ),
+)
+
 INDICATORS = Vocabulary(
     allowed=("leading", "lagging"),
     synonyms=_synonyms(

@@ -38,7 +38,11 @@ def project_kpi_specs(
 
 
 def kpi_spec(kpi: Kpi, lint_codes: list[str]) -> KpiSpec:
-    """The runtime view of a KPI: values the status cannot use become None (the lint says why)."""
+    """The runtime view of a KPI: values the status cannot use become None (the lint says why).
+
+    Spellings are accepted exactly as the rules accept them (KPI003, KPI009), so a KPI the lint
+    calls undirected is never judged here with a guessed direction.
+    """
     direction = _text(kpi.direction.value)
     grain = _text(kpi.grain.value)
     band = _number(kpi.at_risk_band.value)
@@ -48,10 +52,10 @@ def kpi_spec(kpi: Kpi, lint_codes: list[str]) -> KpiSpec:
         owner=_text(kpi.owner.value),
         objective=_text(kpi.objective.value),
         indicator=_text(kpi.indicator.value),
-        direction=direction.lower() if direction and direction.lower() in DIRECTIONS else None,  # type: ignore[arg-type]
+        direction=direction if direction in DIRECTIONS else None,  # type: ignore[arg-type]
         target=_number(kpi.target.value),
         at_risk_band=band if band is not None and band >= 0 else DEFAULT_AT_RISK_BAND,
-        grain=grain.lower() if grain and grain.lower() in GRAINS else "month",  # type: ignore[arg-type]
+        grain=grain if grain in GRAINS else "month",  # type: ignore[arg-type]
         lint_codes=lint_codes,
     )
 
