@@ -109,7 +109,9 @@ def _parser() -> argparse.ArgumentParser:
         help="move KPI meta dbt drops under config.meta and nest legacy cumulative params, in place "
         "(needs the `fix` extra), then report what remains",
     )
-    check.add_argument("--diff", action="store_true", help="print what --fix would change, as a diff; write nothing")
+    check.add_argument(
+        "--diff", action="store_true", help="print what --fix would change as a unified diff; change no file"
+    )
     check.set_defaults(run=_run_check)
 
     rules = commands.add_parser("rules", help="list every rule with its code, severity and default")
@@ -250,7 +252,7 @@ def _run_fix(args: argparse.Namespace, settings: Settings, targets: list[_Target
         if any(settings.fails(finding.severity) for finding in findings):
             exit_code = EXIT_FINDINGS
     if args.diff:
-        sys.stdout.write("".join(diffs))
+        _write("".join(diffs), args.output)
         print(f"Would fix {_count(fixed, 'finding')} in {_count(files, 'file')}.", file=sys.stderr)
         return EXIT_FINDINGS if fixed else EXIT_OK
     print(f"Fixed {_count(fixed, 'finding')} in {_count(files, 'file')}.", file=sys.stderr)

@@ -14,6 +14,11 @@ from typing import Callable
 import pytest
 
 from conftest import CliResult, run_dbt
+from dbt_kpi_lint import fix as fix_module
+from dbt_kpi_lint.engine import lint
+from dbt_kpi_lint.fix import plan_fixes, write_fix
+from dbt_kpi_lint.settings import Settings
+from dbt_kpi_lint.yaml_loader import load_project
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -67,19 +72,19 @@ def project(tmp_path: Path) -> Callable[..., Path]:
     return make
 
 
-def fix(run_cli: Callable[..., CliResult], root: Path, *args: str) -> CliResult:
+def run_fix(run_cli: Callable[..., CliResult], root: Path, *args: str) -> CliResult:
     return run_cli("check", "--fix", "--select", "META001,DEP001,KPI001,KPI002", *args, cwd=root)
 
 
 def test_fix_moves_top_level_meta_under_a_new_config_and_keeps_every_other_byte(project, run_cli) -> None:
     root = project({"models/m.yml": OLD_STYLE_KPI})
-    fix(run_cli, root)
+    run_fix(run_cli, root)
     assert (root / "models/m.yml").read_text() == OLD_STYLE_KPI_FIXED
 
 
 def test_fix_changes_nothing_outside_the_moved_block(project, run_cli) -> None:
     root = project({"models/m.yml": OLD_STYLE_KPI})
-    fix(run_cli, root)
+    run_fix(run_cli, root)
     before = OLD_STYLE_KPI.encode().splitlines(keepends=True)
     after = (root / "models/m.yml").read_bytes().splitlines(keepends=True)
     # Lines 7-11 (the `meta:` block) became lines 7-12; everything around them is untouched.
@@ -88,7 +93,7 @@ def test_fix_changes_nothing_outside_the_moved_block(project, run_cli) -> None:
 
 def test_fix_reports_what_remains_and_exits_on_it(project, run_cli) -> None:
     root = project({"models/m.yml": OLD_STYLE_KPI})
-    result = fix(run_cli, root)
+    result = run_fix(run_cli, root)
     assert (result.exit_code, result.stdout, result.stderr) == (
         0,
         "All checks passed: 2 metrics (1 KPI).\n",
@@ -111,7 +116,7 @@ def test_fix_appends_meta_to_an_existing_config_block(project, run_cli) -> None:
             )
         }
     )
-    fix(run_cli, root)
+    run_fix(run_cli, root)
     assert (root / "models/m.yml").read_text() == (
         "metrics:\n"
         "  - name: orders\n"
@@ -129,7 +134,7 @@ def test_fix_appends_meta_to_an_existing_config_block(project, run_cli) -> None:
 
 def test_fix_fills_an_empty_config_key(project, run_cli) -> None:
     root = project({"models/m.yml": "metrics:\n  - name: a\n    meta:\n      kpi: true\n    config:\n"})
-    fix(run_cli, root)
+    run_fix(run_cli, root)
     assert (root / "models/m.yml").read_text() == "metrics:\n  - name: a\n    config:\n      meta:\n        kpi: true\n"
 
 
@@ -150,7 +155,7 @@ def test_fix_moves_only_discarded_kpi_fields_into_a_non_empty_config_meta(projec
             )
         }
     )
-    result = fix(run_cli, root, "--format", "json")
+    result = run_fix(run_cli, root, "--format", "json")
     assert (root / "models/m.yml").read_text() == (
         "metrics:\n"
         "  - name: signups\n"
@@ -175,7 +180,7 @@ def test_fix_moves_kpi_fields_discarded_because_of_project_meta(project, run_cli
         {"models/m.yml": "metrics:\n  - name: a\n    meta:\n      kpi: true\n      note: old\n"},
         project_file="name: shop\nmetrics:\n  +meta: {domain: sales}\n",
     )
-    fix(run_cli, root)
+    run_fix(run_cli, root)
     assert (root / "models/m.yml").read_text() == (
         "metrics:\n  - name: a\n    meta:\n      note: old\n    config:\n      meta:\n        kpi: true\n"
     )
@@ -194,7 +199,7 @@ def test_fix_nests_legacy_window_under_a_new_cumulative_type_params(project, run
             )
         }
     )
-    fix(run_cli, root)
+    run_fix(run_cli, root)
     assert (root / "models/m.yml").read_text() == (
         "metrics:\n"
         "  - name: orders_7d\n"
@@ -221,7 +226,7 @@ def test_fix_nests_legacy_grain_to_date_into_existing_cumulative_type_params(pro
             )
         }
     )
-    fix(run_cli, root)
+    run_fix(run_cli, root)
     assert (root / "models/m.yml").read_text() == (
         "metrics:\n"
         "  - name: revenue_mtd\n"
@@ -246,7 +251,7 @@ def test_fix_leaves_a_window_set_in_both_spellings_and_says_why(project, run_cli
         "        window: 14 days\n"
     )
     root = project({"models/m.yml": text})
-    result = fix(run_cli, root)
+    result = run_fix(run_cli, root)
     assert (root / "models/m.yml").read_text() == text
     assert result.stderr.splitlines()[0] == (
         "models/m.yml:6:7: DEP001 not fixed: `cumulative_type_params` already sets window; remove one of the two "
@@ -256,7 +261,7 @@ def test_fix_leaves_a_window_set_in_both_spellings_and_says_why(project, run_cli
 
 def test_fix_keeps_crlf_line_endings(project, run_cli) -> None:
     root = project({"models/m.yml": b"metrics:\r\n  - name: a\r\n    meta:\r\n      kpi: true\r\n"})
-    fix(run_cli, root)
+    run_fix(run_cli, root)
     assert (root / "models/m.yml").read_bytes() == (
         b"metrics:\r\n  - name: a\r\n    config:\r\n      meta:\r\n        kpi: true\r\n"
     )
@@ -264,7 +269,7 @@ def test_fix_keeps_crlf_line_endings(project, run_cli) -> None:
 
 def test_fix_keeps_a_utf8_byte_order_mark_and_accents(project, run_cli) -> None:
     root = project({"models/m.yml": "\ufeffmetrics:\n  - name: a\n    meta:\n      owner: Éléonore\n".encode()})
-    fix(run_cli, root)
+    run_fix(run_cli, root)
     assert (root / "models/m.yml").read_bytes() == (
         "\ufeffmetrics:\n  - name: a\n    config:\n      meta:\n        owner: Éléonore\n".encode()
     )
@@ -272,7 +277,7 @@ def test_fix_keeps_a_utf8_byte_order_mark_and_accents(project, run_cli) -> None:
 
 def test_fix_keeps_utf16_files_utf16(project, run_cli) -> None:
     root = project({"models/m.yml": "metrics:\n  - name: a\n    meta:\n      kpi: true\n".encode("utf-16")})
-    fix(run_cli, root)
+    run_fix(run_cli, root)
     assert (root / "models/m.yml").read_bytes().decode("utf-16") == (
         "metrics:\n  - name: a\n    config:\n      meta:\n        kpi: true\n"
     )
@@ -280,14 +285,14 @@ def test_fix_keeps_utf16_files_utf16(project, run_cli) -> None:
 
 def test_fix_keeps_a_missing_final_newline_missing(project, run_cli) -> None:
     root = project({"models/m.yml": "metrics:\n  - name: a\n    meta:\n      kpi: true"})
-    fix(run_cli, root)
+    run_fix(run_cli, root)
     assert (root / "models/m.yml").read_text() == "metrics:\n  - name: a\n    config:\n      meta:\n        kpi: true"
 
 
 def test_fix_writes_atomically_keeping_the_file_mode_and_no_temporary_files(project, run_cli) -> None:
     root = project({"models/m.yml": OLD_STYLE_KPI})
     (root / "models/m.yml").chmod(0o640)
-    fix(run_cli, root)
+    run_fix(run_cli, root)
     assert (stat.S_IMODE((root / "models/m.yml").stat().st_mode), sorted(os.listdir(root / "models"))) == (
         0o640,
         ["m.yml"],
@@ -300,21 +305,21 @@ def test_fix_through_a_symlink_edits_the_target_and_keeps_the_link(project, run_
     root = project({})
     (root / "models").mkdir()
     (root / "models/m.yml").symlink_to(shared)
-    fix(run_cli, root)
+    run_fix(run_cli, root)
     assert ((root / "models/m.yml").is_symlink(), shared.read_text()) == (True, OLD_STYLE_KPI_FIXED)
 
 
 def test_fix_skips_findings_suppressed_by_noqa(project, run_cli) -> None:
     text = "metrics:\n  - name: a  # noqa: META001\n    meta:\n      kpi: true\n"
     root = project({"models/m.yml": text})
-    fix(run_cli, root)
+    run_fix(run_cli, root)
     assert (root / "models/m.yml").read_text() == text
 
 
 def test_fix_leaves_meta_that_does_not_start_its_line_and_says_why(project, run_cli) -> None:
     text = "metrics:\n  - meta: {kpi: true}\n    name: a\n"
     root = project({"models/m.yml": text})
-    result = fix(run_cli, root)
+    result = run_fix(run_cli, root)
     assert ((root / "models/m.yml").read_text(), result.stderr.splitlines()[0]) == (
         text,
         "models/m.yml:2:12: META001 not fixed: `meta` does not start its line; move it by hand",
@@ -360,7 +365,7 @@ def test_fix_without_ruamel_is_a_clear_error(project, run_cli, monkeypatch: pyte
     monkeypatch.setitem(sys.modules, "ruamel", None)
     monkeypatch.setitem(sys.modules, "ruamel.yaml", None)
     root = project({"models/m.yml": OLD_STYLE_KPI})
-    result = fix(run_cli, root)
+    result = run_fix(run_cli, root)
     assert (result.exit_code, result.stderr, (root / "models/m.yml").read_text()) == (
         2,
         "dbt-kpi-lint: error: --fix and --diff need ruamel.yaml: pip install 'dbt-kpi-lint[fix]'\n",
@@ -370,7 +375,7 @@ def test_fix_without_ruamel_is_a_clear_error(project, run_cli, monkeypatch: pyte
 
 def test_fix_with_a_manifest_is_an_error(project, run_cli) -> None:
     root = project({"models/m.yml": OLD_STYLE_KPI})
-    result = fix(run_cli, root, "--manifest", "target/manifest.json")
+    result = run_fix(run_cli, root, "--manifest", "target/manifest.json")
     assert (result.exit_code, result.stderr) == (
         2,
         "dbt-kpi-lint: error: --fix and --diff read and edit the YAML files; drop --manifest / --source\n",
@@ -390,9 +395,35 @@ def test_lint_path_never_imports_ruamel(project) -> None:
 @pytest.mark.skipif(not Path(sys.executable).with_name("dbt").exists(), reason="needs the `status` extra")
 def test_fixed_projects_parse_in_dbt_with_the_kpi_fields_in_the_semantic_manifest(tmp_path: Path, run_cli) -> None:
     root = Path(shutil.copytree(FIXTURES / "projects/legacy_spec", tmp_path / "project"))
-    fix(run_cli, root)
+    run_fix(run_cli, root)
     parse = run_dbt(root, "parse", "--no-partial-parse")
     semantic = json.loads((root / "target/semantic_manifest.json").read_text())
     conversion = next(metric for metric in semantic["metrics"] if metric["name"] == "trial_conversion")
     assert conversion["config"]["meta"] == {"kpi": True, "owner": "growth@example.com", "target": 0.25}
     assert "MFCumulativeTypeParamsDeprecation" not in parse.stdout
+
+
+def test_an_edit_that_would_mean_more_than_the_move_is_not_written(project, run_cli, monkeypatch) -> None:
+    """The safety net: every edit is read back as dbt reads YAML before anything is written."""
+    original_reindent = fix_module._reindent
+
+    def reindent_with_a_stray_key(lines: list[str], *args: object) -> list[str]:
+        return [*original_reindent(lines, *args), "        stray: 1\n"]
+
+    monkeypatch.setattr(fix_module, "_reindent", reindent_with_a_stray_key)
+    root = project({"models/m.yml": OLD_STYLE_KPI})
+    result = run_fix(run_cli, root)
+    assert ((root / "models/m.yml").read_text(), result.stderr.splitlines()[0]) == (
+        OLD_STYLE_KPI,
+        "models/m.yml:8:7: META001 not fixed: the edit would change more than the moved keys; left unchanged",
+    )
+
+
+def test_a_file_changed_between_planning_and_writing_is_not_overwritten(project) -> None:
+    root = project({"models/m.yml": OLD_STYLE_KPI})
+    loaded = load_project(root)
+    plan = plan_fixes(loaded, lint(loaded, Settings(select=("META001",))), Settings().meta_keys)
+    (root / "models/m.yml").write_text(OLD_STYLE_KPI + "# edited meanwhile\n")
+    with pytest.raises(OSError, match="models/m.yml changed while fixing; run the fix again"):
+        write_fix(plan.files[0])
+    assert (root / "models/m.yml").read_text() == OLD_STYLE_KPI + "# edited meanwhile\n"
