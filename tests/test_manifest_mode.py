@@ -286,6 +286,26 @@ def test_metric_removed_since_dbt_parse_is_a_stale_manifest_error(parsed_copy: C
     )
 
 
+def test_yaml_file_deleted_since_dbt_parse_is_a_stale_manifest_error(parsed_copy: Callable[[str], Path]) -> None:
+    root = parsed_copy("projects/vars_and_disabled")
+    (root / "models" / "metrics.yml").unlink()
+    with pytest.raises(ProjectError) as raised:
+        from_manifest(root)
+    assert str(raised.value) == (
+        f"{root}/target/manifest.json: names models/metrics.yml, which does not exist any more; the manifest is "
+        "stale: re-run `dbt parse`"
+    )
+
+
+def test_one_manifest_for_several_projects_is_an_error(parsed: Callable[[str], Path], run_cli, tmp_path: Path) -> None:
+    first, second = parsed("projects/vars_and_disabled"), parsed("projects/legacy_spec")
+    result = run_cli("check", str(first), str(second), "--manifest", str(first / "target/manifest.json"), cwd=tmp_path)
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "dbt-kpi-lint: error: --manifest belongs to one dbt project; the paths given span several\n",
+    )
+
+
 def test_manifest_of_another_project_is_an_error(parsed: Callable[[str], Path], run_cli) -> None:
     manifest = parsed("projects/with_package") / "target" / "manifest.json"
     example = parsed("example_project")
