@@ -17,12 +17,14 @@ from typing import Any, Sequence
 import yaml
 
 from . import __version__
+from .baseline import Baseline
+from .config import find_config, read_config, settings_from
 from .dbt_project import PROJECT_FILE, ProjectError, find_project_root
 from .docs import rule_documentation, rule_help
 from .engine import lint
 from .findings import Finding
 from .files import write_atomically
-from .formatters import FORMATTERS, Report, RuleDescription
+from .formatters import FORMATTERS, STATISTICS_FORMATTERS, CheckedMetric, Report, RuleDescription
 from .generate import expected_files
 from .kpi import kpi_of
 from .model import Project, Severity
@@ -85,13 +87,40 @@ def _parser() -> argparse.ArgumentParser:
         choices=[severity.value for severity in Severity],
         help="lowest severity that makes the exit code 1 (default: error)",
     )
+    check.add_argument(
+        "--diff-base",
+        metavar="REF",
+        help="report only findings about metrics changed since this git ref (its merge base with HEAD), "
+        "e.g. origin/main; the whole project is still read",
+    )
+    check.add_argument(
+        "--baseline", type=Path, metavar="FILE", help="report only findings that this baseline file does not hold"
+    )
+    check.add_argument(
+        "--write-baseline",
+        type=Path,
+        metavar="FILE",
+        help="record every current finding in FILE (for --baseline) and exit 0 without a report",
+    )
+    check.add_argument(
+        "--config",
+        type=Path,
+        help="use this configuration file (default: the nearest .dbt-kpi-lint.toml, dbt-kpi-lint.toml "
+        "or pyproject.toml with [tool.dbt-kpi-lint], from the dbt project root upward)",
+    )
     check.add_argument("--vars", type=_vars, default={}, help="YAML mapping of dbt vars, as `dbt --vars`")
     check.add_argument("--no-color", action="store_true", help="never color the text output")
     check.add_argument(
+        "--statistics", action="store_true", help="print how many findings each rule raised instead of the findings"
+    )
+    check.add_argument(
+        "--exit-zero", action="store_true", help="exit 0 even when findings fail the run (still 2 on errors)"
+    )
+    check.add_argument(
         "--source",
         choices=[source.value for source in Source],
-        help="what to lint: the YAML files (the default without --manifest; no `dbt parse` needed), dbt's manifest "
-        "(<target-path>/manifest.json), or auto: the manifest when it is newer than every YAML file",
+        help="what to lint: the YAML files (the default without --manifest; no `dbt parse` needed), dbt's "
+        "manifest (<target-path>/manifest.json), or auto: the manifest when it is newer than every YAML file",
     )
     check.add_argument(
         "--manifest",
@@ -188,107 +217,179 @@ def _targets(paths: list[Path]) -> list[_Target]:
     return list(targets.values())
 
 
-def _settings(args: argparse.Namespace) -> Settings:
-    settings = Settings()
+def _settings(args: argparse.Namespace, project_root: Path) -> Settings:
+    """The project's configuration file, overridden by the command line.
+
+    `--select` starts the rule selection afresh (the file's select, extend-select and ignore no
+    longer apply, as in ruff); `--extend-select` and `--ignore` add to the file's lists.
+    """
+    settings = settings_from(read_config(args.config) if args.config else find_config(project_root))
     if args.select is not None:
-        settings = replace(settings, select=args.select)
+        settings = replace(settings, select=args.select, extend_select=(), ignore=())
     if args.fail_on:
         settings = replace(settings, fail_on=Severity(args.fail_on))
-    return replace(settings, extend_select=args.extend_select, ignore=args.ignore)
+    return replace(
+        settings,
+        extend_select=settings.extend_select + args.extend_select,
+        ignore=settings.ignore + args.ignore,
+    )
 
 
 def _run_check(args: argparse.Namespace) -> int:
-    settings = _settings(args)
+    formatters = STATISTICS_FORMATTERS if args.statistics else FORMATTERS
+    if args.format not in formatters:
+        raise UsageError(f"--statistics works with --format {' or '.join(sorted(formatters))}")
     targets = _targets(args.paths)
+    if not targets:
+        return EXIT_OK  # only files outside any dbt project, as pre-commit may pass: nothing to say
     if args.manifest is not None and len(targets) > 1:
         raise UsageError("--manifest belongs to one dbt project; the paths given span several")
-    if args.fix or args.diff:
-        return _run_fix(args, settings, targets)
-    exit_code = EXIT_OK
-    outputs = []
+    if args.diff:
+        return _fix(args, targets, write=False)
+    if args.fix:
+        _fix(args, targets, write=True)  # then check as usual: the report shows what remains
+    recorded = Baseline() if args.write_baseline else None
+    if recorded is not None and (args.diff_base or any(target.report_paths is not None for target in targets)):
+        raise UsageError(
+            "--write-baseline records whole projects: pass project directories, not files, and no --diff-base"
+        )
+    baseline = Baseline.read(args.baseline) if args.baseline else None
+    findings: list[Finding] = []
+    metrics: list[CheckedMetric] = []
+    rules: dict[str, RuleDescription] = {}
+    fails = False
+    baselined = 0
     for target in targets:
-        source = Source(args.source) if args.source else Source.MANIFEST if args.manifest else Source.YAML
-        loaded = load_linted_project(target.root, source, args.manifest, args.include_packages, args.vars)
-        if loaded.warning:
-            print(f"dbt-kpi-lint: warning: {loaded.warning}", file=sys.stderr)
-        project = loaded.project
-        findings = lint(project, settings, target.report_paths)
-        outputs.append(FORMATTERS[args.format](_report(project, findings, settings, args)))
-        if any(settings.fails(finding.severity) for finding in findings):
-            exit_code = EXIT_FINDINGS
-    _write("".join(outputs), args.output)
-    return exit_code
+        settings = _settings(args, target.root)
+        project = _load(args, target.root)
+        project_findings, changed = _changed_only(project, lint(project, settings, target.report_paths), args.diff_base)
+        if recorded is not None:
+            recorded.record(project.name, project_findings)
+        if baseline is not None:
+            new_findings = baseline.new_findings(project.name, project_findings)
+            baselined += len(project_findings) - len(new_findings)
+            project_findings = new_findings
+        fails = fails or any(settings.fails(finding.severity) for finding in project_findings)
+        prefix = _display_prefix(project)
+        findings += [_rebased(finding, prefix) for finding in project_findings]
+        metrics += _checked_metrics(project, settings, target.report_paths, changed, prefix)
+        rules.update((rule.code, _describe(rule, settings)) for rule in settings.enabled_rules())
+    if recorded is not None:
+        recorded.write(args.write_baseline)
+        count = sum(recorded.counts.values())
+        print(f"dbt-kpi-lint: recorded {count} finding{'s' * (count != 1)} in {args.write_baseline}", file=sys.stderr)
+        return EXIT_OK
+    report = Report(
+        findings, sorted(rules.values(), key=lambda rule: rule.code), metrics, _use_color(args), baselined
+    )
+    _write(formatters[args.format](report), args.output)
+    return EXIT_FINDINGS if fails and not args.exit_zero else EXIT_OK
 
 
-def _run_fix(args: argparse.Namespace, settings: Settings, targets: list[_Target]) -> int:
-    """`--fix` writes the fixes and reports what remains; `--diff` prints them and writes nothing."""
+def _load(args: argparse.Namespace, root: Path) -> Project:
+    source = Source(args.source) if args.source else Source.MANIFEST if args.manifest else Source.YAML
+    loaded = load_linted_project(root, source, args.manifest, args.include_packages, args.vars)
+    if loaded.warning:
+        print(f"dbt-kpi-lint: warning: {loaded.warning}", file=sys.stderr)
+    return loaded.project
+
+
+def _fix(args: argparse.Namespace, targets: list[_Target], write: bool) -> int:
+    """Plan the fixes of the reported findings; write them (`--fix`) or print them as a diff (`--diff`).
+
+    The exit code is --diff's: 1 when there is something to fix.
+    """
     if args.manifest is not None or args.source not in (None, Source.YAML.value):
         raise UsageError("--fix and --diff read and edit the YAML files; drop --manifest / --source")
     from .fix import FixUnavailable, plan_fixes, write_fix
 
-    diffs, outputs, fixed, files, exit_code = [], [], 0, 0, EXIT_OK
+    diffs, fixed, files = [], 0, 0
     for target in targets:
+        settings = _settings(args, target.root)
         project = load_project(target.root, cli_vars=args.vars)
+        findings, _ = _changed_only(project, lint(project, settings, target.report_paths), args.diff_base)
         try:
-            plan = plan_fixes(project, lint(project, settings, target.report_paths), settings.meta_keys)
+            plan = plan_fixes(project, findings, settings.meta_keys)
         except FixUnavailable as error:
             raise UsageError(str(error)) from None
-        prefix = _path_prefix(project)
+        prefix = _display_prefix(project)
         for unfixed in plan.unfixed:
             finding = unfixed.finding
             print(f"{prefix}{finding.location}: {finding.code} not fixed: {unfixed.reason}", file=sys.stderr)
         fixed, files = fixed + plan.fixed_count, files + len(plan.files)
-        if args.diff:
-            diffs.extend(file_fix.diff(prefix) for file_fix in plan.files)
-            continue
         for file_fix in plan.files:
+            if not write:
+                diffs.append(file_fix.diff(prefix))
+                continue
             try:
                 write_fix(file_fix)
             except OSError as error:
                 raise UsageError(f"cannot write {prefix}{file_fix.path}: {error}") from None
-        project = load_project(target.root, cli_vars=args.vars)
-        findings = lint(project, settings, target.report_paths)
-        outputs.append(FORMATTERS[args.format](_report(project, findings, settings, args)))
-        if any(settings.fails(finding.severity) for finding in findings):
-            exit_code = EXIT_FINDINGS
-    if args.diff:
+    if not write:
         _write("".join(diffs), args.output)
-        print(f"Would fix {_count(fixed, 'finding')} in {_count(files, 'file')}.", file=sys.stderr)
-        return EXIT_FINDINGS if fixed else EXIT_OK
-    print(f"Fixed {_count(fixed, 'finding')} in {_count(files, 'file')}.", file=sys.stderr)
-    _write("".join(outputs), args.output)
-    return exit_code
+    print(f"{'Fixed' if write else 'Would fix'} {_count(fixed, 'finding')} in {_count(files, 'file')}.", file=sys.stderr)
+    return EXIT_FINDINGS if fixed else EXIT_OK
 
 
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
-def _path_prefix(project: Project) -> str:
-    """From the working directory to the project root: "" or ending in "/"."""
+def _changed_only(
+    project: Project, findings: list[Finding], diff_base: str | None
+) -> tuple[list[Finding], set[str] | None]:
+    """With --diff-base, the findings about changed metrics and the names of those metrics."""
+    if not diff_base:
+        return findings, None
+    # Imported on use: only --diff-base needs git (and subprocess) on the lint path.
+    from .diff_base import changed_lines, changed_metrics, findings_in_changes
+
+    changes = changed_lines(Path(project.root), diff_base)
+    changed = changed_metrics(project, changes)
+    return findings_in_changes(findings, changes, changed), changed
+
+
+def _display_prefix(project: Project) -> str:
+    """From the working directory to the project root, "" or ending in "/"."""
     prefix = os.path.relpath(project.root, Path.cwd()).replace(os.sep, "/")
     return "" if prefix == "." else prefix + "/"
 
 
-def _report(project: Project, findings: list[Finding], settings: Settings, args: argparse.Namespace) -> Report:
-    color = (
-        args.output is None
+def _rebased(finding: Finding, prefix: str) -> Finding:
+    return replace(finding, location=replace(finding.location, path=prefix + finding.location.path))
+
+
+def _checked_metrics(
+    project: Project, settings: Settings, report_paths: set[str] | None, changed: set[str] | None, prefix: str
+) -> list[CheckedMetric]:
+    """The metrics the report speaks for: those in the files asked about and, with --diff-base, changed."""
+    return [
+        CheckedMetric(
+            metric.name,
+            prefix + metric.location.path,
+            metric.location.line,
+            kpi_of(metric, project, settings.meta_keys) is not None,
+        )
+        for metric in project.metrics
+        if (report_paths is None or metric.location.path in report_paths)
+        and (changed is None or metric.name in changed)
+    ]
+
+
+def _use_color(args: argparse.Namespace) -> bool:
+    """Color only for people: a terminal, no --output, and no NO_COLOR (https://no-color.org)."""
+    return (
+        args.format == "text"
+        and args.output is None
         and not args.no_color
-        and "NO_COLOR" not in os.environ
+        and not os.environ.get("NO_COLOR")
         and sys.stdout.isatty()
     )
-    return Report(
-        findings=findings,
-        rules=[_describe(rule) for rule in settings.enabled_rules()],
-        path_prefix=_path_prefix(project),
-        metrics_checked=len(project.metrics),
-        kpis_checked=sum(1 for metric in project.metrics if kpi_of(metric, project, settings.meta_keys)),
-        color=color,
-    )
 
 
-def _describe(rule: Any) -> RuleDescription:
-    return RuleDescription(rule.code, rule.name, rule.summary, rule_help(rule), rule.default_severity)
+def _describe(rule: Any, settings: Settings) -> RuleDescription:
+    severity = settings.severity.get(rule.code, rule.default_severity)
+    return RuleDescription(rule.code, rule.name, rule.summary, rule_help(rule), severity)
 
 
 def _write(text: str, output: Path | None) -> None:

@@ -10,6 +10,7 @@ from . import (  # noqa: F401
     objectives,
     ownership,
     period,
+    suppression,
     targets,
     vanity,
 )

@@ -12,6 +12,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any, Mapping
 
+from ..config import find_config, settings_from
 from ..engine import lint
 from ..kpi import Kpi, kpi_of
 from ..model import JinjaExpression
@@ -25,7 +26,7 @@ def project_kpi_specs(
 ) -> list[KpiSpec]:
     """One spec per enabled KPI of the project at `project_root`, in definition order."""
     project = load_project(project_root, cli_vars=cli_vars)
-    settings = settings or Settings()
+    settings = settings or settings_from(find_config(project_root))
     codes: dict[str, set[str]] = defaultdict(set)
     for finding in lint(project, settings):
         if finding.metric:

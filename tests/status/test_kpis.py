@@ -47,3 +47,10 @@ def test_cli_vars_reach_the_target(make_project):
     root = project_with(make_project, varied="target: \"{{ var('t') }}\", direction: increase")
     [spec] = project_kpi_specs(root, cli_vars={"t": 42})
     assert spec.target == 42.0
+
+
+def test_lint_codes_follow_the_project_configuration(make_project):
+    root = project_with(make_project, odd="target: lots, direction: increase")
+    (root / ".dbt-kpi-lint.toml").write_text('ignore = ["KPI004"]\n')
+    [spec] = project_kpi_specs(root)
+    assert spec.lint_codes == ()
