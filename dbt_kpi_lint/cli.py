@@ -1,4 +1,4 @@
-"""Command line: `dbt-kpi-lint check | rules | rule CODE`.
+"""Command line: `dbt-kpi-lint check | rules | rule CODE | generate | status`.
 
 Exit codes: 0 nothing fails the run, 1 a finding fails it (errors; warnings too with
 `--fail-on warning`), 2 the project could not be linted (bad options, no project, unreadable
@@ -420,6 +420,7 @@ def _run_rule(args: argparse.Namespace) -> int:
         raise UsageError(f"unknown rule code {args.code}; `dbt-kpi-lint rules` lists them")
     print(rule_documentation(rule))
     return EXIT_OK
+
 
 def _run_generate(args: argparse.Namespace) -> int:
     [target] = _targets([args.project] if args.project else [])
