@@ -92,8 +92,8 @@ def read_manifest(path: Path) -> Manifest:
         raise ProjectError(f"{path}: {_describe_broken(raw, error)}; re-run `dbt parse` to rewrite it") from None
     if not isinstance(document, dict):
         raise ProjectError(f"{path}: not a dbt manifest (expected a JSON object)")
-    metadata = document.get("metadata")
-    url = metadata.get("dbt_schema_version") if isinstance(metadata, dict) else None
+    metadata = found if isinstance(found := document.get("metadata"), dict) else {}
+    url = metadata.get("dbt_schema_version")
     if not isinstance(url, str):
         if {"semantic_models", "metrics", "project_configuration"} <= document.keys():
             raise ProjectError(
@@ -114,7 +114,7 @@ def read_manifest(path: Path) -> Manifest:
         path=path,
         schema_version=version,
         dbt_version=dbt_version,
-        project_name=metadata.get("project_name") if isinstance(metadata.get("project_name"), str) else None,
+        project_name=name if isinstance(name := metadata.get("project_name"), str) else None,
         metrics=_nodes(document, "metrics", path),
         disabled_metrics=tuple(
             node
@@ -216,7 +216,7 @@ def _read_named_files(
     named: dict[str, set[str]] = {name: set() for name in projects}
     for node in nodes:
         package, path = node.get("package_name"), node.get("original_file_path")
-        if package in projects and isinstance(path, str):
+        if isinstance(package, str) and package in projects and isinstance(path, str):
             named.setdefault(package, set()).add(path)
     written: dict[str, SchemaFiles] = {}
     for package, paths in named.items():
@@ -319,7 +319,7 @@ class _ManifestProject:
         written = files.groups.get(str(node.get("name")))
         if written is None or written.location.path != path:
             raise self._stale("group", node, path)
-        owner = node.get("owner") if isinstance(node.get("owner"), dict) else {}
+        owner = found if isinstance(found := node.get("owner"), dict) else {}
         return Group(
             name=written.name,
             package=str(node.get("package_name")),

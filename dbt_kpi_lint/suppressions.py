@@ -60,10 +60,10 @@ class Suppressions:
                 continue
             if entry.location not in self._meta_entries:
                 self._meta_entries[entry.location] = self._read_meta(entry, metric)
-            suppression = self._meta_entries[entry.location]
-            if suppression is not None:
-                suppression.metrics.append(metric)
-                self._meta[metric.name] = suppression
+            meta_suppression = self._meta_entries[entry.location]
+            if meta_suppression is not None:
+                meta_suppression.metrics.append(metric)
+                self._meta[metric.name] = meta_suppression
 
     def suppress(self, finding: Finding) -> bool:
         """Whether a suppression silences `finding`; every one that does is marked used."""

@@ -279,7 +279,7 @@ class _DocumentReader:
             return
         package = self.project.dbt_project.name
         inherited = self.project.dbt_project.metric_config(self._fqn(name))
-        config = entry.get("config") if isinstance(entry.get("config"), YamlMap) else YamlMap(0, 0)
+        config = written if isinstance(written := entry.get("config"), YamlMap) else YamlMap(0, 0)
         enabled = self.project.vars.render(config.get("enabled", inherited.enabled), package)
         metrics = self.project.disabled_metrics if enabled is False else self.project.metrics
 

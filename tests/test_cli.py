@@ -54,7 +54,7 @@ def test_clean_project_exits_0_and_says_so(make_project, run_cli):
 
 
 def test_project_directory_argument_lints_from_elsewhere(make_project, run_cli, tmp_path):
-    root = make_project({"models/m.yml": NO_OWNER_KPI.format(noqa="")})
+    make_project({"models/m.yml": NO_OWNER_KPI.format(noqa="")})
     result = run_cli("check", "project", cwd=tmp_path)
     assert result.stdout.startswith("project/models/m.yml:2:5: KPI001 ")
 
