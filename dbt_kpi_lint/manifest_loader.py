@@ -399,6 +399,7 @@ def _compiled_metric(node: Mapping[str, Any], written: Metric) -> Metric:
         has_filter=node.get("filter") is not None or measure.get("filter") is not None,
         window=(written.window or _duration(window)) if window else None,
         grain_to_date=(written.grain_to_date or _text(grain_to_date)) if grain_to_date else None,
+        period_agg=_lower(cumulative.get("period_agg")) or written.period_agg,
         conversion_calculation=_lower(conversion.get("calculation")),
     )
 

@@ -79,6 +79,9 @@ class Metric:
     has_filter: bool = False
     window: str | None = None
     grain_to_date: str | None = None
+    # How a cumulative metric's daily running values become one value per week/month/...:
+    # first | last | average; MetricFlow's default, `first`, is filled in for cumulative metrics.
+    period_agg: str | None = None
     legacy_window_keys: tuple[Location, ...] = ()  # type_params.window / .grain_to_date spellings
     conversion_calculation: str | None = None
     semantic_model: str | None = None  # latest spec: the model whose YAML holds the metric

@@ -301,13 +301,14 @@ class _DocumentReader:
         conversion = params.get("conversion_type_params")
         conversion = conversion if isinstance(conversion, YamlMap) else params
 
+        metric_type = _lower(entry.get("type")) or ""
         measure = params.get("measure")
         measure_name = measure.get("name") if isinstance(measure, dict) else measure
         metrics.append(
             Metric(
                 name=name,
                 package=package,
-                type=_lower(entry.get("type")) or "",
+                type=metric_type,
                 location=self.at(entry, "name"),
                 spec=spec,
                 label=_text(entry.get("label")),
@@ -324,6 +325,8 @@ class _DocumentReader:
                 or (isinstance(measure, dict) and measure.get("filter") is not None),
                 window=_text(_first(cumulative.get("window"), params.get("window"))),
                 grain_to_date=_text(_first(cumulative.get("grain_to_date"), params.get("grain_to_date"))),
+                period_agg=_lower(_first(cumulative.get("period_agg"), params.get("period_agg")))
+                or ("first" if metric_type == "cumulative" else None),
                 legacy_window_keys=legacy_window_keys,
                 conversion_calculation=_lower(conversion.get("calculation")),
                 semantic_model=semantic_model,

@@ -49,3 +49,50 @@ def invalid_grain(context: RuleContext) -> Iterable[Violation]:
 
 
 GRAIN_MEANINGS = {grain: f"one {grain}" for grain in GRAINS.allowed}
+
+
+@rule("KPI010", "cumulative-kpi-reads-first-day", severity=Severity.WARNING)
+def cumulative_kpi_reads_first_day(context: RuleContext) -> Iterable[Violation]:
+    """A cumulative KPI is judged per period on the running value of the period's first day.
+
+    ## What it checks
+    A KPI whose metric is `cumulative`, judged over a grain coarser than a day (the default
+    `month`), must say how a period's daily running values become one number:
+    `cumulative_type_params: {period_agg: last}` (or `average`). Without it MetricFlow uses
+    `first`.
+
+    ## Why it matters
+    Queried by month, a month-to-date or trailing-30-day metric then shows its value on the 1st
+    of the month: one day of a "month-to-date" total, or the 30 days that ended before the month
+    began. The KPI status table, dashboards and `mf query --group-by metric_time__month` all read
+    that number, so the KPI is judged on a period that is not the one its target means.
+
+    ## Example
+    ```yaml
+    metrics:
+      - name: revenue_mtd
+        type: cumulative
+        type_params:
+          measure: revenue
+          cumulative_type_params:
+            grain_to_date: month     # KPI010: no period_agg, so May shows May 1st only
+        config:
+          meta: {kpi: true, target: 250000, direction: increase, grain: month}
+    ```
+
+    ## Fix
+    Add `period_agg: last` under `type_params.cumulative_type_params` (latest spec: `period_agg:
+    last` on the metric), or `average` for the mean of the running values; or judge the KPI by
+    `grain: day`.
+    """
+    keys = context.meta_keys
+    for kpi in context.kpis:
+        metric = kpi.metric
+        grain = kpi.grain.value if kpi.grain.present else "month"
+        if metric.type == "cumulative" and metric.period_agg == "first" and grain != "day":
+            yield Violation(
+                f"KPI `{metric.name}` is cumulative and judged by `{keys.grain}: {shown(grain)}`, but each "
+                f"period takes the running value of its first day (period_agg `first`, MetricFlow's "
+                f"default): add `period_agg: last` under `cumulative_type_params`",
+                metric,
+            )
