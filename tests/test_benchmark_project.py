@@ -1,10 +1,13 @@
-"""The benchmark's generated project is what the linter reads."""
+"""The benchmark's generated project is what the linter reads, and linting it loads no dbt code."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from benchmarks.generate_project import Options, generate
+from benchmarks.run import forbidden_modules, imported_modules
 from dbt_kpi_lint.yaml_loader import load_project
 
 SMALL = Options(models=40, metrics=300, semantic_models=8, tested_columns=4, metric_files=4)
@@ -45,3 +48,28 @@ def test_generator_writes_the_same_bytes_every_time(tmp_path: Path) -> None:
 
     assert first == second
 
+
+def test_lint_path_imports_no_dbt_metricflow_or_duckdb_module(tmp_path: Path) -> None:
+    root = generate(tmp_path / "bench", SMALL)
+
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "dbt_kpi_lint", "check", str(root), "--format", "json"],
+        capture_output=True, text=True, check=False,
+    )
+
+    modules = imported_modules(result.stderr)
+    assert result.returncode == 1  # the generated project has KPIs without owner on purpose
+    assert "dbt_kpi_lint.cli" in modules  # the import log was read
+    assert forbidden_modules(modules) == []
+
+
+def test_import_log_reader_flags_dbt_submodules_and_spares_lookalikes() -> None:
+    log = (
+        "import time: self [us] | cumulative | imported package\n"
+        "import time:       120 |        120 |   dbt_kpi_lint.cli\n"
+        "import time:        80 |       4000 |     dbt.cli.main\n"
+        "import time:        10 |         10 |       metricflow_semantics.model\n"
+        "import time:        10 |         10 | dbtlike\n"
+    )
+
+    assert forbidden_modules(imported_modules(log)) == ["dbt.cli.main", "metricflow_semantics.model"]

@@ -1,0 +1,370 @@
+"""Time dbt-kpi-lint as whole processes on generated projects and print a Markdown table.
+
+    .venv/bin/python -m benchmarks.run [--repeat 7] [--dbt-parse] [--workdir DIR]
+
+Every scenario is a fresh process started the way a user or pre-commit starts it (the
+`dbt-kpi-lint` console script), so interpreter start and imports are included. Each is run once to
+warm the OS file cache, then `--repeat` times; the table shows the best and the median wall time and
+the peak resident memory of the process (from `wait4`, per process). It also proves with
+`python -X importtime` that the lint path loads no dbt, MetricFlow or DuckDB module, and checks that
+the cost per metric and per file stays flat as the project grows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Sequence
+
+from benchmarks.generate_project import Options, generate
+
+# Top-level packages that must never load on the lint path (only dbt_kpi_lint/status/ may use them).
+FORBIDDEN_PACKAGES = frozenset(
+    {
+        "dbt",
+        "dbt_common",
+        "dbt_semantic_interfaces",
+        "metricflow",
+        "metricflow_semantics",
+        "duckdb",
+    }
+)
+_IMPORTTIME_LINE = re.compile(r"^import time:\s+(?P<self>\d+) \|\s+(?P<cumulative>\d+) \|(?P<indent>\s+)(?P<module>\S+)$")
+# Per-metric or per-file cost may grow by this factor with a 10x (or 2x) bigger project and still
+# count as linear: whole-process timings carry a few milliseconds of noise.
+LINEAR_TOLERANCE = 1.3
+
+
+@dataclass(frozen=True)
+class Target:
+    seconds: float | None = None
+    rss_mb: float | None = None
+
+
+@dataclass(frozen=True)
+class Timing:
+    scenario: str
+    command: str
+    seconds: list[float]
+    peak_rss_mb: float
+    target: Target = Target()
+
+    @property
+    def best(self) -> float:
+        return min(self.seconds)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+    def verdict(self) -> str:
+        """`≤ 0.5 s: met`, `≤ 2 s, ≤ 150 MB: MISSED`, or "" without a target."""
+        checks = []
+        if self.target.seconds is not None:
+            checks.append((f"≤ {self.target.seconds:g} s", self.best <= self.target.seconds))
+        if self.target.rss_mb is not None:
+            checks.append((f"≤ {self.target.rss_mb:g} MB", self.peak_rss_mb <= self.target.rss_mb))
+        if not checks:
+            return ""
+        met = all(ok for _, ok in checks)
+        return ", ".join(limit for limit, _ in checks) + (": met" if met else ": MISSED")
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    modules: set[str]
+    forbidden: list[str]
+    own_import_ms: float  # cumulative import time of dbt_kpi_lint.cli
+
+
+def run_once(command: Sequence[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one fresh process; its output is discarded."""
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    assert process.stderr is not None
+    stderr = process.stderr.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    process.stderr.close()
+    if process.returncode not in (0, 1):  # 1 means findings, which these projects have on purpose
+        raise RuntimeError(
+            f"{' '.join(command)} (in {cwd}) exited {process.returncode}:\n{stderr.decode(errors='replace')}"
+        )
+    return elapsed, usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
+
+
+def time_command(
+    scenario: str,
+    command: Sequence[str],
+    cwd: Path,
+    repeat: int,
+    target: Target = Target(),
+    env: dict[str, str] | None = None,
+    warmup: bool = True,
+) -> Timing:
+    if warmup:
+        run_once(command, cwd, env)
+    runs = [run_once(command, cwd, env) for _ in range(repeat)]
+    return Timing(
+        scenario=scenario,
+        command=" ".join(_display(part) for part in command),
+        seconds=[seconds for seconds, _ in runs],
+        peak_rss_mb=max(rss for _, rss in runs),
+        target=target,
+    )
+
+
+def imported_modules(importtime_stderr: str) -> dict[str, int]:
+    """Module name -> cumulative import microseconds, from `python -X importtime` output."""
+    modules = {}
+    for line in importtime_stderr.splitlines():
+        match = _IMPORTTIME_LINE.match(line)
+        if match:
+            modules[match["module"]] = int(match["cumulative"])
+    return modules
+
+
+def forbidden_modules(modules: dict[str, int] | set[str]) -> list[str]:
+    return sorted(module for module in modules if module.split(".")[0] in FORBIDDEN_PACKAGES)
+
+
+def import_report(arguments: Sequence[str], cwd: Path) -> ImportReport:
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "dbt_kpi_lint", *arguments],
+        cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False,
+    )
+    if result.returncode not in (0, 1):
+        raise RuntimeError(f"importtime run failed:\n{result.stderr[-2000:]}")
+    modules = imported_modules(result.stderr)
+    return ImportReport(set(modules), forbidden_modules(modules), modules.get("dbt_kpi_lint.cli", 0) / 1000)
+
+
+def manifest_flag_available(linter: Sequence[str]) -> bool:
+    result = subprocess.run([*linter, "check", "--help"], capture_output=True, text=True, check=False)
+    return "--manifest" in result.stdout
+
+
+def machine_facts() -> list[str]:
+    import yaml  # the linter's only dependency; its C loader is what makes the lint path fast
+
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return [
+        f"CPU: {cpu}, `nproc` = {os.cpu_count()}",
+        f"OS: {platform.system()} {platform.release()}",
+        f"Python {platform.python_version()}, PyYAML {yaml.__version__} "
+        f"(C loader: {'yes' if getattr(yaml, '__with_libyaml__', False) else 'no'})",
+    ]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=7, help="timed runs per scenario (best and median shown)")
+    parser.add_argument("--models", type=int, default=2000)
+    parser.add_argument("--metrics", type=int, default=1000)
+    parser.add_argument("--large-metrics", type=int, default=10000)
+    parser.add_argument("--semantic-models", type=int, default=100)
+    parser.add_argument("--tested-columns", type=int, default=12)
+    parser.add_argument("--dbt-parse", action="store_true", help="also time `dbt parse` of the same project (slow)")
+    parser.add_argument("--dbt-parse-repeat", type=int, default=1)
+    parser.add_argument("--workdir", type=Path, help="where to generate the projects (default: a temporary dir)")
+    parser.add_argument("--output", type=Path, help="also write the Markdown report to this file")
+    args = parser.parse_args(argv)
+
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="dbt-kpi-lint-bench-"))
+    linter = _linter_command()
+    base = Options(
+        models=args.models, metrics=args.metrics, semantic_models=args.semantic_models,
+        tested_columns=args.tested_columns,
+    )
+    _log(f"generating projects under {workdir}")
+    project = generate(workdir / "project", base)
+    large = generate(workdir / "project_large", replace(base, metrics=args.large_metrics))
+    no_metrics = generate(workdir / "project_no_metrics", replace(base, metrics=0))
+    double_models = generate(workdir / "project_double_models", replace(base, metrics=0, models=2 * args.models))
+    changed_file = _a_metric_file(project)
+
+    sizes = f"{args.models:,} models × {args.metrics:,} metrics"
+    large_sizes = f"{args.models:,} models × {args.large_metrics:,} metrics"
+    _log("timing the linter")
+    timings = [
+        time_command("interpreter + imports (`dbt-kpi-lint --version`)", [*linter, "--version"], project, args.repeat),
+        time_command(
+            f"full lint, {sizes}", [*linter, "check", ".", "--format", "json"], project, args.repeat,
+            Target(seconds=0.5),
+        ),
+        time_command(
+            "one changed file, as pre-commit calls it", [*linter, "check", changed_file], project, args.repeat,
+            Target(seconds=0.25),
+        ),
+        time_command(
+            f"full lint, {large_sizes}", [*linter, "check", ".", "--format", "json"], large, args.repeat,
+            Target(seconds=2.0, rss_mb=150),
+        ),
+    ]
+    no_metrics_timing = time_command(
+        f"full lint, {args.models:,} models × 0 metrics", [*linter, "check", ".", "--format", "json"],
+        no_metrics, args.repeat,
+    )
+    double_models_timing = time_command(
+        f"full lint, {2 * args.models:,} models × 0 metrics", [*linter, "check", ".", "--format", "json"],
+        double_models, args.repeat,
+    )
+    timings += [no_metrics_timing, double_models_timing]
+
+    notes = []
+    dbt_parse: Timing | None = None
+    if args.dbt_parse:
+        _log("timing dbt parse (slow)")
+        dbt_parse = time_command(
+            f"`dbt parse`, {sizes}",
+            [str(Path(sys.executable).with_name("dbt")), "parse", "--no-partial-parse", "--profiles-dir", "."],
+            project, args.dbt_parse_repeat,
+            env={**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DO_NOT_TRACK": "1"},
+            warmup=False,
+        )
+    else:
+        notes.append("`dbt parse` not timed (pass `--dbt-parse`; it takes minutes).")
+
+    manifest = project / "target" / "manifest.json"
+    if not manifest_flag_available(linter):
+        notes.append("manifest mode skipped: this dbt-kpi-lint has no `check --manifest` yet (issue 3).")
+    elif not manifest.is_file():
+        notes.append("manifest mode skipped: no target/manifest.json (pass `--dbt-parse` to produce it).")
+    else:
+        timings.append(
+            time_command(
+                f"manifest mode on a ready manifest, {sizes}",
+                [*linter, "check", ".", "--manifest", "target/manifest.json", "--format", "json"],
+                project, args.repeat,
+            )
+        )
+    if dbt_parse is not None:
+        timings.append(dbt_parse)
+
+    _log("checking imports")
+    imports = {
+        "full lint": import_report(["check", ".", "--format", "json"], project),
+        "one changed file": import_report(["check", changed_file], project),
+    }
+    installed = sorted(package for package in FORBIDDEN_PACKAGES if importlib.util.find_spec(package) is not None)
+
+    report = _markdown(
+        timings, dbt_parse, imports, installed, notes,
+        linearity=_linearity(timings, no_metrics_timing, double_models_timing, args, project, double_models),
+    )
+    print(report)
+    if args.output:
+        args.output.write_text(report, encoding="utf-8")
+    missed = any(timing.verdict().endswith("MISSED") for timing in timings)
+    leaked = any(report.forbidden for report in imports.values())
+    return 1 if missed or leaked else 0
+
+
+def _linearity(
+    timings: list[Timing],
+    no_metrics: Timing,
+    double_models: Timing,
+    args: argparse.Namespace,
+    project: Path,
+    double_project: Path,
+) -> list[str]:
+    """Cost per metric above a metric-less project, at both sizes; cost per YAML file above startup."""
+    startup, full, _, large = timings[:4]
+    per_metric_small = (full.best - no_metrics.best) / args.metrics
+    per_metric_large = (large.best - no_metrics.best) / args.large_metrics
+    files_small = _yaml_file_count(project)
+    files_large = _yaml_file_count(double_project)
+    per_file_small = (no_metrics.best - startup.best) / files_small
+    per_file_large = (double_models.best - startup.best) / files_large
+    metric_ratio = per_metric_large / per_metric_small
+    file_ratio = per_file_large / per_file_small
+    return [
+        f"- per metric (full lint minus the same project without metrics): "
+        f"{per_metric_small * 1e6:.0f} µs at {args.metrics:,} metrics, "
+        f"{per_metric_large * 1e6:.0f} µs at {args.large_metrics:,} metrics "
+        f"(×{metric_ratio:.2f}: {'linear' if metric_ratio <= LINEAR_TOLERANCE else 'GROWS FASTER THAN LINEAR'})",
+        f"- per YAML file (lint without metrics minus interpreter + imports): "
+        f"{per_file_small * 1e6:.0f} µs at {files_small:,} files, {per_file_large * 1e6:.0f} µs at {files_large:,} files "
+        f"(×{file_ratio:.2f}: {'linear' if file_ratio <= LINEAR_TOLERANCE else 'GROWS FASTER THAN LINEAR'})",
+    ]
+
+
+def _markdown(
+    timings: list[Timing],
+    dbt_parse: Timing | None,
+    imports: dict[str, ImportReport],
+    installed: list[str],
+    notes: list[str],
+    linearity: list[str],
+) -> str:
+    lines = ["| scenario | best s | median s | dbt parse ÷ this | peak RSS MB | target |", "|---|---:|---:|---:|---:|---|"]
+    for timing in timings:
+        ratio = "–" if dbt_parse is None or timing is dbt_parse else f"{dbt_parse.best / timing.best:,.0f}×"
+        lines.append(
+            f"| {timing.scenario} | {timing.best:.3f} | {timing.median:.3f} | {ratio} | "
+            f"{timing.peak_rss_mb:.0f} | {timing.verdict()} |"
+        )
+    runs = {len(timing.seconds) for timing in timings if timing is not dbt_parse}
+    lines += ["", f"Best and median of {', '.join(map(str, sorted(runs)))} runs after one warm-up run "
+              "(warm OS file cache; the linter keeps no cache of its own)."]
+    lines += ["", "Commands (run in the generated project):", ""]
+    lines += [f"- {timing.scenario}: `{timing.command}`" for timing in timings]
+    lines += ["", "Cost growth:", "", *linearity]
+    lines += ["", "Imports on the lint path (`python -X importtime -m dbt_kpi_lint ...`):", ""]
+    for name, report in imports.items():
+        verdict = "none of them loaded" if not report.forbidden else "LOADED: " + ", ".join(report.forbidden[:10])
+        lines.append(
+            f"- {name}: {len(report.modules)} modules imported, dbt_kpi_lint.cli import "
+            f"{report.own_import_ms:.0f} ms; dbt/MetricFlow/DuckDB modules: {verdict}"
+        )
+    lines.append(f"- installed in this environment but not loaded: {', '.join(installed) or 'none'}")
+    if notes:
+        lines += ["", *[f"Note: {note}" for note in notes]]
+    lines += ["", "Machine:", "", *[f"- {fact}" for fact in machine_facts()]]
+    return "\n".join(lines) + "\n"
+
+
+def _linter_command() -> list[str]:
+    script = Path(sys.executable).with_name("dbt-kpi-lint")
+    return [str(script)] if script.is_file() else [sys.executable, "-m", "dbt_kpi_lint"]
+
+
+def _a_metric_file(project: Path) -> str:
+    """A metric-only YAML file, the kind of file a KPI edit touches, relative to the project."""
+    return min(path.relative_to(project).as_posix() for path in (project / "models").glob("*/metrics/*.yml"))
+
+
+def _yaml_file_count(project: Path) -> int:
+    return sum(1 for _ in (project / "models").rglob("*.yml"))
+
+
+def _display(part: str) -> str:
+    return Path(part).name if part == sys.executable or part.endswith(("/dbt-kpi-lint", "/dbt")) else part
+
+
+def _log(message: str) -> None:
+    print(f"[benchmark] {message}", file=sys.stderr, flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
