@@ -32,6 +32,9 @@ from .yaml_reader import YamlList, YamlMap
 _RELEVANT_KEY = re.compile(
     rb"""(?m)^[ \t-]*["']?(?:metrics|semantic_models|semantic_model|groups)["']?[ \t]*:"""
 )
+# Substrings every match of _RELEVANT_KEY contains. Checking them first is ~10x cheaper than the
+# line-anchored regex on the thousands of model YAML files that mention none of them.
+_RELEVANT_WORDS = (b"metrics", b"semantic_model", b"groups")
 _NOQA = re.compile(
     r"#\s*noqa(?::\s*(?P<codes>[A-Za-z]+[0-9]+(?:[\s,]+[A-Za-z]+[0-9]+)*))?",
     re.IGNORECASE,
@@ -87,7 +90,7 @@ class _ProjectBuilder:
         except OSError as error:
             self.problems.append(LoadProblem(Location(relative, 1, 1), f"cannot read file: {error.strerror}"))
             return
-        if not _RELEVANT_KEY.search(raw) and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        if not _may_define_semantic_objects(raw) and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
             return
         try:
             text = yaml_reader.decode(raw)
@@ -115,6 +118,10 @@ class _ProjectBuilder:
             if match:
                 codes = frozenset(re.split(r"[\s,]+", match["codes"].upper())) if match["codes"] else frozenset()
                 self.noqa[(relative, number)] = NoqaDirective(Location(relative, number, match.start() + 1), codes)
+
+
+def _may_define_semantic_objects(raw: bytes) -> bool:
+    return any(word in raw for word in _RELEVANT_WORDS) and _RELEVANT_KEY.search(raw) is not None
 
 
 def _fqn_dirs(path: Path, source_root: Path) -> list[str]:
