@@ -222,7 +222,7 @@ def _model_names(count: int) -> list[tuple[str, str, str]]:
 
 def _upstream(models: list[tuple[str, str, str]], index: int) -> str | None:
     """Staging models read raw rows; later layers read a model of the same domain one layer down."""
-    domain, layer, _ = models[index]
+    _, layer, _ = models[index]
     if layer == "staging":
         return None
     candidate = index - len(DOMAINS)
