@@ -4,7 +4,8 @@
 
 Every scenario is a fresh process started the way a user or pre-commit starts it (the
 `dbt-kpi-lint` console script), so interpreter start and imports are included. Each is run once to
-warm the OS file cache, then `--repeat` times; the table shows the best and the median wall time and
+warm the OS file cache, then `--repeat` times; the table shows the best and the median wall time, the
+best CPU time (user + system: what the process itself cost, whatever else the machine was doing) and
 the peak resident memory of the process (from `wait4`, per process). It also proves with
 `python -X importtime` that the lint path loads no dbt, MetricFlow or DuckDB module, and checks that
 the cost per metric and per file stays flat as the project grows.
@@ -59,6 +60,7 @@ class Timing:
     scenario: str
     command: str
     seconds: list[float]
+    cpu_seconds: list[float]
     peak_rss_mb: float
     target: Target = Target()
 
@@ -90,8 +92,17 @@ class ImportReport:
     own_import_ms: float  # cumulative import time of dbt_kpi_lint.cli
 
 
-def run_once(command: Sequence[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of one fresh process; its output is discarded."""
+@dataclass(frozen=True)
+class Run:
+    """One process: wall seconds, CPU seconds (user + system) and peak resident memory."""
+
+    wall: float
+    cpu: float
+    rss_mb: float
+
+
+def run_once(command: Sequence[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
+    """Start `command` as a fresh process and measure it; its output is discarded."""
     start = time.perf_counter()
     process = subprocess.Popen(
         command,
@@ -111,7 +122,7 @@ def run_once(command: Sequence[str], cwd: Path, env: dict[str, str] | None = Non
         raise RuntimeError(
             f"{' '.join(command)} (in {cwd}) exited {process.returncode}:\n{stderr.decode(errors='replace')}"
         )
-    return elapsed, usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
+    return Run(elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)  # ru_maxrss: KiB on Linux
 
 
 def time_command(
@@ -129,8 +140,9 @@ def time_command(
     return Timing(
         scenario=scenario,
         command=" ".join(_display(part) for part in command),
-        seconds=[seconds for seconds, _ in runs],
-        peak_rss_mb=max(rss for _, rss in runs),
+        seconds=[run.wall for run in runs],
+        cpu_seconds=[run.cpu for run in runs],
+        peak_rss_mb=max(run.rss_mb for run in runs),
         target=target,
     )
 
@@ -336,14 +348,14 @@ def _markdown(
 ) -> str:
     dbt_parse = measurements.dbt_parse
     lines = [
-        "| scenario | best s | median s | × faster than `dbt parse` | peak RSS MB | target |",
-        "|---|---:|---:|---:|---:|---|",
+        "| scenario | best s | median s | best CPU s | × faster than `dbt parse` | peak RSS MB | target |",
+        "|---|---:|---:|---:|---:|---:|---|",
     ]
     for timing in measurements.scenarios:
         ratio = "–" if dbt_parse is None or timing is dbt_parse else f"{dbt_parse.best / timing.best:,.0f}×"
         lines.append(
-            f"| {timing.scenario} | {timing.best:.3f} | {timing.median:.3f} | {ratio} | "
-            f"{timing.peak_rss_mb:.0f} | {timing.verdict()} |"
+            f"| {timing.scenario} | {timing.best:.3f} | {timing.median:.3f} | {min(timing.cpu_seconds):.3f} | "
+            f"{ratio} | {timing.peak_rss_mb:.0f} | {timing.verdict()} |"
         )
     method = (
         f"Linter rows: best and median of {repeat} runs after one warm-up run (warm OS file cache, "
@@ -352,10 +364,11 @@ def _markdown(
     lines += ["", method]
     if dbt_parse is not None:
         lines.append(f"`dbt parse`: best and median of {len(dbt_parse.seconds)} runs, each a full parse.")
-    lines += ["", "Reference points for the growth check:", "", "| run | best s | median s | peak RSS MB |",
-              "|---|---:|---:|---:|"]
+    lines += ["", "Reference points for the growth check:", "", "| run | best s | median s | best CPU s | peak RSS MB |",
+              "|---|---:|---:|---:|---:|"]
     lines += [
-        f"| {timing.scenario} | {timing.best:.3f} | {timing.median:.3f} | {timing.peak_rss_mb:.0f} |"
+        f"| {timing.scenario} | {timing.best:.3f} | {timing.median:.3f} | {min(timing.cpu_seconds):.3f} | "
+        f"{timing.peak_rss_mb:.0f} |"
         for timing in measurements.references
     ]
     lines += ["", "Cost growth:", "", *growth]
