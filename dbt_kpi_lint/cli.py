@@ -17,10 +17,15 @@ from typing import Any, Sequence
 import yaml
 
 from . import __version__
+from .baseline import Baseline
+from .config import find_config, read_config, settings_from
 from .dbt_project import PROJECT_FILE, ProjectError, find_project_root
+from .docs import rule_documentation, rule_help
 from .engine import lint
 from .findings import Finding
-from .formatters import FORMATTERS, Report, RuleDescription
+from .files import write_atomically
+from .formatters import FORMATTERS, STATISTICS_FORMATTERS, CheckedMetric, Report, RuleDescription
+from .generate import expected_files
 from .kpi import kpi_of
 from .model import Project, Severity
 from .rules import RULES
@@ -81,8 +86,35 @@ def _parser() -> argparse.ArgumentParser:
         choices=[severity.value for severity in Severity],
         help="lowest severity that makes the exit code 1 (default: error)",
     )
+    check.add_argument(
+        "--diff-base",
+        metavar="REF",
+        help="report only findings about metrics changed since this git ref (its merge base with HEAD), "
+        "e.g. origin/main; the whole project is still read",
+    )
+    check.add_argument(
+        "--baseline", type=Path, metavar="FILE", help="report only findings that this baseline file does not hold"
+    )
+    check.add_argument(
+        "--write-baseline",
+        type=Path,
+        metavar="FILE",
+        help="record every current finding in FILE (for --baseline) and exit 0 without a report",
+    )
+    check.add_argument(
+        "--config",
+        type=Path,
+        help="use this configuration file (default: the nearest .dbt-kpi-lint.toml, dbt-kpi-lint.toml "
+        "or pyproject.toml with [tool.dbt-kpi-lint], from the dbt project root upward)",
+    )
     check.add_argument("--vars", type=_vars, default={}, help="YAML mapping of dbt vars, as `dbt --vars`")
     check.add_argument("--no-color", action="store_true", help="never color the text output")
+    check.add_argument(
+        "--statistics", action="store_true", help="print how many findings each rule raised instead of the findings"
+    )
+    check.add_argument(
+        "--exit-zero", action="store_true", help="exit 0 even when findings fail the run (still 2 on errors)"
+    )
     check.set_defaults(run=_run_check)
 
     rules = commands.add_parser("rules", help="list every rule with its code, severity and default")
@@ -91,6 +123,19 @@ def _parser() -> argparse.ArgumentParser:
     explain = commands.add_parser("rule", help="print the documentation of one rule")
     explain.add_argument("code", help="a rule code, e.g. KPI001")
     explain.set_defaults(run=_run_rule)
+
+    generate = commands.add_parser(
+        "generate",
+        help="write the kpi_status dbt model (exit 1 when a file changed, as pre-commit expects)",
+    )
+    generate.add_argument("project", nargs="?", type=Path, help="the dbt project (default: around the working directory)")
+    generate.add_argument("--check", action="store_true", help="only report stale files, write nothing")
+    generate.set_defaults(run=_run_generate)
+
+    status = commands.add_parser("status", help="print the kpi_status table that `dbt build` made (DuckDB)")
+    status.add_argument("database", type=Path, help="the DuckDB file dbt built into")
+    status.add_argument("--table", default="kpi_status", help="the status table (default: kpi_status)")
+    status.set_defaults(run=_run_status)
     return parser
 
 
@@ -146,49 +191,124 @@ def _targets(paths: list[Path]) -> list[_Target]:
     return list(targets.values())
 
 
-def _settings(args: argparse.Namespace) -> Settings:
-    settings = Settings()
+def _settings(args: argparse.Namespace, project_root: Path) -> Settings:
+    """The project's configuration file, overridden by the command line.
+
+    `--select` starts the rule selection afresh (the file's select, extend-select and ignore no
+    longer apply, as in ruff); `--extend-select` and `--ignore` add to the file's lists.
+    """
+    settings = settings_from(read_config(args.config) if args.config else find_config(project_root))
     if args.select is not None:
-        settings = replace(settings, select=args.select)
+        settings = replace(settings, select=args.select, extend_select=(), ignore=())
     if args.fail_on:
         settings = replace(settings, fail_on=Severity(args.fail_on))
-    return replace(settings, extend_select=args.extend_select, ignore=args.ignore)
+    return replace(
+        settings,
+        extend_select=settings.extend_select + args.extend_select,
+        ignore=settings.ignore + args.ignore,
+    )
 
 
 def _run_check(args: argparse.Namespace) -> int:
-    settings = _settings(args)
-    exit_code = EXIT_OK
-    outputs = []
-    for target in _targets(args.paths):
+    formatters = STATISTICS_FORMATTERS if args.statistics else FORMATTERS
+    if args.format not in formatters:
+        raise UsageError(f"--statistics works with --format {' or '.join(sorted(formatters))}")
+    targets = _targets(args.paths)
+    if not targets:
+        return EXIT_OK  # only files outside any dbt project, as pre-commit may pass: nothing to say
+    recorded = Baseline() if args.write_baseline else None
+    if recorded is not None and (args.diff_base or any(target.report_paths is not None for target in targets)):
+        raise UsageError(
+            "--write-baseline records whole projects: pass project directories, not files, and no --diff-base"
+        )
+    baseline = Baseline.read(args.baseline) if args.baseline else None
+    findings: list[Finding] = []
+    metrics: list[CheckedMetric] = []
+    rules: dict[str, RuleDescription] = {}
+    fails = False
+    baselined = 0
+    for target in targets:
+        settings = _settings(args, target.root)
         project = load_project(target.root, cli_vars=args.vars)
-        findings = lint(project, settings, target.report_paths)
-        outputs.append(FORMATTERS[args.format](_report(project, findings, settings, args)))
-        if any(settings.fails(finding.severity) for finding in findings):
-            exit_code = EXIT_FINDINGS
-    _write("".join(outputs), args.output)
-    return exit_code
+        project_findings, changed = _changed_only(project, lint(project, settings, target.report_paths), args.diff_base)
+        if recorded is not None:
+            recorded.record(project.name, project_findings)
+        if baseline is not None:
+            new_findings = baseline.new_findings(project.name, project_findings)
+            baselined += len(project_findings) - len(new_findings)
+            project_findings = new_findings
+        fails = fails or any(settings.fails(finding.severity) for finding in project_findings)
+        prefix = _display_prefix(project)
+        findings += [_rebased(finding, prefix) for finding in project_findings]
+        metrics += _checked_metrics(project, settings, target.report_paths, changed, prefix)
+        rules.update((rule.code, _describe(rule, settings)) for rule in settings.enabled_rules())
+    if recorded is not None:
+        recorded.write(args.write_baseline)
+        count = sum(recorded.counts.values())
+        print(f"dbt-kpi-lint: recorded {count} finding{'s' * (count != 1)} in {args.write_baseline}", file=sys.stderr)
+        return EXIT_OK
+    report = Report(
+        findings, sorted(rules.values(), key=lambda rule: rule.code), metrics, _use_color(args), baselined
+    )
+    _write(formatters[args.format](report), args.output)
+    return EXIT_FINDINGS if fails and not args.exit_zero else EXIT_OK
 
 
-def _report(project: Project, findings: list[Finding], settings: Settings, args: argparse.Namespace) -> Report:
+def _changed_only(
+    project: Project, findings: list[Finding], diff_base: str | None
+) -> tuple[list[Finding], set[str] | None]:
+    """With --diff-base, the findings about changed metrics and the names of those metrics."""
+    if not diff_base:
+        return findings, None
+    # Imported on use: only --diff-base needs git (and subprocess) on the lint path.
+    from .diff_base import changed_lines, changed_metrics, findings_in_changes
+
+    changes = changed_lines(Path(project.root), diff_base)
+    changed = changed_metrics(project, changes)
+    return findings_in_changes(findings, changes, changed), changed
+
+
+def _display_prefix(project: Project) -> str:
+    """From the working directory to the project root, "" or ending in "/"."""
     prefix = os.path.relpath(project.root, Path.cwd()).replace(os.sep, "/")
-    color = (
-        args.output is None
+    return "" if prefix == "." else prefix + "/"
+
+
+def _rebased(finding: Finding, prefix: str) -> Finding:
+    return replace(finding, location=replace(finding.location, path=prefix + finding.location.path))
+
+
+def _checked_metrics(
+    project: Project, settings: Settings, report_paths: set[str] | None, changed: set[str] | None, prefix: str
+) -> list[CheckedMetric]:
+    """The metrics the report speaks for: those in the files asked about and, with --diff-base, changed."""
+    return [
+        CheckedMetric(
+            metric.name,
+            prefix + metric.location.path,
+            metric.location.line,
+            kpi_of(metric, project, settings.meta_keys) is not None,
+        )
+        for metric in project.metrics
+        if (report_paths is None or metric.location.path in report_paths)
+        and (changed is None or metric.name in changed)
+    ]
+
+
+def _use_color(args: argparse.Namespace) -> bool:
+    """Color only for people: a terminal, no --output, and no NO_COLOR (https://no-color.org)."""
+    return (
+        args.format == "text"
+        and args.output is None
         and not args.no_color
-        and "NO_COLOR" not in os.environ
+        and not os.environ.get("NO_COLOR")
         and sys.stdout.isatty()
     )
-    return Report(
-        findings=findings,
-        rules=[_describe(rule) for rule in settings.enabled_rules()],
-        path_prefix="" if prefix == "." else prefix + "/",
-        metrics_checked=len(project.metrics),
-        kpis_checked=sum(1 for metric in project.metrics if kpi_of(metric, project, settings.meta_keys)),
-        color=color,
-    )
 
 
-def _describe(rule: Any) -> RuleDescription:
-    return RuleDescription(rule.code, rule.name, rule.summary, rule.explanation, rule.default_severity)
+def _describe(rule: Any, settings: Settings) -> RuleDescription:
+    severity = settings.severity.get(rule.code, rule.default_severity)
+    return RuleDescription(rule.code, rule.name, rule.summary, rule_help(rule), severity)
 
 
 def _write(text: str, output: Path | None) -> None:
@@ -220,12 +340,30 @@ def _run_rule(args: argparse.Namespace) -> int:
     print(rule_documentation(rule))
     return EXIT_OK
 
+def _run_generate(args: argparse.Namespace) -> int:
+    [target] = _targets([args.project] if args.project else [])
+    project = load_project(target.root)
+    stale = {
+        path: text for path, text in expected_files(project).items() if project.generated_files.get(path) != text
+    }
+    for path, text in stale.items():
+        if args.check:
+            print(f"{path} is out of date: run `dbt-kpi-lint generate`")
+        else:
+            write_atomically(target.root / path, text)
+            print(f"wrote {path}")
+    if not stale:
+        print("kpi_status model is up to date")
+    return EXIT_FINDINGS if stale else EXIT_OK
 
-def rule_documentation(rule: Any) -> str:
-    default = "on by default" if rule.enabled_by_default else "off by default (enable with --extend-select)"
-    header = f"# {rule.code} {rule.name}\n\n{rule.summary}\n\nDefault severity: {rule.default_severity.value}; {default}."
-    options = "".join(
-        f"\n- `{name}` (default `{option.default}`): {option.help}" for name, option in rule.options.items()
-    )
-    body = f"{header}\n\n{rule.explanation}"
-    return body + (f"\n\n## Options{options}" if options else "")
+
+def _run_status(args: argparse.Namespace) -> int:
+    try:
+        from .status.show import StatusTableError, status_table
+    except ImportError:
+        raise UsageError("the status table needs DuckDB: pip install 'dbt-kpi-lint[status]'") from None
+    try:
+        print(status_table(args.database, args.table), end="")
+    except StatusTableError as error:
+        raise UsageError(str(error)) from None
+    return EXIT_OK

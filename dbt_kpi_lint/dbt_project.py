@@ -33,6 +33,7 @@ class DbtProject:
     name: str
     root: Path
     source_paths: tuple[str, ...]
+    model_paths: tuple[str, ...]
     ignored_dirs: frozenset[str]
     vars: Mapping[str, Any]
     metric_configs: Mapping[str, Any]
@@ -85,8 +86,9 @@ def read_dbt_project(root: Path) -> DbtProject:
             raise ProjectError(f"{PROJECT_FILE}: `{key}` must be a list of directories")
         return value
 
+    model_paths = paths("model-paths", "source-paths", "models")
     source_paths = [
-        *paths("model-paths", "source-paths", "models"),
+        *model_paths,
         *paths("seed-paths", "data-paths", "seeds"),
         *paths("snapshot-paths", None, "snapshots"),
         *paths("analysis-paths", None, "analyses"),
@@ -104,6 +106,7 @@ def read_dbt_project(root: Path) -> DbtProject:
         name=name,
         root=root,
         source_paths=tuple(dict.fromkeys(path.rstrip("/") or "." for path in source_paths)),
+        model_paths=tuple(model_paths),
         ignored_dirs=frozenset(ignored),
         vars=vars_ if isinstance(vars_, dict) else {},
         metric_configs=_mapping(document.get("metrics")),
@@ -111,8 +114,8 @@ def read_dbt_project(root: Path) -> DbtProject:
     )
 
 
-def iter_yaml_files(project: DbtProject) -> Iterator[tuple[Path, str]]:
-    """Every schema YAML file dbt would read, with the source path it was found under."""
+def iter_yaml_files(project: DbtProject, also: frozenset[str] = frozenset()) -> Iterator[tuple[Path, str]]:
+    """Every schema YAML file dbt would read (and files named in `also`), with its source path."""
     seen: set[Path] = set()
     for source_path in project.source_paths:
         base = project.root / source_path
@@ -127,7 +130,7 @@ def iter_yaml_files(project: DbtProject) -> Iterator[tuple[Path, str]]:
                 and not (here == project.root and name in project.ignored_dirs)
             )
             for file_name in sorted(files):
-                if file_name.endswith((".yml", ".yaml")) and file_name != "dbt_project.yml":
+                if (file_name.endswith((".yml", ".yaml")) and file_name != PROJECT_FILE) or file_name in also:
                     path = here / file_name
                     if path not in seen:
                         seen.add(path)

@@ -7,9 +7,11 @@ from typing import Collection, Iterable
 
 from .findings import Finding
 from .model import Project, Severity
-from .rules import RULES, RuleContext, Violation
+from .rules import RuleContext, Violation
 from .rules.loading import UNREADABLE_FILE
+from .rules.suppression import INVALID_SUPPRESSION, UNUSED_SUPPRESSION
 from .settings import Settings
+from .suppressions import Suppressions
 
 
 def lint(project: Project, settings: Settings, report_paths: Collection[str] | None = None) -> list[Finding]:
@@ -18,12 +20,17 @@ def lint(project: Project, settings: Settings, report_paths: Collection[str] | N
     The whole project is always loaded and checked, so a metric in a reported file is judged
     with its inputs and groups from other files.
     """
-    findings = [*_load_findings(project, settings), *_rule_findings(project, settings)]
+    suppressions = Suppressions(project, settings.meta_keys)
+    findings = [
+        finding
+        for finding in (*_load_findings(project, settings), *_rule_findings(project, settings))
+        if not suppressions.suppress(finding)
+    ]
+    findings += _suppression_findings(suppressions, settings)
     kept = [
         finding
         for finding in findings
-        if not _suppressed(project, finding)
-        and not any(fnmatch(finding.location.path, pattern) for pattern in settings.exclude)
+        if not any(fnmatch(finding.location.path, pattern) for pattern in settings.exclude)
         and (report_paths is None or _concerns(project, finding, report_paths))
     ]
     return sorted(kept, key=lambda finding: finding.sort_key)
@@ -55,17 +62,15 @@ def _finding(code: str, violation: Violation, settings: Settings, default_severi
     return Finding(code, severity, violation.message, location, metric.name if metric else None)
 
 
-def _suppressed(project: Project, finding: Finding) -> bool:
-    """`# noqa` on the finding's line, or on the `name:` line of the metric it is about."""
-    lines = {(finding.location.path, finding.location.line)}
-    metric = project.metric(finding.metric) if finding.metric else None
-    if metric is not None:
-        lines.add((metric.location.path, metric.location.line))
-    for line in lines:
-        directive = project.noqa.get(line)
-        if directive is not None and (not directive.codes or finding.code in directive.codes):
-            return True
-    return False
+def _suppression_findings(suppressions: Suppressions, settings: Settings) -> Iterable[Finding]:
+    """SUP001/SUP002, judged once every other rule has run; they cannot be suppressed themselves."""
+    for rule, violations in (
+        (UNUSED_SUPPRESSION, suppressions.unused(settings)),
+        (INVALID_SUPPRESSION, suppressions.invalid),
+    ):
+        if settings.is_enabled(rule):
+            for violation in violations:
+                yield _finding(rule.code, violation, settings, rule.default_severity)
 
 
 def _concerns(project: Project, finding: Finding, report_paths: Collection[str]) -> bool:

@@ -20,6 +20,7 @@ class MetaKeys:
     indicator: str = "indicator"
     at_risk_band: str = "at_risk_band"
     grain: str = "grain"
+    lint: str = "kpi_lint"  # per-metric suppressions: {ignore: [CODE, ...], reason: "..."}
 
     @classmethod
     def names(cls) -> tuple[str, ...]:

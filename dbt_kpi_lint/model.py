@@ -144,6 +144,10 @@ class Project:
     problems: tuple[LoadProblem, ...] = ()
     files: tuple[str, ...] = ()  # project-relative paths of the YAML files read
     disabled_metrics: tuple[str, ...] = ()
+    model_paths: tuple[str, ...] = ("models",)
+    time_spine_models: tuple[str, ...] = ()
+    # Current text of the files `dbt-kpi-lint generate` owns (None: absent), keyed by path.
+    generated_files: Mapping[str, str | None] = field(default_factory=dict)
 
     def metric(self, name: str) -> Metric | None:
         return self._metrics_by_name.get(name)

@@ -13,6 +13,7 @@ from typing import Any, Iterable, Mapping
 
 from . import yaml_reader
 from .dbt_project import DbtProject, iter_yaml_files, read_dbt_project
+from .generate import generated_paths
 from .jinja import VarResolver
 from .model import (
     Group,
@@ -30,7 +31,7 @@ from .yaml_reader import YamlList, YamlMap
 
 # A file can define semantic-layer objects only if one of these keys starts a line.
 _RELEVANT_KEY = re.compile(
-    rb"""(?m)^[ \t-]*["']?(?:metrics|semantic_models|semantic_model|groups)["']?[ \t]*:"""
+    rb"""(?m)^[ \t-]*["']?(?:metrics|semantic_models|semantic_model|groups|time_spine)["']?[ \t]*:"""
 )
 # Substrings every match of _RELEVANT_KEY contains. Checking them first is ~10x cheaper than the
 # line-anchored regex on the thousands of model YAML files that mention none of them.
@@ -39,14 +40,19 @@ _NOQA = re.compile(
     r"#\s*noqa(?::\s*(?P<codes>[A-Za-z]+[0-9]+(?:[\s,]+[A-Za-z]+[0-9]+)*))?",
     re.IGNORECASE,
 )
+# Before dbt 1.9 the time spine was the model with this name; MetricFlow still accepts it.
+_LEGACY_TIME_SPINE_FILE = "metricflow_time_spine.sql"
 _REF = re.compile(r"""ref\(\s*(?:['"][^'"]+['"]\s*,\s*)?['"](?P<name>[^'"]+)['"]""")
 
 
 def load_project(root: Path, cli_vars: Mapping[str, Any] | None = None) -> Project:
     dbt_project = read_dbt_project(root)
     builder = _ProjectBuilder(dbt_project, VarResolver(dbt_project.name, dbt_project.vars, cli_vars))
-    for path, source_path in iter_yaml_files(dbt_project):
-        builder.read_file(path, source_path)
+    for path, source_path in iter_yaml_files(dbt_project, also=frozenset({_LEGACY_TIME_SPINE_FILE})):
+        if path.name == _LEGACY_TIME_SPINE_FILE:
+            builder.time_spine_models.append(path.stem)
+        else:
+            builder.read_file(path, source_path)
     return builder.build()
 
 
@@ -69,6 +75,7 @@ class _ProjectBuilder:
     noqa: dict[tuple[str, int], NoqaDirective] = field(default_factory=dict)
     problems: list[LoadProblem] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    time_spine_models: list[str] = field(default_factory=list)
 
     def build(self) -> Project:
         return Project(
@@ -81,7 +88,16 @@ class _ProjectBuilder:
             problems=tuple(self.problems),
             files=tuple(self.files),
             disabled_metrics=tuple(self.disabled),
+            model_paths=self.dbt_project.model_paths,
+            time_spine_models=tuple(dict.fromkeys(self.time_spine_models)),
+            generated_files={path: self._current_text(path) for path in generated_paths(self.dbt_project.model_paths)},
         )
+
+    def _current_text(self, relative: str) -> str | None:
+        try:
+            return (self.dbt_project.root / relative).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
 
     def read_file(self, path: Path, source_path: str) -> None:
         relative = self.dbt_project.relative(path)
@@ -148,6 +164,8 @@ class _DocumentReader:
         for entry in _entries(document.get("semantic_models")):
             self.read_semantic_model(entry)
         for model in _entries(document.get("models")):
+            if model.get("time_spine") is not None and isinstance(model.get("name"), str):
+                self.project.time_spine_models.append(model["name"])
             self.read_latest_spec_model(model)
         for entry in _entries(document.get("metrics")):
             self.read_metric(entry, semantic_model=None)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import sys
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,3 +68,30 @@ def run_cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
         return CliResult(exit_code, captured.out, captured.err)
 
     return run
+
+
+def copy_example_project(destination: Path) -> Path:
+    """A copy of example_project without build outputs, so tests never touch the original."""
+    shutil.copytree(
+        EXAMPLE_PROJECT,
+        destination,
+        ignore=shutil.ignore_patterns("target", "logs", "dbt_packages", "*.duckdb", "*.duckdb.wal", ".user.yml"),
+    )
+    return destination
+
+
+def run_dbt(project_dir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    """The real dbt of this environment, run in `project_dir` with its own profiles.yml."""
+    dbt = Path(sys.executable).with_name("dbt")
+    env = {
+        **os.environ,
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "DBT_PROFILES_DIR": str(project_dir),
+        "KPI_DEMO_DUCKDB": str(project_dir / "kpi_demo.duckdb"),
+    }
+    completed = subprocess.run(
+        [str(dbt), *args], cwd=project_dir, env=env, capture_output=True, text=True, check=False
+    )
+    if check and completed.returncode != 0:
+        raise AssertionError(f"dbt {' '.join(args)} failed:\n{completed.stdout}\n{completed.stderr}")
+    return completed

@@ -2,13 +2,34 @@
 
 from __future__ import annotations
 
-from .base import Formatter, Report, RuleDescription
-from .json import format_json
-from .text import format_text
+import importlib
+
+from .base import CheckedMetric, Formatter, Report, RuleDescription
+
+
+def _on_use(module: str, function: str) -> Formatter:
+    """A format imported when first used: a run pays only for the one it prints (SARIF hashes,
+    JUnit builds XML), which keeps the pre-commit path short."""
+
+    def format_report(report: Report) -> str:
+        formatter: Formatter = getattr(importlib.import_module(f"{__name__}.{module}"), function)
+        return formatter(report)
+
+    return format_report
+
 
 FORMATTERS: dict[str, Formatter] = {
-    "text": format_text,
-    "json": format_json,
+    "text": _on_use("text", "format_text"),
+    "json": _on_use("json", "format_json"),
+    "github": _on_use("github", "format_github"),
+    "sarif": _on_use("sarif", "format_sarif"),
+    "junit": _on_use("junit", "format_junit"),
 }
 
-__all__ = ["FORMATTERS", "Formatter", "Report", "RuleDescription"]
+# `--statistics` replaces the findings with counts per rule, in the formats that can show them.
+STATISTICS_FORMATTERS: dict[str, Formatter] = {
+    "text": _on_use("statistics", "format_statistics_text"),
+    "json": _on_use("statistics", "format_statistics_json"),
+}
+
+__all__ = ["FORMATTERS", "STATISTICS_FORMATTERS", "CheckedMetric", "Formatter", "Report", "RuleDescription"]

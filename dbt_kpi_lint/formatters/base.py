@@ -21,19 +21,42 @@ class RuleDescription:
 
 
 @dataclass(frozen=True)
+class CheckedMetric:
+    """A metric the run reported on, for formats that count passing checks too (JUnit)."""
+
+    name: str
+    path: str  # relative to the working directory, like the findings' paths
+    line: int
+    is_kpi: bool
+
+
+@dataclass(frozen=True)
 class Report:
+    """One run over one or more projects.
+
+    Finding locations are relative to the working directory (where CI and editors resolve
+    them), not to a project root, so several projects fit in one report.
+    """
+
     findings: list[Finding]
     rules: list[RuleDescription] = field(default_factory=list)
-    path_prefix: str = ""  # from the working directory to the project root, "" or ending in "/"
-    metrics_checked: int = 0
-    kpis_checked: int = 0
+    metrics: list[CheckedMetric] = field(default_factory=list)
     color: bool = False
+    baselined: int = 0  # findings left out because the baseline holds them
 
-    def display_path(self, finding: Finding) -> str:
-        return self.path_prefix + finding.location.path
+    @property
+    def metrics_checked(self) -> int:
+        return len(self.metrics)
+
+    @property
+    def kpis_checked(self) -> int:
+        return sum(1 for metric in self.metrics if metric.is_kpi)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for finding in self.findings if finding.severity is severity)
+
+    def rule(self, code: str) -> RuleDescription | None:
+        return next((rule for rule in self.rules if rule.code == code), None)
 
 
 Formatter = Callable[[Report], str]

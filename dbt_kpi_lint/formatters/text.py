@@ -15,7 +15,7 @@ def format_text(report: Report) -> str:
     lines = []
     for finding in report.findings:
         color = _RED if finding.severity is Severity.ERROR else _YELLOW
-        place = paint(f"{report.display_path(finding)}:{finding.location.line}:{finding.location.column}:", _BOLD)
+        place = paint(f"{finding.location}:", _BOLD)
         lines.append(f"{place} {paint(finding.code, _BOLD, color)} {finding.message}")
     lines.append(_summary(report))
     return "\n".join(lines) + "\n"
@@ -23,10 +23,11 @@ def format_text(report: Report) -> str:
 
 def _summary(report: Report) -> str:
     checked = f"{_plural(report.metrics_checked, 'metric')} ({_plural(report.kpis_checked, 'KPI')})"
+    known = f"; {_plural(report.baselined, 'known finding')} in the baseline" if report.baselined else ""
     if not report.findings:
-        return f"All checks passed: {checked}."
+        return f"All checks passed: {checked}{known}."
     errors, warnings = report.count(Severity.ERROR), report.count(Severity.WARNING)
-    return f"Found {_plural(errors, 'error')} and {_plural(warnings, 'warning')} in {checked}."
+    return f"Found {_plural(errors, 'error')} and {_plural(warnings, 'warning')} in {checked}{known}."
 
 
 def _plural(count: int, noun: str) -> str:

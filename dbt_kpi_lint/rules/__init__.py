@@ -1,6 +1,17 @@
 """Every rule module is imported here so that importing the package fills the registry."""
 
-from . import loading, ownership, vanity  # noqa: F401
+from . import (  # noqa: F401
+    focus,
+    framing,
+    generated,
+    loading,
+    objectives,
+    ownership,
+    period,
+    suppression,
+    targets,
+    vanity,
+)
 from .registry import RULES, Rule, RuleContext, RuleOption, Violation
 
 __all__ = ["RULES", "Rule", "RuleContext", "RuleOption", "Violation"]

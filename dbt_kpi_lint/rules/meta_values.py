@@ -1,0 +1,142 @@
+"""Reading the values of KPI meta keys: closed vocabularies and numbers, as rules judge them."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping
+
+import yaml
+
+from ..model import JinjaExpression
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The values a meta key allows, and what people write when they mean one of them.
+
+    Only the allowed spellings are accepted: the raw meta value also reaches the status table,
+    the semantic layer API and BI tools, and every reader must agree on it. Synonyms exist only
+    to tell the user which allowed value to write.
+    """
+
+    allowed: tuple[str, ...]
+    synonyms: Mapping[str, str]
+
+    def accepts(self, value: Any) -> bool:
+        return isinstance(value, JinjaExpression) or value in self.allowed
+
+    def suggestion(self, value: Any) -> str | None:
+        """The allowed value that a rejected `value` most likely means, if any."""
+        if not isinstance(value, str):
+            return None
+        spelling = re.sub(r"[\s_-]+", "_", value.strip().casefold())
+        if spelling in self.allowed:
+            return spelling
+        return self.synonyms.get(spelling)
+
+    def fix(self, key: str, value: Any, meanings: Mapping[str, str]) -> str:
+        """What to write instead of `value`: the likely allowed value, or all of them explained."""
+        suggested = self.suggestion(value)
+        if suggested is not None:
+            return f"write `{key}: {suggested}` ({meanings[suggested]})"
+        choices = " or ".join(f"`{allowed}` ({meanings[allowed]})" for allowed in self.allowed)
+        return f"set `{key}` to {choices}"
+
+
+def _synonyms(groups: Mapping[str, Iterable[str]]) -> dict[str, str]:
+    return {spelling: allowed for allowed, spellings in groups.items() for spelling in spellings}
+
+
+DIRECTIONS = Vocabulary(
+    allowed=("increase", "decrease"),
+    synonyms=_synonyms(
+        {
+            "increase": ("up", "higher", "higher_is_better", "more", "maximize", "maximise", "max",
+                         "asc", "ascending", "increasing", "grow", "raise", "+", "positive"),
+            "decrease": ("down", "lower", "lower_is_better", "less", "minimize", "minimise", "min",
+                         "desc", "descending", "decreasing", "reduce", "shrink", "-", "negative"),
+        }
+    ),
+)
+DIRECTION_MEANINGS = {"increase": "higher is better", "decrease": "lower is better"}
+
+GRAINS = Vocabulary(
+    allowed=("day", "week", "month", "quarter", "year"),
+    synonyms=_synonyms(
+        {
+            "day": ("daily", "days", "d"),
+            "week": ("weekly", "weeks", "w", "wk"),
+            "month": ("monthly", "months", "m", "mo", "mtd"),
+            "quarter": ("quarterly", "quarters", "q", "qtr", "qtd"),
+            "year": ("yearly", "annual", "annually", "years", "y", "yr", "ytd"),
+        }
+    ),
+)
+
+INDICATORS = Vocabulary(
+    allowed=("leading", "lagging"),
+    synonyms=_synonyms(
+        {
+            "leading": ("lead", "leader", "predictive", "input", "driver", "early", "forward",
+                        "forward_looking"),
+            "lagging": ("lag", "lagged", "outcome", "output", "result", "late", "trailing",
+                        "backward_looking"),
+        }
+    ),
+)
+INDICATOR_MEANINGS = {"leading": "it moves before the outcome", "lagging": "it confirms the outcome"}
+
+
+def as_number(value: Any) -> float | None:
+    """The value as a finite number, or None. YAML booleans are not numbers, quoted digits neither."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value) if math.isfinite(value) else None
+
+
+def quoted_number(value: Any) -> float | None:
+    """The number a string spells (`"1000"`), or None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        number = float(value.strip())
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def shown(value: Any) -> str:
+    """A meta value as it would be written in YAML, for messages: quoted only where YAML needs it."""
+    if isinstance(value, str):
+        return value if _reads_back_as_text(value) else f'"{value}"'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, dict):
+        return "{...}"
+    if isinstance(value, list):
+        return "[...]"
+    return str(value)
+
+
+def _reads_back_as_text(value: str) -> bool:
+    try:
+        return bool(yaml.safe_load(value) == value)
+    except yaml.YAMLError:
+        return False
+
+
+def names(value: Any) -> list[str]:
+    """The names in a meta value that holds one name or a list of them (owners, objectives).
+
+    Numbers count as names (`objective: 1` for a numbered OKR); booleans and mappings do not.
+    """
+    items = value if isinstance(value, list) else [value]
+    return [
+        str(item).strip()
+        for item in items
+        if isinstance(item, (str, int)) and not isinstance(item, bool) and str(item).strip()
+    ]

@@ -1,0 +1,56 @@
+"""The status step reads KPIs with the linter: same KPIs, same fields, unusable values left out."""
+
+from __future__ import annotations
+
+from dbt_kpi_lint.status.kpis import project_kpi_specs
+from dbt_kpi_lint.status.spec import KpiSpec
+
+METRIC = """\
+  - name: {name}
+    label: {name}
+    type: simple
+    type_params: {{measure: m}}
+    config:
+      group: growth
+      meta: {{kpi: true, objective: grow, indicator: leading, {meta}}}
+"""
+
+
+def project_with(make_project, **metas: str):
+    body = "".join(METRIC.format(name=name, meta=meta) for name, meta in metas.items())
+    groups = "groups:\n  - name: growth\n    owner: {email: growth@example.com}\n"
+    return make_project({"models/m.yml": "metrics:\n" + body, "models/groups.yml": groups})
+
+
+def test_complete_kpi_becomes_a_spec_with_its_group_owner(make_project):
+    root = project_with(make_project, good="target: 10, direction: decrease, grain: week, at_risk_band: 0.2")
+    assert project_kpi_specs(root) == [
+        KpiSpec(metric="good", label="good", owner="growth@example.com", objective="grow", indicator="leading",
+                direction="decrease", target=10.0, at_risk_band=0.2, grain="week", lint_codes=())
+    ]
+
+
+def test_values_the_status_cannot_use_are_dropped_and_their_lint_codes_kept(make_project):
+    root = project_with(make_project, odd="target: lots, direction: Increase, grain: weekly, at_risk_band: -1")
+    [spec] = project_kpi_specs(root)
+    assert (spec.target, spec.direction, spec.grain, spec.at_risk_band) == (None, None, "month", 0.1)
+    assert spec.lint_codes == ("KPI003", "KPI004", "KPI009")
+
+
+def test_quoted_number_target_is_used(make_project):
+    root = project_with(make_project, quoted='target: "1000", direction: increase')
+    [spec] = project_kpi_specs(root)
+    assert (spec.target, spec.lint_codes) == (1000.0, ("KPI004",))
+
+
+def test_cli_vars_reach_the_target(make_project):
+    root = project_with(make_project, varied="target: \"{{ var('t') }}\", direction: increase")
+    [spec] = project_kpi_specs(root, cli_vars={"t": 42})
+    assert spec.target == 42.0
+
+
+def test_lint_codes_follow_the_project_configuration(make_project):
+    root = project_with(make_project, odd="target: lots, direction: increase")
+    (root / ".dbt-kpi-lint.toml").write_text('ignore = ["KPI004"]\n')
+    [spec] = project_kpi_specs(root)
+    assert spec.lint_codes == ()

@@ -1,0 +1,39 @@
+"""example_project is the demo and a fixture: it stays valid dbt and lints as documented."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import EXAMPLE_PROJECT, copy_example_project, run_dbt
+
+EXPECTED_FINDINGS = [
+    ("KPI004", "error", "new_customers", "models/metrics/customer_metrics.yml", 13, 9),
+    ("VAN001", "error", "total_customers", "models/metrics/customer_metrics.yml", 21, 5),
+    ("KPI002", "error", "website_sessions", "models/metrics/growth_metrics.yml", 65, 5),
+    ("VAN001", "warning", "lifetime_revenue", "models/metrics/revenue_metrics.yml", 92, 5),
+    ("VAN002", "warning", "lifetime_revenue_per_customer", "models/metrics/revenue_metrics.yml", 107, 11),
+    ("KPI001", "error", "avg_order_value", "models/metrics/revenue_metrics.yml", 123, 5),
+    ("KPI003", "error", "refund_rate", "models/metrics/revenue_metrics.yml", 150, 9),
+    ("KPI007", "warning", "refund_rate", "models/metrics/revenue_metrics.yml", 151, 9),
+    ("KPI006", "warning", "avg_resolution_hours", "models/metrics/support_metrics.yml", 82, 5),
+]
+
+
+def test_example_project_lints_with_the_documented_findings(run_cli):
+    result = run_cli("check", "--format", "json", cwd=EXAMPLE_PROJECT)
+    found = [
+        (item["code"], item["severity"], item["metric"], item["path"], item["line"], item["column"])
+        for item in json.loads(result.stdout)
+    ]
+    assert (result.exit_code, found) == (1, EXPECTED_FINDINGS)
+
+
+def test_example_project_is_valid_dbt(tmp_path):
+    project = copy_example_project(tmp_path / "example_project")
+    run_dbt(project, "parse")
+    manifest = json.loads((project / "target" / "manifest.json").read_text())
+    kpis = sorted(
+        metric["name"] for metric in manifest["metrics"].values() if metric["config"]["meta"].get("kpi")
+    )
+    assert len(manifest["metrics"]) == 37
+    assert len(kpis) == 12

@@ -1,0 +1,307 @@
+"""Output formats for CI: GitHub annotations, SARIF, JUnit, statistics, color and --output."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import subprocess
+import sys
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+from typing import Callable
+
+import jsonschema
+import pytest
+
+from dbt_kpi_lint.findings import Finding
+from dbt_kpi_lint.formatters import Report, RuleDescription
+from dbt_kpi_lint.formatters.github import escape_data, escape_property, format_github
+from dbt_kpi_lint.model import Location, Severity
+from dbt_kpi_lint.rules import RULES
+
+from conftest import CliResult, write_files
+from sample_project import KPI001_MESSAGE, METRICS, VAN001_MESSAGE
+
+# The OASIS schema, as published in the oasis-tcs/sarif-spec repository (sarif-2.1/schema/).
+SARIF_SCHEMA = Path(__file__).parent / "schemas" / "sarif-schema-2.1.0.json"
+
+Run = Callable[..., CliResult]
+
+
+@pytest.fixture
+def project(make_project: Callable[..., Path]) -> Path:
+    return make_project({"models/metrics.yml": METRICS})
+
+
+def test_github_format_writes_one_workflow_command_per_finding(project: Path, run_cli: Run) -> None:
+    result = run_cli("check", "--format", "github", cwd=project)
+
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        f"::error file=models/metrics.yml,line=2,col=5,title=KPI001 kpi-without-owner::{KPI001_MESSAGE}",
+        f"::warning file=models/metrics.yml,line=8,col=5,title=VAN001 all-time-cumulative::{VAN001_MESSAGE}",
+    ]
+
+
+def test_github_paths_are_relative_to_the_working_directory(project: Path, run_cli: Run) -> None:
+    result = run_cli("check", "project", "--format", "github", cwd=project.parent)
+
+    assert [line.split(",")[0] for line in result.stdout.splitlines()] == [
+        "::error file=project/models/metrics.yml",
+        "::warning file=project/models/metrics.yml",
+    ]
+
+
+def test_github_escapes_data_and_property_values() -> None:
+    assert escape_data("50% done\r\nnext: a, b") == "50%25 done%0D%0Anext: a, b"
+    assert escape_property("50% done\r\nnext: a, b") == "50%25 done%0D%0Anext%3A a%2C b"
+
+
+def test_github_escaping_keeps_one_command_per_line() -> None:
+    finding = Finding(
+        "KPI001", Severity.WARNING, "line one\nline two: 100%", Location("odd:dir,x/m.yml", 3, 7), "m"
+    )
+
+    output = format_github(Report([finding], [_rule("KPI001")]))
+
+    assert output == (
+        "::warning file=odd%3Adir%2Cx/m.yml,line=3,col=7,title=KPI001 rule-name::line one%0Aline two: 100%25\n"
+    )
+
+
+def test_sarif_output_is_valid_sarif_2_1_0(project: Path, run_cli: Run) -> None:
+    result = run_cli("check", "--format", "sarif", cwd=project)
+
+    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
+    jsonschema.Draft7Validator(schema).validate(json.loads(result.stdout))
+    assert result.exit_code == 1
+
+
+def test_sarif_describes_the_tool_and_every_enabled_rule(project: Path, run_cli: Run) -> None:
+    result = run_cli("check", "--format", "sarif", cwd=project)
+
+    driver = json.loads(result.stdout)["runs"][0]["tool"]["driver"]
+    assert (driver["name"], driver["version"], driver["informationUri"]) == (
+        "dbt-kpi-lint",
+        "0.1.0",
+        "https://pypi.org/project/dbt-kpi-lint/",
+    )
+    on_by_default = sorted(code for code, rule in RULES.items() if rule.enabled_by_default)
+    assert [rule["id"] for rule in driver["rules"]] == on_by_default
+    [kpi001] = [rule for rule in driver["rules"] if rule["id"] == "KPI001"]
+    assert kpi001["name"] == "kpi-without-owner"
+    assert kpi001["shortDescription"] == {"text": "A KPI has no owner."}
+    assert kpi001["fullDescription"]["text"].startswith("Every metric marked as a KPI (`meta.kpi: true`")
+    assert kpi001["help"]["text"].startswith("## What it checks\nEvery metric marked as a KPI")
+    assert kpi001["help"]["markdown"].startswith("**KPI001 kpi-without-owner**: A KPI has no owner.\n\n## What it checks")
+    assert "## Fix\nAdd `owner: finance-leads@example.com`" in kpi001["help"]["markdown"]
+    assert kpi001["defaultConfiguration"] == {"level": "error"}
+
+
+def test_sarif_results_point_at_the_metric_with_rule_index_and_level(project: Path, run_cli: Run) -> None:
+    result = run_cli("check", "--format", "sarif", cwd=project)
+
+    run = json.loads(result.stdout)["runs"][0]
+    first = run["results"][0]
+    assert {key: first[key] for key in ("ruleId", "level", "message")} == {
+        "ruleId": "KPI001",
+        "level": "error",
+        "message": {"text": KPI001_MESSAGE},
+    }
+    assert first["locations"] == [
+        {
+            "physicalLocation": {
+                "artifactLocation": {"uri": "models/metrics.yml", "uriBaseId": "%SRCROOT%"},
+                "region": {"startLine": 2, "startColumn": 5},
+            }
+        }
+    ]
+    rules = run["tool"]["driver"]["rules"]
+    assert [(rules[item["ruleIndex"]]["id"], item["ruleId"], item["level"]) for item in run["results"]] == [
+        ("KPI001", "KPI001", "error"),
+        ("VAN001", "VAN001", "warning"),
+    ]
+
+
+def test_sarif_fingerprints_survive_lines_moving(project: Path, run_cli: Run) -> None:
+    before = json.loads(run_cli("check", "--format", "sarif", cwd=project).stdout)
+    (project / "models/metrics.yml").write_text("# a comment\n\n" + METRICS, encoding="utf-8")
+    after = json.loads(run_cli("check", "--format", "sarif", cwd=project).stdout)
+
+    def fingerprints(log: dict) -> list[str]:
+        return [result["partialFingerprints"]["dbtKpiLint/v1"] for result in log["runs"][0]["results"]]
+
+    assert fingerprints(before) == fingerprints(after)
+    assert after["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] == 4
+
+
+def test_sarif_uris_are_percent_encoded(make_project: Callable[..., Path], run_cli: Run) -> None:
+    project = make_project({"models/kpi metrics.yml": METRICS})
+
+    result = run_cli("check", "--format", "sarif", cwd=project)
+
+    location = json.loads(result.stdout)["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == "models/kpi%20metrics.yml"
+
+
+def test_junit_has_one_test_case_per_metric_and_a_failure_per_finding(project: Path, run_cli: Run) -> None:
+    result = run_cli("check", "--format", "junit", cwd=project)
+
+    root = ElementTree.fromstring(result.stdout)
+    assert (root.tag, root.get("tests"), root.get("failures"), root.get("errors")) == ("testsuites", "3", "2", "0")
+    suite = root.find("testsuite")
+    assert suite is not None
+    assert (suite.get("name"), suite.get("tests"), suite.get("failures")) == ("models/metrics.yml", "3", "2")
+    cases = suite.findall("testcase")
+    assert [(case.get("name"), case.get("line")) for case in cases] == [
+        ("revenue", "2"),
+        ("customers_ever", "8"),
+        ("orders", "13"),
+    ]
+    failure = cases[0].find("failure")
+    assert failure is not None
+    assert (failure.get("type"), failure.get("message")) == ("KPI001", KPI001_MESSAGE)
+    assert failure.text == f"models/metrics.yml:2:5: KPI001 [error] {KPI001_MESSAGE}"
+    assert cases[2].find("failure") is None
+
+
+def test_junit_reports_a_finding_without_a_metric_under_its_file(make_project: Callable[..., Path], run_cli: Run) -> None:
+    project = make_project({"models/broken.yml": "metrics:\n  - name: [unclosed\n"})
+
+    result = run_cli("check", "--format", "junit", cwd=project)
+
+    case = ElementTree.fromstring(result.stdout).find("testsuite/testcase")
+    assert case is not None
+    assert (case.get("classname"), case.get("name")) == ("models/broken.yml", "models/broken.yml")
+    failure = case.find("failure")
+    assert failure is not None and failure.get("type") == "YML001"
+
+
+def test_statistics_counts_findings_per_rule_most_frequent_first(make_project: Callable[..., Path], run_cli: Run) -> None:
+    project = make_project(
+        {
+            "models/metrics.yml": METRICS,
+            "models/more.yml": """\
+                metrics:
+                  - name: margin
+                    type: simple
+                    type_params: {measure: margin}
+                    config: {meta: {kpi: true, direction: increase, objective: grow, indicator: leading, target: 0.3}}
+                """,
+        }
+    )
+
+    result = run_cli("check", "--statistics", cwd=project)
+
+    assert result.stdout == "2  KPI001  kpi-without-owner\n1  VAN001  all-time-cumulative\n"
+    assert result.exit_code == 1
+
+
+def test_statistics_as_json(project: Path, run_cli: Run) -> None:
+    result = run_cli("check", "--statistics", "--format", "json", cwd=project)
+
+    assert json.loads(result.stdout) == [
+        {"code": "KPI001", "name": "kpi-without-owner", "count": 1},
+        {"code": "VAN001", "name": "all-time-cumulative", "count": 1},
+    ]
+
+
+def test_statistics_with_a_format_that_cannot_show_them_is_a_usage_error(project: Path, run_cli: Run) -> None:
+    result = run_cli("check", "--statistics", "--format", "sarif", cwd=project)
+
+    assert result.exit_code == 2
+    assert result.stderr == "dbt-kpi-lint: error: --statistics works with --format json or text\n"
+
+
+def test_output_writes_the_report_to_a_file_and_nothing_to_stdout(project: Path, run_cli: Run) -> None:
+    result = run_cli("check", "--format", "json", "--output", "lint.json", cwd=project)
+
+    assert result.stdout == ""
+    assert [finding["code"] for finding in json.loads((project / "lint.json").read_text())] == ["KPI001", "VAN001"]
+    assert result.exit_code == 1
+
+
+def test_exit_zero_keeps_findings_but_succeeds(project: Path, run_cli: Run) -> None:
+    result = run_cli("check", "--exit-zero", cwd=project)
+
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[-1] == "Found 1 error and 1 warning in 3 metrics (1 KPI)."
+
+
+def test_two_projects_make_one_json_document(tmp_path: Path, run_cli: Run) -> None:
+    for name in ("sales", "support"):
+        write_files(
+            tmp_path / name,
+            {"dbt_project.yml": f"name: {name}\nversion: '1'\nconfig-version: 2\n", "models/metrics.yml": METRICS},
+        )
+
+    result = run_cli("check", "sales", "support", "--format", "json", cwd=tmp_path)
+
+    assert [(finding["path"], finding["code"]) for finding in json.loads(result.stdout)] == [
+        ("sales/models/metrics.yml", "KPI001"),
+        ("sales/models/metrics.yml", "VAN001"),
+        ("support/models/metrics.yml", "KPI001"),
+        ("support/models/metrics.yml", "VAN001"),
+    ]
+
+
+def _run_on_terminal(project: Path, env: dict[str, str]) -> str:
+    """Run the real CLI with its stdout on a pseudo-terminal, as in an interactive shell."""
+    controller, terminal = pty.openpty()
+    environment = {key: value for key, value in os.environ.items() if key != "NO_COLOR"}
+    process = subprocess.run(
+        [sys.executable, "-m", "dbt_kpi_lint", "check"],
+        cwd=project, stdout=terminal, stderr=subprocess.PIPE, env={**environment, **env}, timeout=60,
+    )
+    os.close(terminal)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(controller, 4096)
+        except OSError:  # the terminal is closed and drained
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(controller)
+    assert process.returncode == 1, process.stderr
+    return b"".join(chunks).decode()
+
+
+def test_text_is_colored_on_a_terminal(project: Path) -> None:
+    output = _run_on_terminal(project, {})
+
+    assert "\x1b[1mmodels/metrics.yml:2:5:\x1b[0m \x1b[1m\x1b[31mKPI001\x1b[0m KPI `revenue`" in output
+
+
+@pytest.mark.parametrize(("setting", "colored"), [("1", False), ("", True)])
+def test_no_color_with_a_value_turns_color_off(project: Path, setting: str, colored: bool) -> None:
+    output = _run_on_terminal(project, {"NO_COLOR": setting})
+
+    assert ("\x1b[" in output) is colored
+
+
+def test_text_is_plain_when_piped(project: Path) -> None:
+    process = subprocess.run(
+        [sys.executable, "-m", "dbt_kpi_lint", "check"], cwd=project, capture_output=True, text=True, timeout=60
+    )
+
+    assert "\x1b" not in process.stdout
+    assert process.stdout.startswith(f"models/metrics.yml:2:5: KPI001 {KPI001_MESSAGE}\n")
+
+
+def _rule(code: str) -> RuleDescription:
+    return RuleDescription(code, "rule-name", "Summary.", "## What it checks\nSomething.", Severity.ERROR)
+def test_sarif_rule_level_follows_the_configured_severity(project: Path, run_cli: Run) -> None:
+    (project / "pyproject.toml").write_text('[tool.dbt-kpi-lint]\nseverity = {KPI001 = "warning"}\n')
+
+    result = run_cli("check", "--format", "sarif", cwd=project)
+
+    run = json.loads(result.stdout)["runs"][0]
+    [kpi001] = [rule for rule in run["tool"]["driver"]["rules"] if rule["id"] == "KPI001"]
+    assert kpi001["defaultConfiguration"] == {"level": "warning"}
+    assert run["results"][0]["level"] == "warning"
+    assert result.exit_code == 0
+
+

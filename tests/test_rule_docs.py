@@ -1,0 +1,116 @@
+"""Rules explain themselves: one text per rule, printed by the CLI and committed as docs/rules.md."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from conftest import REPO_ROOT
+from dbt_kpi_lint.docs import REGENERATE_COMMAND, rule_documentation, rule_help, rules_markdown
+from dbt_kpi_lint.rules import RULES
+
+SECTIONS = ["## What it checks", "## Why it matters", "## Example", "## Fix", "## Options"]
+
+
+def test_docs_rules_md_is_up_to_date():
+    committed = REPO_ROOT / "docs" / "rules.md"
+    current = committed.read_text(encoding="utf-8") if committed.exists() else ""
+    if current != rules_markdown():
+        pytest.fail(f"docs/rules.md is out of date with the rule docstrings: run `{REGENERATE_COMMAND}`")
+
+
+def test_generator_module_prints_the_rules_page(tmp_path):
+    generated = subprocess.run(
+        [sys.executable, "-m", "dbt_kpi_lint.docs"], capture_output=True, text=True, check=True, cwd=tmp_path
+    )
+
+    assert generated.stdout == rules_markdown()
+
+
+@pytest.mark.parametrize("code", sorted(RULES))
+def test_every_rule_documents_each_section_in_order(code):
+    page = rule_documentation(RULES[code])
+
+    positions = [page.find(f"\n{section}\n") for section in SECTIONS]
+
+    assert -1 not in positions, f"{code} lacks {SECTIONS[positions.index(-1)]}"
+    assert positions == sorted(positions)
+
+
+@pytest.mark.parametrize("code", sorted(set(RULES) - {"YML001"}))
+def test_every_yaml_example_parses(code):
+    examples = re.findall(r"```yaml\n(.*?)```", rule_documentation(RULES[code]), flags=re.DOTALL)
+
+    assert examples
+    for example in examples:
+        yaml.safe_load(example)
+
+
+def test_unreadable_yaml_example_is_unreadable():
+    [example] = re.findall(r"```yaml\n(.*?)```", rule_documentation(RULES["YML001"]), flags=re.DOTALL)
+
+    with pytest.raises(yaml.YAMLError):
+        yaml.safe_load(example)
+
+
+def test_rule_page_states_severity_default_and_options():
+    page = rule_documentation(RULES["KPI008"])
+
+    assert page.startswith(
+        "# KPI008 too-many-kpis\n\nThe project promotes too large a share of its metrics to KPIs.\n\n"
+        "Default severity: warning; on by default.\n\n## What it checks\n"
+    )
+    assert page.endswith(
+        "## Options\n"
+        "- `min-metrics-per-kpi` (default `3`): how many metrics the project must define per KPI: "
+        "3 allows at most one KPI in three metrics\n"
+        "- `min-kpis-for-share` (default `6`): the share is judged only when the project has at least this many KPIs"
+    )
+
+
+def test_rule_without_options_says_so():
+    assert rule_help(RULES["KPI006"]).endswith("## Options\nNone.")
+
+
+def test_off_by_default_rule_says_how_to_enable_it():
+    assert "Default severity: warning; off by default (enable it with `--extend-select VAN003`)." in (
+        rule_documentation(RULES["VAN003"])
+    )
+
+
+def test_rules_page_nests_rule_headings_but_not_yaml_comments():
+    page = rule_documentation(RULES["KPI008"], heading_level=2)
+
+    assert page.startswith("## KPI008 too-many-kpis\n")
+    assert "\n### Why it matters\n" in page
+    assert "\n# dbt_project.yml\n" in page  # a comment inside the YAML example
+
+
+def test_rule_command_prints_the_rule_page(tmp_path, run_cli):
+    result = run_cli("rule", "kpi005", cwd=tmp_path)
+
+    assert (result.exit_code, result.stdout) == (0, rule_documentation(RULES["KPI005"]) + "\n")
+
+
+def test_rule_command_rejects_an_unknown_code(tmp_path, run_cli):
+    result = run_cli("rule", "KPI999", cwd=tmp_path)
+
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "dbt-kpi-lint: error: unknown rule code KPI999; `dbt-kpi-lint rules` lists them\n",
+    )
+
+
+def test_rules_command_lists_code_severity_and_default(tmp_path, run_cli):
+    result = run_cli("rules", cwd=tmp_path)
+
+    rows = {line.split()[0]: line.split()[1:4] for line in result.stdout.splitlines()[1:]}
+    assert rows["KPI003"] == ["target-without-direction", "error", "on"]
+    assert rows["KPI004"] == ["invalid-target", "error", "on"]
+    assert rows["KPI005"] == ["owner-with-too-many-kpis", "warning", "on"]
+    assert rows["KPI008"] == ["too-many-kpis", "warning", "on"]
+    assert rows["VAN003"] == ["kpi-is-raw-volume", "warning", "off"]
