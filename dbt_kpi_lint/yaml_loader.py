@@ -30,12 +30,10 @@ from .model import (
 from .yaml_reader import YamlList, YamlMap
 
 # A file can define semantic-layer objects only if one of these keys starts a line.
+_RELEVANT_KEYS = (b"metrics", b"semantic_models", b"semantic_model", b"groups", b"time_spine")
 _RELEVANT_KEY = re.compile(
-    rb"""(?m)^[ \t-]*["']?(?:metrics|semantic_models|semantic_model|groups|time_spine)["']?[ \t]*:"""
+    rb"""(?m)^[ \t-]*["']?(?:""" + b"|".join(_RELEVANT_KEYS) + rb""")["']?[ \t]*:"""
 )
-# Substrings every match of _RELEVANT_KEY contains. Checking them first is ~10x cheaper than the
-# line-anchored regex on the thousands of model YAML files that mention none of them.
-_RELEVANT_WORDS = (b"metrics", b"semantic_model", b"groups")
 _NOQA = re.compile(
     r"#\s*noqa(?::\s*(?P<codes>[A-Za-z]+[0-9]+(?:[\s,]+[A-Za-z]+[0-9]+)*))?",
     re.IGNORECASE,
@@ -137,7 +135,9 @@ class _ProjectBuilder:
 
 
 def _may_define_semantic_objects(raw: bytes) -> bool:
-    return any(word in raw for word in _RELEVANT_WORDS) and _RELEVANT_KEY.search(raw) is not None
+    # The substring test is ~10x cheaper than the line-anchored regex on the thousands of model
+    # files that mention none of the keys.
+    return any(key in raw for key in _RELEVANT_KEYS) and _RELEVANT_KEY.search(raw) is not None
 
 
 def _fqn_dirs(path: Path, source_root: Path) -> list[str]:
