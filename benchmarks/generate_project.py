@@ -16,7 +16,7 @@ from __future__ import annotations
 import argparse
 import random
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 PROJECT_NAME = "bench"
@@ -463,22 +463,13 @@ def _kpi_config(domain: str, index: int, rng: random.Random) -> str:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out", type=Path, help="directory to write the project into (emptied first)")
-    defaults = Options()
-    parser.add_argument("--models", type=int, default=defaults.models)
-    parser.add_argument("--metrics", type=int, default=defaults.metrics)
-    parser.add_argument("--semantic-models", type=int, default=defaults.semantic_models)
-    parser.add_argument("--tested-columns", type=int, default=defaults.tested_columns)
-    parser.add_argument("--metric-files", type=int, default=defaults.metric_files)
-    parser.add_argument("--seed", type=int, default=defaults.seed)
+    for option in fields(Options):  # every size knob is an integer option of the same name
+        parser.add_argument(
+            f"--{option.name.replace('_', '-')}", type=int, default=option.default,
+            help=f"default {option.default}",
+        )
     args = parser.parse_args(argv)
-    options = Options(
-        models=args.models,
-        metrics=args.metrics,
-        semantic_models=args.semantic_models,
-        tested_columns=args.tested_columns,
-        metric_files=args.metric_files,
-        seed=args.seed,
-    )
+    options = Options(**{option.name: getattr(args, option.name) for option in fields(Options)})
     root = generate(args.out, options)
     yaml_files = sum(1 for _ in root.rglob("*.yml"))
     print(f"wrote {root}: {options.models} models, {options.semantic_models} semantic models, "
