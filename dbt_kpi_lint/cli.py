@@ -1,4 +1,4 @@
-"""Command line: `dbt-kpi-lint check | rules | rule CODE`.
+"""Command line: `dbt-kpi-lint check | rules | rule CODE | generate | status`.
 
 Exit codes: 0 nothing fails the run, 1 a finding fails it (errors; warnings too with
 `--fail-on warning`), 2 the project could not be linted (bad options, no project, unreadable
@@ -30,6 +30,7 @@ from .kpi import kpi_of
 from .model import Project, Severity
 from .rules import RULES
 from .settings import Settings, unknown_selectors
+from .source import Source, load_linted_project
 from .yaml_loader import load_project
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -114,6 +115,31 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument(
         "--exit-zero", action="store_true", help="exit 0 even when findings fail the run (still 2 on errors)"
+    )
+    check.add_argument(
+        "--source",
+        choices=[source.value for source in Source],
+        help="what to lint: the YAML files (the default without --manifest; no `dbt parse` needed), dbt's "
+        "manifest (<target-path>/manifest.json), or auto: the manifest when it is newer than every YAML file",
+    )
+    check.add_argument(
+        "--manifest",
+        type=Path,
+        help="lint this manifest.json written by `dbt parse` (schema v11/v12); implies --source manifest",
+    )
+    check.add_argument(
+        "--include-packages",
+        action="store_true",
+        help="also report metrics of installed packages (needs the manifest)",
+    )
+    check.add_argument(
+        "--fix",
+        action="store_true",
+        help="move KPI meta dbt drops under config.meta and nest legacy cumulative params, in place "
+        "(needs the `fix` extra), then report what remains",
+    )
+    check.add_argument(
+        "--diff", action="store_true", help="print what --fix would change as a unified diff; change no file"
     )
     check.set_defaults(run=_run_check)
 
@@ -216,6 +242,12 @@ def _run_check(args: argparse.Namespace) -> int:
     targets = _targets(args.paths)
     if not targets:
         return EXIT_OK  # only files outside any dbt project, as pre-commit may pass: nothing to say
+    if args.manifest is not None and len(targets) > 1:
+        raise UsageError("--manifest belongs to one dbt project; the paths given span several")
+    if args.diff:
+        return _fix(args, targets, write=False)
+    if args.fix:
+        _fix(args, targets, write=True)  # then check as usual: the report shows what remains
     recorded = Baseline() if args.write_baseline else None
     if recorded is not None and (args.diff_base or any(target.report_paths is not None for target in targets)):
         raise UsageError(
@@ -229,7 +261,7 @@ def _run_check(args: argparse.Namespace) -> int:
     baselined = 0
     for target in targets:
         settings = _settings(args, target.root)
-        project = load_project(target.root, cli_vars=args.vars)
+        project = _load(args, target.root)
         project_findings, changed = _changed_only(project, lint(project, settings, target.report_paths), args.diff_base)
         if recorded is not None:
             recorded.record(project.name, project_findings)
@@ -252,6 +284,55 @@ def _run_check(args: argparse.Namespace) -> int:
     )
     _write(formatters[args.format](report), args.output)
     return EXIT_FINDINGS if fails and not args.exit_zero else EXIT_OK
+
+
+def _load(args: argparse.Namespace, root: Path) -> Project:
+    source = Source(args.source) if args.source else Source.MANIFEST if args.manifest else Source.YAML
+    loaded = load_linted_project(root, source, args.manifest, args.include_packages, args.vars)
+    if loaded.warning:
+        print(f"dbt-kpi-lint: warning: {loaded.warning}", file=sys.stderr)
+    return loaded.project
+
+
+def _fix(args: argparse.Namespace, targets: list[_Target], write: bool) -> int:
+    """Plan the fixes of the reported findings; write them (`--fix`) or print them as a diff (`--diff`).
+
+    The exit code is --diff's: 1 when there is something to fix.
+    """
+    if args.manifest is not None or args.source not in (None, Source.YAML.value):
+        raise UsageError("--fix and --diff read and edit the YAML files; drop --manifest / --source")
+    from .fix import FixUnavailable, plan_fixes, write_fix
+
+    diffs, fixed, files = [], 0, 0
+    for target in targets:
+        settings = _settings(args, target.root)
+        project = load_project(target.root, cli_vars=args.vars)
+        findings, _ = _changed_only(project, lint(project, settings, target.report_paths), args.diff_base)
+        try:
+            plan = plan_fixes(project, findings, settings.meta_keys)
+        except FixUnavailable as error:
+            raise UsageError(str(error)) from None
+        prefix = _display_prefix(project)
+        for unfixed in plan.unfixed:
+            finding = unfixed.finding
+            print(f"{prefix}{finding.location}: {finding.code} not fixed: {unfixed.reason}", file=sys.stderr)
+        fixed, files = fixed + plan.fixed_count, files + len(plan.files)
+        for file_fix in plan.files:
+            if not write:
+                diffs.append(file_fix.diff(prefix))
+                continue
+            try:
+                write_fix(file_fix)
+            except OSError as error:
+                raise UsageError(f"cannot write {prefix}{file_fix.path}: {error}") from None
+    if not write:
+        _write("".join(diffs), args.output)
+    print(f"{'Fixed' if write else 'Would fix'} {_count(fixed, 'finding')} in {_count(files, 'file')}.", file=sys.stderr)
+    return EXIT_FINDINGS if fixed else EXIT_OK
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def _changed_only(
@@ -339,6 +420,7 @@ def _run_rule(args: argparse.Namespace) -> int:
         raise UsageError(f"unknown rule code {args.code}; `dbt-kpi-lint rules` lists them")
     print(rule_documentation(rule))
     return EXIT_OK
+
 
 def _run_generate(args: argparse.Namespace) -> int:
     [target] = _targets([args.project] if args.project else [])

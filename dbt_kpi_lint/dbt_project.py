@@ -38,15 +38,20 @@ class DbtProject:
     vars: Mapping[str, Any]
     metric_configs: Mapping[str, Any]
     semantic_model_configs: Mapping[str, Any]
+    target_path: str = "target"
+    packages_install_path: str = "dbt_packages"
+    # Findings name files relative to the linted project; an installed package's files get its
+    # directory as prefix ("dbt_packages/<package>/").
+    path_prefix: str = ""
 
     def relative(self, path: Path) -> str:
-        return path.relative_to(self.root).as_posix()
+        return self.path_prefix + path.relative_to(self.root).as_posix()
 
     def metric_config(self, fqn: list[str]) -> ResourceConfig:
-        return _merge_levels(self.metric_configs, fqn)
+        return _merge_levels(self.metric_configs, fqn, self.path_prefix + PROJECT_FILE)
 
     def semantic_model_config(self, fqn: list[str]) -> ResourceConfig:
-        return _merge_levels(self.semantic_model_configs, fqn)
+        return _merge_levels(self.semantic_model_configs, fqn, self.path_prefix + PROJECT_FILE)
 
 
 def find_project_root(start: Path) -> Path | None:
@@ -111,6 +116,8 @@ def read_dbt_project(root: Path) -> DbtProject:
         vars=vars_ if isinstance(vars_, dict) else {},
         metric_configs=_mapping(document.get("metrics")),
         semantic_model_configs=_mapping(document.get("semantic-models")),
+        target_path=_directory(document.get("target-path"), "target"),
+        packages_install_path=_directory(document.get("packages-install-path"), "dbt_packages"),
     )
 
 
@@ -141,7 +148,11 @@ def _mapping(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _merge_levels(configs: Mapping[str, Any], fqn: list[str]) -> ResourceConfig:
+def _directory(value: Any, default: str) -> str:
+    return value.rstrip("/") if isinstance(value, str) and value.strip("/") else default
+
+
+def _merge_levels(configs: Mapping[str, Any], fqn: list[str], project_file: str) -> ResourceConfig:
     """dbt's fqn_search: each level's `+key` (or non-mapping) entries apply, deeper ones win."""
     meta: dict[str, MetaEntry] = {}
     enabled: Any = True
@@ -168,11 +179,11 @@ def _merge_levels(configs: Mapping[str, Any], fqn: list[str]) -> ResourceConfig:
             if name == "meta" and isinstance(value, YamlMap):
                 for meta_key, meta_value in value.items():
                     line, column = value.position_of(meta_key)
-                    meta[meta_key] = MetaEntry(meta_value, Location(PROJECT_FILE, line, column))
+                    meta[meta_key] = MetaEntry(meta_value, Location(project_file, line, column))
             elif name == "enabled":
                 enabled = value
             elif name == "group":
                 group = value
                 if isinstance(level, YamlMap):
-                    group_location = Location(PROJECT_FILE, *level.position_of(key))
+                    group_location = Location(project_file, *level.position_of(key))
     return ResourceConfig(meta=meta, enabled=enabled, group=group, group_location=group_location)

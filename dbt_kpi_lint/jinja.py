@@ -18,6 +18,8 @@ _VAR_CALL = re.compile(
     r"""^\{\{-?\s*var\(\s*(?P<quote>['"])(?P<name>[^'"]+)(?P=quote)\s*(?:,\s*(?P<default>.+?)\s*)?\)\s*-?\}\}$"""
 )
 _MISSING = object()
+# Jinja spells these constants in lower case too; Python's literal_eval does not know them.
+_JINJA_CONSTANTS = {"none": None, "true": True, "false": False}
 
 
 def looks_like_jinja(value: str) -> bool:
@@ -67,6 +69,8 @@ class VarResolver:
         if found is not _MISSING:
             return found
         if match["default"] is not None:
+            if match["default"] in _JINJA_CONSTANTS:
+                return _JINJA_CONSTANTS[match["default"]]
             try:
                 return ast.literal_eval(match["default"])
             except (ValueError, SyntaxError):

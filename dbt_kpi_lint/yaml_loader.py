@@ -29,10 +29,10 @@ from .model import (
 )
 from .yaml_reader import YamlList, YamlMap
 
-# A file can define semantic-layer objects only if one of these keys starts a line.
+# A file can define semantic-layer objects only if one of these keys starts a line (or follows a UTF-8 BOM).
 _RELEVANT_KEYS = (b"metrics", b"semantic_models", b"semantic_model", b"groups", b"time_spine")
 _RELEVANT_KEY = re.compile(
-    rb"""(?m)^[ \t-]*["']?(?:""" + b"|".join(_RELEVANT_KEYS) + rb""")["']?[ \t]*:"""
+    rb"""(?m)^(?:\xef\xbb\xbf)?[ \t-]*["']?(?:""" + b"|".join(_RELEVANT_KEYS) + rb""")["']?[ \t]*:"""
 )
 _NOQA = re.compile(
     r"#\s*noqa(?::\s*(?P<codes>[A-Za-z]+[0-9]+(?:[\s,]+[A-Za-z]+[0-9]+)*))?",
@@ -45,13 +45,27 @@ _REF = re.compile(r"""ref\(\s*(?:['"][^'"]+['"]\s*,\s*)?['"](?P<name>[^'"]+)['"]
 
 def load_project(root: Path, cli_vars: Mapping[str, Any] | None = None) -> Project:
     dbt_project = read_dbt_project(root)
-    builder = _ProjectBuilder(dbt_project, VarResolver(dbt_project.name, dbt_project.vars, cli_vars))
-    for path, source_path in iter_yaml_files(dbt_project, also=frozenset({_LEGACY_TIME_SPINE_FILE})):
+    files = iter_yaml_files(dbt_project, also=frozenset({_LEGACY_TIME_SPINE_FILE}))
+    return read_schema_files(dbt_project, files, cli_vars).build()
+
+
+def read_schema_files(
+    dbt_project: DbtProject,
+    files: Iterable[tuple[Path, str]],
+    cli_vars: Mapping[str, Any] | None = None,
+) -> SchemaFiles:
+    """Read `files` (path, the source path it lies under) of `dbt_project` as dbt would.
+
+    The YAML mode reads every schema file; the manifest mode reads only the files dbt names, for
+    the positions of what dbt compiled.
+    """
+    contents = SchemaFiles(dbt_project, VarResolver(dbt_project.name, dbt_project.vars, cli_vars))
+    for path, source_path in files:
         if path.name == _LEGACY_TIME_SPINE_FILE:
-            builder.time_spine_models.append(path.stem)
+            contents.time_spine_models.append(path.stem)
         else:
-            builder.read_file(path, source_path)
-    return builder.build()
+            contents.read_file(path, source_path)
+    return contents
 
 
 def ref_name(model: Any) -> str | None:
@@ -63,11 +77,13 @@ def ref_name(model: Any) -> str | None:
 
 
 @dataclass
-class _ProjectBuilder:
+class SchemaFiles:
+    """What a set of schema YAML files defines, with every position; `build()` makes the Project."""
+
     dbt_project: DbtProject
     vars: VarResolver
     metrics: list[Metric] = field(default_factory=list)
-    disabled: list[str] = field(default_factory=list)
+    disabled_metrics: list[Metric] = field(default_factory=list)
     groups: dict[str, Group] = field(default_factory=dict)
     semantic_models: list[SemanticModel] = field(default_factory=list)
     noqa: dict[tuple[str, int], NoqaDirective] = field(default_factory=dict)
@@ -85,7 +101,7 @@ class _ProjectBuilder:
             noqa=self.noqa,
             problems=tuple(self.problems),
             files=tuple(self.files),
-            disabled_metrics=tuple(self.disabled),
+            disabled_metrics=tuple(metric.name for metric in self.disabled_metrics),
             model_paths=self.dbt_project.model_paths,
             time_spine_models=tuple(dict.fromkeys(self.time_spine_models)),
             generated_files={path: self._current_text(path) for path in generated_paths(self.dbt_project.model_paths)},
@@ -148,7 +164,7 @@ def _fqn_dirs(path: Path, source_root: Path) -> list[str]:
 class _DocumentReader:
     """Reads one parsed schema file; holds the file context shared by its entries."""
 
-    project: _ProjectBuilder
+    project: SchemaFiles
     path: str
     fqn_dirs: list[str]
 
@@ -244,9 +260,7 @@ class _DocumentReader:
         inherited = self.project.dbt_project.metric_config(self._fqn(name))
         config = entry.get("config") if isinstance(entry.get("config"), YamlMap) else YamlMap(0, 0)
         enabled = self.project.vars.render(config.get("enabled", inherited.enabled), package)
-        if enabled is False:
-            self.project.disabled.append(name)
-            return
+        metrics = self.project.disabled_metrics if enabled is False else self.project.metrics
 
         top_level_meta = self._meta_entries(entry.get("meta"), package)
         config_meta = {**self._render_entries(inherited.meta, package), **self._meta_entries(config.get("meta"), package)}
@@ -268,7 +282,7 @@ class _DocumentReader:
 
         measure = params.get("measure")
         measure_name = measure.get("name") if isinstance(measure, dict) else measure
-        self.project.metrics.append(
+        metrics.append(
             Metric(
                 name=name,
                 package=package,

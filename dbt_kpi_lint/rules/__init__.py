@@ -1,10 +1,12 @@
 """Every rule module is imported here so that importing the package fills the registry."""
 
 from . import (  # noqa: F401
+    deprecations,
     focus,
     framing,
     generated,
     loading,
+    meta,
     objectives,
     ownership,
     period,

@@ -152,6 +152,7 @@ def materialize(
             f"{path} not found: dbt writes it when it parses the project; was it run with --no-write-json?"
         )
     if kpis is None:
-        kpis = project_kpi_specs(runtime.project_root, runtime.cli_vars)
+        manifest = runtime.target_path / "manifest.json"  # written with the semantic manifest
+        kpis = project_kpi_specs(runtime.project_root, runtime.cli_vars, manifest=manifest)
     renderer = MetricFlowRenderer(path.read_text(encoding="utf-8"), adapter_type)
     return rows_relation(session, build_status_rows(kpis, session, renderer, as_of))

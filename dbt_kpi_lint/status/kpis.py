@@ -1,8 +1,9 @@
 """The KPIs of the running dbt project, read by the linter itself, with their lint codes.
 
 The status table and `dbt-kpi-lint check` must agree on which metrics are KPIs and on their
-fields, so the runtime reads the project with the same loader and the same settings, and puts
-the codes of each metric's findings into the row.
+fields, so the runtime reads the project with the linter's loaders and settings, and puts the
+codes of each metric's findings into the row. Inside `dbt build` it reads the manifest dbt has
+just written (manifest mode): meta exactly as dbt rendered it, `env_var()` included.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any, Mapping
 from ..config import find_config, settings_from
 from ..engine import lint
 from ..kpi import Kpi, kpi_of
+from ..manifest_loader import load_manifest_project
 from ..model import JinjaExpression
 from ..settings import Settings
 from ..yaml_loader import load_project
@@ -22,10 +24,20 @@ from .spec import DEFAULT_AT_RISK_BAND, DIRECTIONS, GRAINS, KpiSpec
 
 
 def project_kpi_specs(
-    project_root: Path, cli_vars: Mapping[str, Any] | None = None, settings: Settings | None = None
+    project_root: Path,
+    cli_vars: Mapping[str, Any] | None = None,
+    settings: Settings | None = None,
+    manifest: Path | None = None,
 ) -> list[KpiSpec]:
-    """One spec per enabled KPI of the project at `project_root`, in definition order."""
-    project = load_project(project_root, cli_vars=cli_vars)
+    """One spec per enabled KPI of the project at `project_root`, in definition order.
+
+    With `manifest` (dbt's manifest.json of this run) the values are dbt's; without, the YAML.
+    """
+    project = (
+        load_manifest_project(project_root, manifest, cli_vars=cli_vars)
+        if manifest is not None
+        else load_project(project_root, cli_vars=cli_vars)
+    )
     settings = settings or settings_from(find_config(project_root))
     codes: dict[str, set[str]] = defaultdict(set)
     for finding in lint(project, settings):

@@ -54,3 +54,28 @@ def test_lint_codes_follow_the_project_configuration(make_project):
     (root / ".dbt-kpi-lint.toml").write_text('ignore = ["KPI004"]\n')
     [spec] = project_kpi_specs(root)
     assert spec.lint_codes == ()
+
+
+def test_manifest_values_are_used_when_given(make_project, tmp_path):
+    import json
+
+    root = project_with(make_project, from_dbt="target: 5, direction: increase")
+    # What dbt would have rendered for an env_var() target the YAML reader cannot evaluate.
+    manifest = {
+        "metadata": {"dbt_schema_version": "https://schemas.getdbt.com/dbt/manifest/v12.json", "project_name": "shop"},
+        "metrics": {
+            "metric.shop.from_dbt": {
+                "name": "from_dbt", "package_name": "shop", "original_file_path": "models/m.yml",
+                "label": "from_dbt", "type": "simple", "type_params": {"measure": {"name": "m"}},
+                "meta": {}, "config": {"enabled": True, "group": "growth", "meta": {
+                    "kpi": True, "objective": "grow", "indicator": "leading", "target": 7, "direction": "increase"}},
+            }
+        },
+        "groups": {"group.shop.growth": {"name": "growth", "package_name": "shop", "original_file_path": "models/groups.yml",
+                                         "owner": {"email": "growth@example.com"}}},
+        "semantic_models": {}, "disabled": {},
+    }
+    path = tmp_path / "manifest.json"
+    path.write_text(json.dumps(manifest))
+    [spec] = project_kpi_specs(root, manifest=path)
+    assert (spec.target, spec.owner) == (7.0, "growth@example.com")
