@@ -6,7 +6,7 @@ Every scenario is a fresh process started the way a user or pre-commit starts it
 `dbt-kpi-lint` console script), so interpreter start and imports are included. Each is run once to
 warm the OS file cache, then `--repeat` times; the table shows the best and the median wall time, the
 best CPU time (user + system: what the process itself cost, whatever else the machine was doing) and
-the peak resident memory of the process (from `wait4`, per process). It also proves with
+the peak resident memory of the process itself (GNU `time`, else `wait4`). It also proves with
 `python -X importtime` that the lint path loads no dbt, MetricFlow or DuckDB module, and checks that
 the cost per metric and per file stays flat as the project grows.
 """
@@ -44,6 +44,9 @@ _IMPORTTIME_LINE = re.compile(r"^import time:\s+(?P<self>\d+) \|\s+(?P<cumulativ
 # Per-metric or per-file cost may grow by this factor with a 10x (or 2x) bigger project and still
 # count as linear: whole-process timings carry a few milliseconds of noise.
 LINEAR_TOLERANCE = 1.3
+# A child's peak RSS as the kernel reports it (ru_maxrss) starts at its parent's at fork time,
+# so a small launcher reports the linter's own: GNU time forks it from a process of a few MB.
+_GNU_TIME = Path("/usr/bin/time")
 # A pip-installed linter (as pre-commit installs it) has its bytecode compiled; a sandbox that sets
 # PYTHONDONTWRITEBYTECODE would recompile every module on every run and time the compiler instead.
 _ENVIRONMENT = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
@@ -103,26 +106,31 @@ class Run:
 
 def run_once(command: Sequence[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
     """Start `command` as a fresh process and measure it; its output is discarded."""
-    start = time.perf_counter()
-    process = subprocess.Popen(
-        command,
-        cwd=cwd,
-        env=_ENVIRONMENT if env is None else env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    assert process.stderr is not None
-    stderr = process.stderr.read()
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    process.stderr.close()
-    if process.returncode not in (0, 1):  # 1 means findings, which these projects have on purpose
-        raise RuntimeError(
-            f"{' '.join(command)} (in {cwd}) exited {process.returncode}:\n{stderr.decode(errors='replace')}"
+    with tempfile.TemporaryDirectory() as scratch:
+        rss_file = Path(scratch) / "max_rss_kib"
+        launch = [str(_GNU_TIME), "-f", "%M", "-o", str(rss_file), *command] if _GNU_TIME.is_file() else command
+        start = time.perf_counter()
+        process = subprocess.Popen(
+            launch,
+            cwd=cwd,
+            env=_ENVIRONMENT if env is None else env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
         )
-    return Run(elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)  # ru_maxrss: KiB on Linux
+        assert process.stderr is not None
+        stderr = process.stderr.read()
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        process.stderr.close()
+        if process.returncode not in (0, 1):  # 1 means findings, which these projects have on purpose
+            raise RuntimeError(
+                f"{' '.join(command)} (in {cwd}) exited {process.returncode}:\n{stderr.decode(errors='replace')}"
+            )
+        # GNU time ends its file with the number (after a "Command exited with non-zero status" line).
+        max_rss_kib = int(rss_file.read_text().split()[-1]) if rss_file.is_file() else usage.ru_maxrss
+    return Run(elapsed, usage.ru_utime + usage.ru_stime, max_rss_kib / 1024)
 
 
 def time_command(
@@ -357,9 +365,14 @@ def _markdown(
             f"| {timing.scenario} | {timing.best:.3f} | {timing.median:.3f} | {min(timing.cpu_seconds):.3f} | "
             f"{ratio} | {timing.peak_rss_mb:.0f} | {timing.verdict()} |"
         )
+    rss_source = (
+        "peak RSS as `/usr/bin/time` reports it"
+        if _GNU_TIME.is_file()
+        else "peak RSS from `wait4`, an upper bound: it includes the benchmark process's own RSS at fork"
+    )
     method = (
         f"Linter rows: best and median of {repeat} runs after one warm-up run (warm OS file cache, "
-        "bytecode compiled as after `pip install`; the linter keeps no cache of its own)."
+        f"bytecode compiled as after `pip install`; the linter keeps no cache of its own); {rss_source}."
     )
     lines += ["", method]
     if dbt_parse is not None:
