@@ -217,6 +217,7 @@ class Measurements:
     large: Timing
     no_metrics: Timing
     double_models: Timing
+    huge: Timing  # many more metrics than the targets ask for: a superlinear term shows there
     manifest: Timing | None
     dbt_parse: Timing | None
 
@@ -229,7 +230,7 @@ class Measurements:
     @property
     def references(self) -> list[Timing]:
         """Rows that only serve the growth check."""
-        return [self.startup, self.no_metrics, self.double_models]
+        return [self.startup, self.no_metrics, self.double_models, self.huge]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -245,6 +246,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     large = generate(workdir / "project_large", replace(base, metrics=args.large_metrics))
     no_metrics = generate(workdir / "project_no_metrics", replace(base, metrics=0))
     double_models = generate(workdir / "project_double_models", replace(base, metrics=0, models=2 * args.models))
+    huge = generate(workdir / "project_huge", replace(base, metrics=args.growth_metrics))
     changed_file = _a_metric_file(project)
 
     linter = _linter_command()
@@ -265,6 +267,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     no_metrics_timing = time_command(f"full lint, {args.models:,} models × 0 metrics", lint_all, no_metrics, args.repeat)
     double_models_timing = time_command(
         f"full lint, {2 * args.models:,} models × 0 metrics", lint_all, double_models, args.repeat
+    )
+    huge_timing = time_command(
+        f"full lint, {args.models:,} models × {args.growth_metrics:,} metrics", lint_all, huge, args.repeat
     )
     dbt_parse = None
     if args.dbt_parse:
@@ -290,7 +295,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             project, args.repeat,
         )
     measurements = Measurements(
-        startup, full, one_file, large_timing, no_metrics_timing, double_models_timing, manifest, dbt_parse
+        startup, full, one_file, large_timing, no_metrics_timing, double_models_timing, huge_timing, manifest,
+        dbt_parse,
     )
 
     _log("checking imports")
@@ -314,6 +320,9 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--models", type=int, default=2000)
     parser.add_argument("--metrics", type=int, default=1000)
     parser.add_argument("--large-metrics", type=int, default=10000)
+    parser.add_argument(
+        "--growth-metrics", type=int, default=40000, help="a larger size, only to check the growth per metric"
+    )
     parser.add_argument("--semantic-models", type=int, default=100)
     parser.add_argument("--tested-columns", type=int, default=12)
     parser.add_argument("--dbt-parse", action="store_true", help="also time `dbt parse` of the same project (slow)")
@@ -327,12 +336,14 @@ def _growth(measurements: Measurements, args: argparse.Namespace, files: int, do
     """Cost per metric above a metric-less project at both sizes; cost per YAML file above startup."""
     per_metric = (measurements.full.best - measurements.no_metrics.best) / args.metrics
     per_metric_large = (measurements.large.best - measurements.no_metrics.best) / args.large_metrics
+    per_metric_huge = (measurements.huge.best - measurements.no_metrics.best) / args.growth_metrics
     per_file = (measurements.no_metrics.best - measurements.startup.best) / files
     per_file_double = (measurements.double_models.best - measurements.startup.best) / double_files
     metric_line = (
         f"- per metric (full lint minus the same project without metrics): {per_metric * 1e6:.0f} µs at "
-        f"{args.metrics:,} metrics, {per_metric_large * 1e6:.0f} µs at {args.large_metrics:,} metrics "
-        f"{_growth_verdict(per_metric_large / per_metric)}"
+        f"{args.metrics:,} metrics, {per_metric_large * 1e6:.0f} µs at {args.large_metrics:,}, "
+        f"{per_metric_huge * 1e6:.0f} µs at {args.growth_metrics:,} "
+        f"{_growth_verdict(max(per_metric_large, per_metric_huge) / per_metric)}"
     )
     file_line = (
         f"- per YAML file (lint without metrics minus interpreter + imports): {per_file * 1e6:.0f} µs at "
