@@ -31,8 +31,9 @@ from .yaml_reader import YamlList, YamlMap
 
 # A file can define semantic-layer objects only if one of these keys starts a line (after any
 # indentation, list dash, flow-mapping brace, or the UTF-8 BOM that opens a file saved by some editors).
+_RELEVANT_KEYS = (b"metrics", b"semantic_models", b"semantic_model", b"groups", b"time_spine")
 _RELEVANT_KEY = re.compile(
-    rb"""(?m)^(?:\xef\xbb\xbf)?[ \t{-]*["']?(?:metrics|semantic_models|semantic_model|groups|time_spine)["']?[ \t]*:"""
+    rb"""(?m)^(?:\xef\xbb\xbf)?[ \t{-]*["']?(?:""" + b"|".join(_RELEVANT_KEYS) + rb""")["']?[ \t]*:"""
 )
 # dbt refuses a whole schema file when one of these keys is not a list of mappings.
 _LIST_KEYS = ("groups", "semantic_models", "models", "metrics")
@@ -122,7 +123,7 @@ class SchemaFiles:
         except OSError as error:
             self.problems.append(LoadProblem(Location(relative, 1, 1), f"cannot read file: {error.strerror}"))
             return
-        if not _RELEVANT_KEY.search(raw) and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        if not _may_define_semantic_objects(raw) and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
             return
         try:
             text = yaml_reader.decode(raw)
@@ -175,6 +176,12 @@ def _refusal(document: YamlMap, path: str) -> LoadProblem | None:
                     f"an entry of `{key}` is not a mapping, so dbt refuses this file: give each entry a `name:`",
                 )
     return None
+
+
+def _may_define_semantic_objects(raw: bytes) -> bool:
+    # The substring test is ~10x cheaper than the line-anchored regex on the thousands of model
+    # files that mention none of the keys.
+    return any(key in raw for key in _RELEVANT_KEYS) and _RELEVANT_KEY.search(raw) is not None
 
 
 def _fqn_dirs(path: Path, source_root: Path) -> list[str]:

@@ -1,0 +1,1 @@
+"""Benchmarks of the lint path against `dbt parse`; not part of the installed package."""
