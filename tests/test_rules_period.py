@@ -70,27 +70,13 @@ def test_last_or_average_period_agg_passes(make_project):
 
 
 def test_latest_spec_period_agg_on_the_metric_passes(make_project):
-    root = make_project(
-        {
-            "models/orders.yml": """\
-                models:
-                  - name: orders
-                    semantic_model: {enabled: true}
-                    metrics:
-                      - name: order_count
-                        type: simple
-                        agg: count
-                        expr: order_id
-                      - name: orders_mtd
-                        type: cumulative
-                        input_metric: order_count
-                        grain_to_date: month
-                        period_agg: last
-                        config: {meta: {kpi: true}}
-            """
-        }
+    metrics = (
+        "models:\n  - name: orders\n    semantic_model: {enabled: true}\n    metrics:\n"
+        "      - {name: order_count, type: simple, agg: count, expr: order_id}\n"
+        "      - {name: orders_mtd, type: cumulative, input_metric: order_count, grain_to_date: month,"
+        " period_agg: last, config: {meta: {kpi: true}}}\n"
     )
-    assert findings(root, "KPI010") == []
+    assert findings(make_project({"models/orders.yml": metrics}), "KPI010") == []
 
 
 def test_daily_cumulative_kpi_and_non_cumulative_kpis_pass(make_project):

@@ -18,6 +18,14 @@ REVENUE_KPI = """\
           meta: {kpi: true, owner: fin@example.com, target: 100, direction: increase, objective: break_even, indicator: leading}
 """
 
+SIGNUPS = """\
+    metrics:
+      - name: signups
+        label: Signups
+        type: simple
+        type_params: {measure: signups}
+"""
+
 LIFETIME_CUSTOMERS = """\
     metrics:
       - name: lifetime_customers
@@ -143,14 +151,7 @@ def test_latest_spec_metrics_under_a_model_and_at_top_level(make_project, run_cl
 def test_top_level_meta_marks_a_kpi_when_config_meta_is_empty(make_project, run_cli):
     root = make_project(
         {
-            "models/m.yml": """\
-                metrics:
-                  - name: signups
-                    label: Signups
-                    type: simple
-                    type_params: {measure: signups}
-                    meta: {kpi: true, target: 10}
-            """
+            "models/m.yml": SIGNUPS + "        meta: {kpi: true, target: 10}\n"
         }
     )
     assert check_json(run_cli, root, "--select", "KPI001,KPI002") == [("KPI001", "signups", "models/m.yml", 2, 5)]
@@ -159,16 +160,7 @@ def test_top_level_meta_marks_a_kpi_when_config_meta_is_empty(make_project, run_
 def test_non_empty_config_meta_replaces_top_level_meta_as_dbt_does(make_project, run_cli):
     root = make_project(
         {
-            "models/m.yml": """\
-                metrics:
-                  - name: signups
-                    label: Signups
-                    type: simple
-                    type_params: {measure: signups}
-                    meta: {owner: growth@example.com, target: 10}
-                    config:
-                      meta: {kpi: true}
-            """
+            "models/m.yml": SIGNUPS + "        meta: {owner: growth@example.com, target: 10}\n        config:\n          meta: {kpi: true}\n"
         }
     )
     assert [code for code, *_ in check_json(run_cli, root, "--select", "KPI001,KPI002")] == ["KPI001", "KPI002"]
@@ -178,14 +170,7 @@ def test_project_level_meta_replaces_top_level_meta_too(make_project, run_cli):
     project_file = "name: shop\nconfig-version: 2\nmetrics:\n  +meta:\n    domain: sales\n"
     root = make_project(
         {
-            "models/m.yml": """\
-                metrics:
-                  - name: signups
-                    label: Signups
-                    type: simple
-                    type_params: {measure: signups}
-                    meta: {kpi: true}
-            """
+            "models/m.yml": SIGNUPS + "        meta: {kpi: true}\n"
         },
         project_file,
     )
@@ -281,46 +266,37 @@ def test_a_kpi_mapping_marks_a_kpi_and_holds_its_fields(make_project, run_cli):
     assert check_json(run_cli, root, "--select", "KPI001,KPI002") == [("KPI002", "revenue", "models/m.yml", 2, 5)]
 
 
+def project_with_owner(make_project, owner: str, project_vars: str = ""):
+    """REVENUE_KPI with `owner: <owner>` and `vars:` lines (indented two spaces) in dbt_project.yml."""
+    project_file = "name: shop\nconfig-version: 2\n" + (f"vars:\n{project_vars}" if project_vars else "")
+    return make_project({"models/m.yml": REVENUE_KPI.replace("owner: fin@example.com", f"owner: {owner}")}, project_file)
+
+
+OWNER_VAR = "\"{{ var('revenue_owner') }}\""
+
+
 def test_var_in_meta_resolves_from_project_vars(make_project, run_cli):
-    project_file = "name: shop\nconfig-version: 2\nvars:\n  revenue_owner: fin@example.com\n"
-    root = make_project(
-        {"models/m.yml": REVENUE_KPI.replace("owner: fin@example.com", "owner: \"{{ var('revenue_owner') }}\"")},
-        project_file,
-    )
+    root = project_with_owner(make_project, OWNER_VAR, "  revenue_owner: fin@example.com\n")
     assert check_json(run_cli, root) == []
 
 
 def test_var_that_resolves_to_nothing_is_missing(make_project, run_cli):
-    project_file = "name: shop\nconfig-version: 2\nvars:\n  revenue_owner: null\n"
-    root = make_project(
-        {"models/m.yml": REVENUE_KPI.replace("owner: fin@example.com", "owner: \"{{ var('revenue_owner') }}\"")},
-        project_file,
-    )
+    root = project_with_owner(make_project, OWNER_VAR, "  revenue_owner: null\n")
     assert [code for code, *_ in check_json(run_cli, root)] == ["KPI001"]
 
 
 def test_cli_vars_override_project_vars(make_project, run_cli):
-    project_file = "name: shop\nconfig-version: 2\nvars:\n  revenue_owner: ''\n"
-    root = make_project(
-        {"models/m.yml": REVENUE_KPI.replace("owner: fin@example.com", "owner: \"{{ var('revenue_owner') }}\"")},
-        project_file,
-    )
+    root = project_with_owner(make_project, OWNER_VAR, "  revenue_owner: ''\n")
     assert check_json(run_cli, root, "--vars", "{revenue_owner: cfo@example.com}") == []
 
 
 def test_package_scoped_var_wins_over_global_var(make_project, run_cli):
-    project_file = "name: shop\nconfig-version: 2\nvars:\n  revenue_owner: ''\n  shop:\n    revenue_owner: fin@example.com\n"
-    root = make_project(
-        {"models/m.yml": REVENUE_KPI.replace("owner: fin@example.com", "owner: \"{{ var('revenue_owner') }}\"")},
-        project_file,
-    )
+    root = project_with_owner(make_project, OWNER_VAR, "  revenue_owner: ''\n  shop:\n    revenue_owner: fin@example.com\n")
     assert check_json(run_cli, root) == []
 
 
 def test_unknown_jinja_counts_as_present(make_project, run_cli):
-    root = make_project(
-        {"models/m.yml": REVENUE_KPI.replace("owner: fin@example.com", "owner: \"{{ env_var('REVENUE_OWNER') }}\"")}
-    )
+    root = project_with_owner(make_project, "\"{{ env_var('REVENUE_OWNER') }}\"")
     assert check_json(run_cli, root) == []
 
 
