@@ -111,6 +111,13 @@ def quoted_number(value: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
+def readable_number(value: Any) -> float | None:
+    """The number a value is or spells: what the KPI status step judges with (KPI004 reports a
+    quoted number only as a warning, because this reading still finds its number)."""
+    number = as_number(value)
+    return number if number is not None else quoted_number(value)
+
+
 def shown(value: Any) -> str:
     """A meta value as it would be written in YAML, for messages: quoted only where YAML needs it."""
     if isinstance(value, str):

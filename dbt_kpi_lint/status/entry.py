@@ -154,5 +154,5 @@ def materialize(
     if kpis is None:
         manifest = runtime.target_path / "manifest.json"  # written with the semantic manifest
         kpis = project_kpi_specs(runtime.project_root, runtime.cli_vars, manifest=manifest)
-    renderer = MetricFlowRenderer(path.read_text(encoding="utf-8"), adapter_type)
+    renderer = MetricFlowRenderer.from_path(path, adapter_type)
     return rows_relation(session, build_status_rows(kpis, session, renderer, as_of))

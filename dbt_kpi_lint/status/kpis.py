@@ -8,7 +8,6 @@ just written (manifest mode): meta exactly as dbt rendered it, `env_var()` inclu
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from pathlib import Path
 from typing import Any, Mapping
@@ -18,6 +17,7 @@ from ..engine import lint
 from ..kpi import Kpi, kpi_of
 from ..manifest_loader import load_manifest_project
 from ..model import JinjaExpression
+from ..rules.meta_values import readable_number
 from ..settings import Settings
 from ..yaml_loader import load_project
 from .spec import DEFAULT_AT_RISK_BAND, DIRECTIONS, GRAINS, KpiSpec
@@ -58,7 +58,7 @@ def kpi_spec(kpi: Kpi, lint_codes: list[str]) -> KpiSpec:
     """
     direction = _text(kpi.direction.value)
     grain = _text(kpi.grain.value)
-    band = _number(kpi.at_risk_band.value)
+    band = readable_number(kpi.at_risk_band.value)
     return KpiSpec(
         metric=kpi.metric.name,
         label=kpi.metric.label,
@@ -66,7 +66,7 @@ def kpi_spec(kpi: Kpi, lint_codes: list[str]) -> KpiSpec:
         objective=_text(kpi.objective.value),
         indicator=_text(kpi.indicator.value),
         direction=direction if direction in DIRECTIONS else None,  # type: ignore[arg-type]
-        target=_number(kpi.target.value),
+        target=readable_number(kpi.target.value),
         at_risk_band=band if band is not None and band >= 0 else DEFAULT_AT_RISK_BAND,
         grain=grain if grain in GRAINS else "month",  # type: ignore[arg-type]
         lint_codes=lint_codes,
@@ -77,14 +77,4 @@ def _text(value: Any) -> str | None:
     if value is None or isinstance(value, JinjaExpression):
         return None
     return str(value)
-
-
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or value is None or isinstance(value, JinjaExpression):
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError, OverflowError):  # OverflowError: an integer beyond float range
-        return None
-    return number if math.isfinite(number) else None
 
