@@ -25,6 +25,7 @@ from .engine import lint
 from .findings import Finding
 from .files import write_atomically
 from .formatters import FORMATTERS, STATISTICS_FORMATTERS, CheckedMetric, Report, RuleDescription
+from .formatters.base import plural
 from .generate import expected_files
 from .kpi import kpi_of
 from .model import Project, Severity
@@ -277,7 +278,7 @@ def _run_check(args: argparse.Namespace) -> int:
     if recorded is not None:
         recorded.write(args.write_baseline)
         count = sum(recorded.counts.values())
-        print(f"dbt-kpi-lint: recorded {count} finding{'s' * (count != 1)} in {args.write_baseline}", file=sys.stderr)
+        print(f"dbt-kpi-lint: recorded {plural(count, 'finding')} in {args.write_baseline}", file=sys.stderr)
         return EXIT_OK
     report = Report(
         findings, sorted(rules.values(), key=lambda rule: rule.code), metrics, _use_color(args), baselined
@@ -327,12 +328,8 @@ def _fix(args: argparse.Namespace, targets: list[_Target], write: bool) -> int:
                 raise UsageError(f"cannot write {prefix}{file_fix.path}: {error}") from None
     if not write:
         _write("".join(diffs), args.output)
-    print(f"{'Fixed' if write else 'Would fix'} {_count(fixed, 'finding')} in {_count(files, 'file')}.", file=sys.stderr)
+    print(f"{'Fixed' if write else 'Would fix'} {plural(fixed, 'finding')} in {plural(files, 'file')}.", file=sys.stderr)
     return EXIT_FINDINGS if fixed else EXIT_OK
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def _changed_only(

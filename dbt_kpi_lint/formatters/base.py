@@ -60,3 +60,8 @@ class Report:
 
 
 Formatter = Callable[[Report], str]
+
+
+def plural(count: int, noun: str) -> str:
+    """`1 error`, `2 errors`: the counts every human-facing message prints."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

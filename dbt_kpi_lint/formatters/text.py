@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..model import Severity
-from .base import Report
+from .base import Report, plural
 
 _BOLD, _RED, _YELLOW, _CYAN, _RESET = "\033[1m", "\033[31m", "\033[33m", "\033[36m", "\033[0m"
 
@@ -22,13 +22,10 @@ def format_text(report: Report) -> str:
 
 
 def _summary(report: Report) -> str:
-    checked = f"{_plural(report.metrics_checked, 'metric')} ({_plural(report.kpis_checked, 'KPI')})"
-    known = f"; {_plural(report.baselined, 'known finding')} in the baseline" if report.baselined else ""
+    checked = f"{plural(report.metrics_checked, 'metric')} ({plural(report.kpis_checked, 'KPI')})"
+    known = f"; {plural(report.baselined, 'known finding')} in the baseline" if report.baselined else ""
     if not report.findings:
         return f"All checks passed: {checked}{known}."
     errors, warnings = report.count(Severity.ERROR), report.count(Severity.WARNING)
-    return f"Found {_plural(errors, 'error')} and {_plural(warnings, 'warning')} in {checked}{known}."
+    return f"Found {plural(errors, 'error')} and {plural(warnings, 'warning')} in {checked}{known}."
 
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
