@@ -17,10 +17,10 @@ from ..engine import lint
 from ..kpi import Kpi, kpi_of
 from ..manifest_loader import load_manifest_project
 from ..model import JinjaExpression
-from ..rules.meta_values import readable_number
+from ..rules.meta_values import DIRECTIONS, GRAINS, readable_number
 from ..settings import Settings
 from ..yaml_loader import load_project
-from .spec import DEFAULT_AT_RISK_BAND, DIRECTIONS, GRAINS, KpiSpec
+from .spec import DEFAULT_AT_RISK_BAND, KpiSpec
 
 
 def project_kpi_specs(
@@ -53,7 +53,7 @@ def project_kpi_specs(
 def kpi_spec(kpi: Kpi, lint_codes: list[str]) -> KpiSpec:
     """The runtime view of a KPI: values the status cannot use become None (the lint says why).
 
-    Spellings are accepted exactly as the rules accept them (KPI003, KPI009), so a KPI the lint
+    Spellings are accepted from the rules' own vocabularies (KPI003, KPI009), so a KPI the lint
     calls undirected is never judged here with a guessed direction.
     """
     direction = _text(kpi.direction.value)
@@ -65,10 +65,10 @@ def kpi_spec(kpi: Kpi, lint_codes: list[str]) -> KpiSpec:
         owner=_text(kpi.owner.value),
         objective=_text(kpi.objective.value),
         indicator=_text(kpi.indicator.value),
-        direction=direction if direction in DIRECTIONS else None,  # type: ignore[arg-type]
+        direction=direction if direction in DIRECTIONS.allowed else None,  # type: ignore[arg-type]
         target=readable_number(kpi.target.value),
         at_risk_band=band if band is not None and band >= 0 else DEFAULT_AT_RISK_BAND,
-        grain=grain if grain in GRAINS else "month",  # type: ignore[arg-type]
+        grain=grain if grain in GRAINS.allowed else "month",  # type: ignore[arg-type]
         lint_codes=lint_codes,
     )
 
