@@ -17,22 +17,28 @@ from typing import Any, Sequence
 import yaml
 
 from . import __version__
-from .baseline import Baseline
-from .config import find_config, read_config, settings_from
-from .dbt_project import PROJECT_FILE, ProjectError, find_project_root
-from .docs import rule_documentation, rule_help
-from .engine import lint
-from .findings import Finding
+from .config.file import find_config, read_config, settings_from
+from .config.settings import Settings, unknown_selectors
 from .files import write_atomically
-from .formatters import FORMATTERS, STATISTICS_FORMATTERS, CheckedMetric, Report, RuleDescription
+from .findings import Finding
+from .formatters import (
+    FORMATTERS,
+    STATISTICS_FORMATTERS,
+    CheckedMetric,
+    Report,
+    RuleDescription,
+)
 from .formatters.base import plural
-from .generate import expected_files
+from .generate.status_model import expected_files
 from .kpi import kpi_of
+from .lint.baseline import Baseline
+from .lint.engine import lint
+from .loading.dbt_project import PROJECT_FILE, ProjectError, find_project_root
+from .loading.source import Source, load_linted_project
+from .loading.yaml_loader import load_project
 from .model import Project, Severity
 from .rules import RULES
-from .settings import Settings, unknown_selectors
-from .source import Source, load_linted_project
-from .yaml_loader import load_project
+from .rules.docs import rule_documentation, rule_help
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -302,7 +308,7 @@ def _fix(args: argparse.Namespace, targets: list[_Target], write: bool) -> int:
     """
     if args.manifest is not None or args.source not in (None, Source.YAML.value):
         raise UsageError("--fix and --diff read and edit the YAML files; drop --manifest / --source")
-    from .fix import FixUnavailable, plan_fixes, write_fix
+    from .fix.moves import FixUnavailable, plan_fixes, write_fix
 
     diffs, fixed, files = [], 0, 0
     for target in targets:
@@ -339,7 +345,7 @@ def _changed_only(
     if not diff_base:
         return findings, None
     # Imported on use: only --diff-base needs git (and subprocess) on the lint path.
-    from .diff_base import changed_lines, changed_metrics, findings_in_changes
+    from .lint.diff_base import changed_lines, changed_metrics, findings_in_changes
 
     changes = changed_lines(Path(project.root), diff_base)
     changed = changed_metrics(project, changes)

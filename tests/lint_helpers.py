@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Mapping
 
-from dbt_kpi_lint.engine import lint
+from dbt_kpi_lint.config.settings import Settings
 from dbt_kpi_lint.findings import Finding
-from dbt_kpi_lint.settings import Settings
-from dbt_kpi_lint.yaml_loader import load_project
+from dbt_kpi_lint.lint.engine import lint
+from dbt_kpi_lint.loading.yaml_loader import load_project
 
 # Measures of every aggregation the rules distinguish, for metrics to reference.
 SEMANTIC_MODELS = """\

@@ -6,12 +6,11 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
-
-from dbt_kpi_lint.baseline import Baseline
-from dbt_kpi_lint.findings import Finding
-from dbt_kpi_lint.model import Location, Severity
-
 from conftest import CliResult
+
+from dbt_kpi_lint.findings import Finding
+from dbt_kpi_lint.lint.baseline import Baseline
+from dbt_kpi_lint.model import Location, Severity
 
 Run = Callable[..., CliResult]
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from benchmarks.generate_project import Options, generate
 from benchmarks.run import forbidden_modules, imported_modules
-from dbt_kpi_lint.yaml_loader import load_project
+from dbt_kpi_lint.loading.yaml_loader import load_project
 
 SMALL = Options(models=40, metrics=300, semantic_models=8, tested_columns=4, metric_files=4)
 

@@ -13,7 +13,6 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
-
 from conftest import DEFAULT_PROJECT_FILE, REPO_ROOT, write_files
 
 WORKFLOW = REPO_ROOT / "docs" / "examples" / "github-workflow.yml"

@@ -7,7 +7,6 @@ import subprocess
 import sys
 
 import pytest
-
 from test_yaml_loading import LIFETIME_CUSTOMERS, REVENUE_KPI
 
 NO_OWNER_KPI = """\

@@ -6,12 +6,11 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 import pytest
+from conftest import DEFAULT_PROJECT_FILE, CliResult, write_files
+from sample_project import METRICS
 
 from dbt_kpi_lint.model import Severity
 from dbt_kpi_lint.rules import RULES, Rule, RuleContext, RuleOption, Violation
-
-from conftest import DEFAULT_PROJECT_FILE, CliResult, write_files
-from sample_project import METRICS
 
 Run = Callable[..., CliResult]
 

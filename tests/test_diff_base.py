@@ -8,10 +8,9 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
-
-from dbt_kpi_lint.diff_base import parse_unified_diff
-
 from conftest import DEFAULT_PROJECT_FILE, CliResult, write_files
+
+from dbt_kpi_lint.lint.diff_base import parse_unified_diff
 
 Run = Callable[..., CliResult]
 

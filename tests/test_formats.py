@@ -13,15 +13,14 @@ from typing import Callable
 
 import jsonschema
 import pytest
+from conftest import CliResult, write_files
+from sample_project import KPI001_MESSAGE, METRICS, VAN001_MESSAGE
 
 from dbt_kpi_lint.findings import Finding
 from dbt_kpi_lint.formatters import Report, RuleDescription
 from dbt_kpi_lint.formatters.github import escape_data, escape_property, format_github
 from dbt_kpi_lint.model import Location, Severity
 from dbt_kpi_lint.rules import RULES
-
-from conftest import CliResult, write_files
-from sample_project import KPI001_MESSAGE, METRICS, VAN001_MESSAGE
 
 # The OASIS schema, as published in the oasis-tcs/sarif-spec repository (sarif-2.1/schema/).
 SARIF_SCHEMA = Path(__file__).parent / "schemas" / "sarif-schema-2.1.0.json"

@@ -8,8 +8,8 @@ from typing import Callable
 
 import pytest
 
-from dbt_kpi_lint.dbt_project import ProjectError
-from dbt_kpi_lint.source import Source, load_linted_project
+from dbt_kpi_lint.loading.dbt_project import ProjectError
+from dbt_kpi_lint.loading.source import Source, load_linted_project
 
 METRICS = """\
 metrics:

@@ -16,14 +16,14 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
-
 from conftest import copy_example_project, run_dbt
-from dbt_kpi_lint.dbt_project import ProjectError
-from dbt_kpi_lint.engine import lint
-from dbt_kpi_lint.manifest_loader import load_manifest_project
+
+from dbt_kpi_lint.config.settings import Settings
+from dbt_kpi_lint.lint.engine import lint
+from dbt_kpi_lint.loading.dbt_project import ProjectError
+from dbt_kpi_lint.loading.manifest_loader import load_manifest_project
+from dbt_kpi_lint.loading.yaml_loader import load_project
 from dbt_kpi_lint.model import Project
-from dbt_kpi_lint.settings import Settings
-from dbt_kpi_lint.yaml_loader import load_project
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PARITY_PROJECTS = [*sorted(f"projects/{path.name}" for path in (FIXTURES / "projects").iterdir()), "example_project"]

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import DEFAULT_PROJECT_FILE, REPO_ROOT, write_files
 
 BAD_KPI = """\

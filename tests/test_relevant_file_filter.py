@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from dbt_kpi_lint.yaml_loader import load_project
+from dbt_kpi_lint.loading.yaml_loader import load_project
 
 MODEL_MENTIONING_METRICS = """\
 version: 2

@@ -8,10 +8,15 @@ import sys
 
 import pytest
 import yaml
-
 from conftest import REPO_ROOT
-from dbt_kpi_lint.docs import REGENERATE_COMMAND, rule_documentation, rule_help, rules_markdown
+
 from dbt_kpi_lint.rules import RULES
+from dbt_kpi_lint.rules.docs import (
+    REGENERATE_COMMAND,
+    rule_documentation,
+    rule_help,
+    rules_markdown,
+)
 
 SECTIONS = ["## What it checks", "## Why it matters", "## Example", "## Fix", "## Options"]
 
@@ -25,7 +30,7 @@ def test_docs_rules_md_is_up_to_date():
 
 def test_generator_module_prints_the_rules_page(tmp_path):
     generated = subprocess.run(
-        [sys.executable, "-m", "dbt_kpi_lint.docs"], capture_output=True, text=True, check=True, cwd=tmp_path
+        [sys.executable, "-m", "dbt_kpi_lint.rules.docs"], capture_output=True, text=True, check=True, cwd=tmp_path
     )
 
     assert generated.stdout == rules_markdown()

@@ -11,7 +11,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import run_dbt
 
 CONVENTION_PROJECT = Path(__file__).parent / "fixtures" / "convention_project"

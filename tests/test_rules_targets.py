@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 
-from dbt_kpi_lint.engine import lint
-from dbt_kpi_lint.kpi import MetaKeys
-from dbt_kpi_lint.settings import Settings
-from dbt_kpi_lint.yaml_loader import load_project
 from lint_helpers import SEMANTIC_MODELS, findings, place
+
+from dbt_kpi_lint.config.settings import Settings
+from dbt_kpi_lint.kpi import MetaKeys
+from dbt_kpi_lint.lint.engine import lint
+from dbt_kpi_lint.loading.yaml_loader import load_project
 
 
 def kpi_file(*meta: str, type_params: str = "{measure: order_count}", metric_type: str = "simple") -> dict[str, str]:

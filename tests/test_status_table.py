@@ -16,7 +16,6 @@ from typing import Any
 
 import duckdb
 import pytest
-
 from conftest import copy_example_project, run_dbt
 
 AS_OF = "2026-06-15"

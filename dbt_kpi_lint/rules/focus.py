@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from ..dbt_project import PROJECT_FILE
 from ..kpi import Kpi
+from ..loading.dbt_project import PROJECT_FILE
 from ..model import JinjaExpression, Location, Severity
 from .meta_values import names
 from .registry import RULES, RuleContext, RuleOption, Violation, rule

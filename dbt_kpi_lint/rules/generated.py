@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from ..generate import MARKER, expected_files
+from ..generate.status_model import MARKER, expected_files
 from ..model import Location, Severity
 from .registry import RuleContext, Violation, rule
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from ..dbt_project import PROJECT_FILE
 from ..kpi import MetaKeys
+from ..loading.dbt_project import PROJECT_FILE
 from ..model import MetaEntry, Metric, Severity
 from .registry import RuleContext, Violation, rule
 

@@ -4,7 +4,12 @@ Nothing here imports dbt or MetricFlow at import time (they are the optional `st
 they are imported inside the functions that need them.
 """
 
-from .dialect import UnsupportedAdapterError, dialect_for, render_only_sql_client, supported_adapter_types
+from .dialect import (
+    UnsupportedAdapterError,
+    dialect_for,
+    render_only_sql_client,
+    supported_adapter_types,
+)
 from .entry import (
     STATUS_COLUMNS,
     build_status_rows,
@@ -23,7 +28,12 @@ from .evaluate import (
     period_of,
     previous_period,
 )
-from .metricflow_query import MetricFlowRenderer, PeriodValues, query_metric_periods, run_period_query
+from .metricflow_query import (
+    MetricFlowRenderer,
+    PeriodValues,
+    query_metric_periods,
+    run_period_query,
+)
 from .spec import KpiSpec
 
 __all__ = [

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from .evaluate import KpiStatusRow, coerce_as_of, evaluate_kpi
-from .metricflow_query import MetricFlowRenderer, query_metric_periods
 from .kpis import project_kpi_specs
+from .metricflow_query import MetricFlowRenderer, query_metric_periods
 from .spec import KpiSpec
 
 # Column order and types of the kpi_status table. Declared, not inferred, so a project with no

@@ -12,14 +12,14 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any, Mapping
 
-from ..config import find_config, settings_from
-from ..engine import lint
+from ..config.file import find_config, settings_from
+from ..config.settings import Settings
 from ..kpi import Kpi, kpi_of
-from ..manifest_loader import load_manifest_project
+from ..lint.engine import lint
+from ..loading.manifest_loader import load_manifest_project
+from ..loading.yaml_loader import load_project
 from ..model import JinjaExpression
 from ..rules.meta_values import DIRECTIONS, GRAINS, readable_number
-from ..settings import Settings
-from ..yaml_loader import load_project
 from .spec import DEFAULT_AT_RISK_BAND, KpiSpec
 
 

@@ -34,8 +34,12 @@ class MetricFlowRenderer:
 
     def __init__(self, semantic_manifest_json: str, adapter_type: str) -> None:
         from metricflow.engine.metricflow_engine import MetricFlowEngine
-        from metricflow_semantics.model.dbt_manifest_parser import parse_manifest_from_dbt_generated_manifest
-        from metricflow_semantics.model.semantic_manifest_lookup import SemanticManifestLookup
+        from metricflow_semantics.model.dbt_manifest_parser import (
+            parse_manifest_from_dbt_generated_manifest,
+        )
+        from metricflow_semantics.model.semantic_manifest_lookup import (
+            SemanticManifestLookup,
+        )
 
         # The parser also applies the transformations dbt leaves to MetricFlow (lower-cased names,
         # measure proxies), exactly as `mf` does when it loads target/semantic_manifest.json.

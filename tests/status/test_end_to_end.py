@@ -139,7 +139,10 @@ def test_hostile_strings_land_verbatim(rows: dict[str, dict[str, Any]]) -> None:
 
 
 def test_where_filter_matches_mf_where(project: Path) -> None:
-    from dbt_kpi_lint.status.metricflow_query import MetricFlowRenderer, query_metric_periods
+    from dbt_kpi_lint.status.metricflow_query import (
+        MetricFlowRenderer,
+        query_metric_periods,
+    )
 
     where = "{{ Dimension('order__status') }} = 'returned'"
     renderer = MetricFlowRenderer.from_path(project / "target" / "semantic_manifest.json", "duckdb")

@@ -82,7 +82,8 @@ def test_manifest_values_are_used_when_given(make_project, tmp_path):
 
 
 def test_status_spec_and_rules_accept_the_same_spellings():
-    from dbt_kpi_lint.rules.meta_values import DIRECTIONS as RULE_DIRECTIONS, GRAINS as RULE_GRAINS
+    from dbt_kpi_lint.rules.meta_values import DIRECTIONS as RULE_DIRECTIONS
+    from dbt_kpi_lint.rules.meta_values import GRAINS as RULE_GRAINS
     from dbt_kpi_lint.status.spec import DIRECTIONS, GRAINS
 
     assert (RULE_DIRECTIONS.allowed, RULE_GRAINS.allowed) == (DIRECTIONS, GRAINS)

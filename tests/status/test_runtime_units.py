@@ -11,7 +11,11 @@ from pathlib import Path
 import pytest
 
 from dbt_kpi_lint.status import entry
-from dbt_kpi_lint.status.dialect import UnsupportedAdapterError, dialect_for, supported_adapter_types
+from dbt_kpi_lint.status.dialect import (
+    UnsupportedAdapterError,
+    dialect_for,
+    supported_adapter_types,
+)
 from dbt_kpi_lint.status.entry import STATUS_COLUMNS, rows_relation
 from dbt_kpi_lint.status.evaluate import evaluate_kpi
 from dbt_kpi_lint.status.spec import KpiSpec
@@ -119,8 +123,8 @@ def test_refuses_a_stale_manifest_under_no_write_json(monkeypatch: pytest.Monkey
 
 
 def test_fixture_model_is_what_generate_writes() -> None:
-    from dbt_kpi_lint.generate import expected_files
-    from dbt_kpi_lint.yaml_loader import load_project
+    from dbt_kpi_lint.generate.status_model import expected_files
+    from dbt_kpi_lint.loading.yaml_loader import load_project
 
     project = load_project(Path(__file__).parent / "fixtures" / "kpi_project")
     assert dict(project.generated_files) == expected_files(project)
@@ -129,7 +133,7 @@ def test_fixture_model_is_what_generate_writes() -> None:
 def test_template_quotes_model_names() -> None:
     import ast
 
-    from dbt_kpi_lint.generate import kpi_status_model_source
+    from dbt_kpi_lint.generate.status_model import kpi_status_model_source
 
     odd = 'a")\nimport os  # '
     tree = ast.parse(kpi_status_model_source([odd]))

@@ -1,16 +1,16 @@
 """Rule documentation rendered from each rule's docstring and options: one text for
 `dbt-kpi-lint rule CODE`, the rule help of machine formats, and `docs/rules.md`.
 
-Regenerate the committed page with `python -m dbt_kpi_lint.docs > docs/rules.md`.
+Regenerate the committed page with `python -m dbt_kpi_lint.rules.docs > docs/rules.md`.
 """
 
 from __future__ import annotations
 
 import sys
 
-from .rules import RULES, Rule
+from . import RULES, Rule
 
-REGENERATE_COMMAND = "python -m dbt_kpi_lint.docs > docs/rules.md"
+REGENERATE_COMMAND = "python -m dbt_kpi_lint.rules.docs > docs/rules.md"
 
 
 def rule_help(rule: Rule) -> str:

@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from . import yaml_reader
-from .files import write_bytes_atomically
-from .findings import Finding
-from .kpi import MetaKeys
-from .model import Location, Metric, Project
-from .rules.meta import meta_keys_to_move
+from ..files import write_bytes_atomically
+from ..findings import Finding
+from ..kpi import MetaKeys
+from ..loading import yaml_reader
+from ..model import Location, Metric, Project
+from ..rules.meta import meta_keys_to_move
 
 FIXABLE_CODES = frozenset({"META001", "DEP001"})
 INSTALL_HINT = "pip install 'dbt-kpi-lint[fix]'"

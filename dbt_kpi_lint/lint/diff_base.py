@@ -25,10 +25,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from . import yaml_reader
-from .dbt_project import ProjectError
-from .findings import Finding
-from .model import Location, Metric, Project
+from ..findings import Finding
+from ..loading import yaml_reader
+from ..loading.dbt_project import ProjectError
+from ..model import Location, Metric, Project
 
 _HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(?P<start>\d+)(?:,(?P<count>\d+))? @@")
 _WHOLE_FILE = None

@@ -5,12 +5,12 @@ from __future__ import annotations
 from fnmatch import fnmatch
 from typing import Collection, Iterable
 
-from .findings import Finding
-from .model import Project, Severity
-from .rules import RuleContext, Violation
-from .rules.loading import UNREADABLE_FILE
-from .rules.suppression import INVALID_SUPPRESSION, UNUSED_SUPPRESSION
-from .settings import Settings
+from ..config.settings import Settings
+from ..findings import Finding
+from ..model import Project, Severity
+from ..rules import RuleContext, Violation
+from ..rules.loading import UNREADABLE_FILE
+from ..rules.suppression import INVALID_SUPPRESSION, UNUSED_SUPPRESSION
 from .suppressions import Suppressions
 
 

@@ -14,10 +14,10 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-from .dbt_project import ProjectError
-from .kpi import MetaKeys
-from .model import Severity
-from .rules import RULES, Rule, RuleOption
+from ..kpi import MetaKeys
+from ..loading.dbt_project import ProjectError
+from ..model import Severity
+from ..rules import RULES, Rule, RuleOption
 from .settings import Settings, unknown_selectors
 
 PYPROJECT = "pyproject.toml"

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-from .dbt_project import ProjectError
-from .findings import Finding
+from ..findings import Finding
+from ..loading.dbt_project import ProjectError
 
 VERSION = 1
 

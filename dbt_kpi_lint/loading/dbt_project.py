@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
 
+from ..model import Location, MetaEntry
 from . import yaml_reader
-from .model import Location, MetaEntry
 from .yaml_reader import YamlMap
 
 PROJECT_FILE = "dbt_project.yml"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from .kpi import MetaKeys
-from .model import Severity
-from .rules import RULES, Rule
+from ..kpi import MetaKeys
+from ..model import Severity
+from ..rules import RULES, Rule
 
 
 @dataclass(frozen=True)

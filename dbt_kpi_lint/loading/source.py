@@ -15,9 +15,13 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
+from ..model import Project
 from .dbt_project import DbtProject, ProjectError, read_dbt_project
-from .manifest_loader import default_manifest_path, load_manifest_project, newer_yaml_file
-from .model import Project
+from .manifest_loader import (
+    default_manifest_path,
+    load_manifest_project,
+    newer_yaml_file,
+)
 from .yaml_loader import load_project
 
 

@@ -12,7 +12,7 @@ import copy
 import re
 from typing import Any, Mapping
 
-from .model import JinjaExpression
+from ..model import JinjaExpression
 
 _VAR_CALL = re.compile(
     r"""^\{\{-?\s*var\(\s*(?P<quote>['"])(?P<name>[^'"]+)(?P=quote)\s*(?:,\s*(?P<default>.+?)\s*)?\)\s*-?\}\}$"""

@@ -19,8 +19,17 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Iterable, Mapping, TypeVar
 
+from ..model import (
+    Group,
+    Location,
+    Measure,
+    MetaEntry,
+    Metric,
+    MetricInput,
+    Project,
+    SemanticModel,
+)
 from .dbt_project import DbtProject, ProjectError, iter_yaml_files, read_dbt_project
-from .model import Group, Location, Measure, MetaEntry, Metric, MetricInput, Project, SemanticModel
 from .yaml_loader import (
     _LEGACY_TIME_SPINE_FILE,
     SchemaFiles,

@@ -11,11 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from . import yaml_reader
-from .dbt_project import DbtProject, iter_yaml_files, read_dbt_project
-from .generate import generated_paths
-from .jinja import VarResolver
-from .model import (
+from ..generate.status_model import generated_paths
+from ..model import (
     Group,
     LoadProblem,
     Location,
@@ -27,6 +24,9 @@ from .model import (
     Project,
     SemanticModel,
 )
+from . import yaml_reader
+from .dbt_project import DbtProject, iter_yaml_files, read_dbt_project
+from .jinja import VarResolver
 from .yaml_reader import YamlList, YamlMap
 
 # A file can define semantic-layer objects only if one of these keys starts a line (after any

@@ -12,11 +12,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
-from .findings import Finding
-from .kpi import MetaKeys
-from .model import Location, MetaEntry, Metric, Project
-from .rules import RULES, Violation
-from .settings import Settings
+from ..config.settings import Settings
+from ..findings import Finding
+from ..kpi import MetaKeys
+from ..model import Location, MetaEntry, Metric, Project
+from ..rules import RULES, Violation
 
 _CODE_SEPARATOR = re.compile(r"[\s,]+")
 

@@ -1,0 +1,1 @@
+"""Generating: the dbt models `dbt-kpi-lint generate` writes into a project."""
