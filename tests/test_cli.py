@@ -215,7 +215,7 @@ def test_internal_error_is_one_line_and_exit_2(make_project, run_cli, monkeypatc
     def explode(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("dbt_kpi_lint.cli.load_linted_project", explode)
+    monkeypatch.setattr("dbt_kpi_lint.cli.check.load_linted_project", explode)
     result = run_cli("check", cwd=root)
     assert (result.exit_code, result.stderr.splitlines()) == (
         2,

@@ -1,81 +1,46 @@
-"""Command line: `dbt-kpi-lint check | rules | rule CODE | generate | status`.
-
-Exit codes: 0 nothing fails the run, 1 a finding fails it (errors; warnings too with
-`--fail-on warning`), 2 the project could not be linted (bad options, no project, unreadable
-config). No traceback reaches the user.
-"""
+"""`dbt-kpi-lint check`: lint one or more dbt projects and report the findings."""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import yaml
 
-from . import __version__
-from .config.file import find_config, read_config, settings_from
-from .config.settings import Settings, unknown_selectors
-from .files import write_atomically
-from .findings import Finding
-from .formatters import (
+from ..config.file import find_config, read_config, settings_from
+from ..config.settings import Settings, unknown_selectors
+from ..findings import Finding
+from ..formatters import (
     FORMATTERS,
     STATISTICS_FORMATTERS,
     CheckedMetric,
     Report,
     RuleDescription,
 )
-from .formatters.base import plural
-from .generate.status_model import expected_files
-from .kpi import kpi_of
-from .lint.baseline import Baseline
-from .lint.engine import lint
-from .loading.dbt_project import PROJECT_FILE, ProjectError, find_project_root
-from .loading.source import Source, load_linted_project
-from .loading.yaml_loader import load_project
-from .model import Project, Severity
-from .rules import RULES
-from .rules.docs import rule_documentation, rule_help
-
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-
-
-class UsageError(Exception):
-    """Bad input from the user: reported in one line, exit code 2."""
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
-    try:
-        return int(args.run(args))
-    except (UsageError, ProjectError) as error:
-        print(f"dbt-kpi-lint: error: {error}", file=sys.stderr)
-        return EXIT_ERROR
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:
-        return EXIT_OK
-    except Exception as error:  # the promise: never a traceback
-        print(
-            f"dbt-kpi-lint: internal error: {type(error).__name__}: {error} "
-            "(please report it with the command you ran)",
-            file=sys.stderr,
-        )
-        return EXIT_ERROR
+from ..formatters.base import plural
+from ..kpi import kpi_of
+from ..lint.baseline import Baseline
+from ..lint.engine import lint
+from ..loading.source import Source, load_linted_project
+from ..loading.yaml_loader import load_project
+from ..model import Project, Severity
+from ..rules.docs import rule_help
+from .common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    Target,
+    UsageError,
+    display_prefix,
+    targets,
+    write_output,
+)
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="dbt-kpi-lint",
-        description="Lint the KPIs of a dbt semantic layer.",
-    )
-    parser.add_argument("--version", action="version", version=f"dbt-kpi-lint {__version__}")
-    commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
-
+def add_parser(commands: Any) -> None:
     check = commands.add_parser("check", help="lint a dbt project (the default workflow)")
     check.add_argument(
         "paths",
@@ -148,28 +113,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--diff", action="store_true", help="print what --fix would change as a unified diff; change no file"
     )
-    check.set_defaults(run=_run_check)
-
-    rules = commands.add_parser("rules", help="list every rule with its code, severity and default")
-    rules.set_defaults(run=_run_rules)
-
-    explain = commands.add_parser("rule", help="print the documentation of one rule")
-    explain.add_argument("code", help="a rule code, e.g. KPI001")
-    explain.set_defaults(run=_run_rule)
-
-    generate = commands.add_parser(
-        "generate",
-        help="write the kpi_status dbt model (exit 1 when a file changed, as pre-commit expects)",
-    )
-    generate.add_argument("project", nargs="?", type=Path, help="the dbt project (default: around the working directory)")
-    generate.add_argument("--check", action="store_true", help="only report stale files, write nothing")
-    generate.set_defaults(run=_run_generate)
-
-    status = commands.add_parser("status", help="print the kpi_status table that `dbt build` made (DuckDB)")
-    status.add_argument("database", type=Path, help="the DuckDB file dbt built into")
-    status.add_argument("--table", default="kpi_status", help="the status table (default: kpi_status)")
-    status.set_defaults(run=_run_status)
-    return parser
+    check.set_defaults(run=run)
 
 
 def _codes(value: str) -> tuple[str, ...]:
@@ -181,7 +125,6 @@ def _codes(value: str) -> tuple[str, ...]:
         )
     return codes
 
-
 def _vars(value: str) -> dict[str, Any]:
     try:
         parsed = yaml.safe_load(value)
@@ -190,38 +133,6 @@ def _vars(value: str) -> dict[str, Any]:
     if not isinstance(parsed, dict):
         raise argparse.ArgumentTypeError("--vars must be a YAML mapping, e.g. '{revenue_target: 1000}'")
     return parsed
-
-
-@dataclass
-class _Target:
-    """One dbt project to lint, and the files in it the user asked about (None: all)."""
-
-    root: Path
-    report_paths: set[str] | None = field(default_factory=set)
-
-
-def _targets(paths: list[Path]) -> list[_Target]:
-    if not paths:
-        root = find_project_root(Path.cwd())
-        if root is None:
-            raise UsageError(f"no {PROJECT_FILE} in {Path.cwd()} or above; pass the dbt project directory")
-        return [_Target(root, None)]
-    targets: dict[Path, _Target] = {}
-    for path in paths:
-        if not path.exists():
-            raise UsageError(f"{path}: no such file or directory")
-        root = find_project_root(path.resolve())
-        if root is None:
-            if path.is_dir():
-                raise UsageError(f"{path}: no {PROJECT_FILE} here or above; pass the dbt project directory")
-            continue  # a file outside any dbt project, as pre-commit may pass: nothing to lint
-        target = targets.setdefault(root, _Target(root))
-        relative = path.resolve().relative_to(root).as_posix()
-        if path.is_dir() or relative == PROJECT_FILE:
-            target.report_paths = None  # the whole project is asked for
-        elif target.report_paths is not None:
-            target.report_paths.add(relative)
-    return list(targets.values())
 
 
 def _settings(args: argparse.Namespace, project_root: Path) -> Settings:
@@ -241,22 +152,21 @@ def _settings(args: argparse.Namespace, project_root: Path) -> Settings:
         ignore=settings.ignore + args.ignore,
     )
 
-
-def _run_check(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     formatters = STATISTICS_FORMATTERS if args.statistics else FORMATTERS
     if args.format not in formatters:
         raise UsageError(f"--statistics works with --format {' or '.join(sorted(formatters))}")
-    targets = _targets(args.paths)
-    if not targets:
+    projects = targets(args.paths)
+    if not projects:
         return EXIT_OK  # only files outside any dbt project, as pre-commit may pass: nothing to say
-    if args.manifest is not None and len(targets) > 1:
+    if args.manifest is not None and len(projects) > 1:
         raise UsageError("--manifest belongs to one dbt project; the paths given span several")
     if args.diff:
-        return _fix(args, targets, write=False)
+        return _fix(args, projects, write=False)
     if args.fix:
-        _fix(args, targets, write=True)  # then check as usual: the report shows what remains
+        _fix(args, projects, write=True)  # then check as usual: the report shows what remains
     recorded = Baseline() if args.write_baseline else None
-    if recorded is not None and (args.diff_base or any(target.report_paths is not None for target in targets)):
+    if recorded is not None and (args.diff_base or any(target.report_paths is not None for target in projects)):
         raise UsageError(
             "--write-baseline records whole projects: pass project directories, not files, and no --diff-base"
         )
@@ -266,7 +176,7 @@ def _run_check(args: argparse.Namespace) -> int:
     rules: dict[str, RuleDescription] = {}
     fails = False
     baselined = 0
-    for target in targets:
+    for target in projects:
         settings = _settings(args, target.root)
         project = _load(args, target.root)
         project_findings, changed = _changed_only(project, lint(project, settings, target.report_paths), args.diff_base)
@@ -277,7 +187,7 @@ def _run_check(args: argparse.Namespace) -> int:
             baselined += len(project_findings) - len(new_findings)
             project_findings = new_findings
         fails = fails or any(settings.fails(finding.severity) for finding in project_findings)
-        prefix = _display_prefix(project)
+        prefix = display_prefix(project.root)
         findings += [_rebased(finding, prefix) for finding in project_findings]
         metrics += _checked_metrics(project, settings, target.report_paths, changed, prefix)
         rules.update((rule.code, _describe(rule, settings)) for rule in settings.enabled_rules())
@@ -289,9 +199,8 @@ def _run_check(args: argparse.Namespace) -> int:
     report = Report(
         findings, sorted(rules.values(), key=lambda rule: rule.code), metrics, _use_color(args), baselined
     )
-    _write(formatters[args.format](report), args.output)
+    write_output(formatters[args.format](report), args.output)
     return EXIT_FINDINGS if fails and not args.exit_zero else EXIT_OK
-
 
 def _load(args: argparse.Namespace, root: Path) -> Project:
     source = Source(args.source) if args.source else Source.MANIFEST if args.manifest else Source.YAML
@@ -300,18 +209,17 @@ def _load(args: argparse.Namespace, root: Path) -> Project:
         print(f"dbt-kpi-lint: warning: {loaded.warning}", file=sys.stderr)
     return loaded.project
 
-
-def _fix(args: argparse.Namespace, targets: list[_Target], write: bool) -> int:
+def _fix(args: argparse.Namespace, projects: list[Target], write: bool) -> int:
     """Plan the fixes of the reported findings; write them (`--fix`) or print them as a diff (`--diff`).
 
     The exit code is --diff's: 1 when there is something to fix.
     """
     if args.manifest is not None or args.source not in (None, Source.YAML.value):
         raise UsageError("--fix and --diff read and edit the YAML files; drop --manifest / --source")
-    from .fix.moves import FixUnavailable, plan_fixes, write_fix
+    from ..fix.moves import FixUnavailable, plan_fixes, write_fix
 
     diffs, fixed, files = [], 0, 0
-    for target in targets:
+    for target in projects:
         settings = _settings(args, target.root)
         project = load_project(target.root, cli_vars=args.vars)
         findings, _ = _changed_only(project, lint(project, settings, target.report_paths), args.diff_base)
@@ -319,7 +227,7 @@ def _fix(args: argparse.Namespace, targets: list[_Target], write: bool) -> int:
             plan = plan_fixes(project, findings, settings.meta_keys)
         except FixUnavailable as error:
             raise UsageError(str(error)) from None
-        prefix = _display_prefix(project)
+        prefix = display_prefix(project.root)
         for unfixed in plan.unfixed:
             finding = unfixed.finding
             print(f"{prefix}{finding.location}: {finding.code} not fixed: {unfixed.reason}", file=sys.stderr)
@@ -333,10 +241,9 @@ def _fix(args: argparse.Namespace, targets: list[_Target], write: bool) -> int:
             except OSError as error:
                 raise UsageError(f"cannot write {prefix}{file_fix.path}: {error}") from None
     if not write:
-        _write("".join(diffs), args.output)
+        write_output("".join(diffs), args.output)
     print(f"{'Fixed' if write else 'Would fix'} {plural(fixed, 'finding')} in {plural(files, 'file')}.", file=sys.stderr)
     return EXIT_FINDINGS if fixed else EXIT_OK
-
 
 def _changed_only(
     project: Project, findings: list[Finding], diff_base: str | None
@@ -345,22 +252,14 @@ def _changed_only(
     if not diff_base:
         return findings, None
     # Imported on use: only --diff-base needs git (and subprocess) on the lint path.
-    from .lint.diff_base import changed_lines, changed_metrics, findings_in_changes
+    from ..lint.diff_base import changed_lines, changed_metrics, findings_in_changes
 
     changes = changed_lines(Path(project.root), diff_base)
     changed = changed_metrics(project, changes)
     return findings_in_changes(findings, changes, changed), changed
 
-
-def _display_prefix(project: Project) -> str:
-    """From the working directory to the project root, "" or ending in "/"."""
-    prefix = os.path.relpath(project.root, Path.cwd()).replace(os.sep, "/")
-    return "" if prefix == "." else prefix + "/"
-
-
 def _rebased(finding: Finding, prefix: str) -> Finding:
     return replace(finding, location=replace(finding.location, path=prefix + finding.location.path))
-
 
 def _checked_metrics(
     project: Project, settings: Settings, report_paths: set[str] | None, changed: set[str] | None, prefix: str
@@ -378,7 +277,6 @@ def _checked_metrics(
         and (changed is None or metric.name in changed)
     ]
 
-
 def _use_color(args: argparse.Namespace) -> bool:
     """Color only for people: a terminal, no --output, and no NO_COLOR (https://no-color.org)."""
     return (
@@ -389,66 +287,6 @@ def _use_color(args: argparse.Namespace) -> bool:
         and sys.stdout.isatty()
     )
 
-
 def _describe(rule: Any, settings: Settings) -> RuleDescription:
     severity = settings.severity.get(rule.code, rule.default_severity)
     return RuleDescription(rule.code, rule.name, rule.summary, rule_help(rule), severity)
-
-
-def _write(text: str, output: Path | None) -> None:
-    if output is None:
-        sys.stdout.write(text)
-        return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise UsageError(f"cannot write {output}: {error.strerror}") from None
-
-
-def _run_rules(args: argparse.Namespace) -> int:
-    rows = [("code", "name", "severity", "default", "summary")]
-    for rule in sorted(RULES.values(), key=lambda rule: rule.code):
-        rows.append(
-            (rule.code, rule.name, rule.default_severity.value, "on" if rule.enabled_by_default else "off", rule.summary)
-        )
-    widths = [max(len(row[column]) for row in rows) for column in range(4)]
-    for row in rows:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[4])
-    return EXIT_OK
-
-
-def _run_rule(args: argparse.Namespace) -> int:
-    rule = RULES.get(args.code.upper())
-    if rule is None:
-        raise UsageError(f"unknown rule code {args.code}; `dbt-kpi-lint rules` lists them")
-    print(rule_documentation(rule))
-    return EXIT_OK
-
-
-def _run_generate(args: argparse.Namespace) -> int:
-    [target] = _targets([args.project] if args.project else [])
-    project = load_project(target.root)
-    stale = {
-        path: text for path, text in expected_files(project).items() if project.generated_files.get(path) != text
-    }
-    for path, text in stale.items():
-        if args.check:
-            print(f"{path} is out of date: run `dbt-kpi-lint generate`")
-        else:
-            write_atomically(target.root / path, text)
-            print(f"wrote {path}")
-    if not stale:
-        print("kpi_status model is up to date")
-    return EXIT_FINDINGS if stale else EXIT_OK
-
-
-def _run_status(args: argparse.Namespace) -> int:
-    try:
-        from .status.show import StatusTableError, status_table
-    except ImportError:
-        raise UsageError("the status table needs DuckDB: pip install 'dbt-kpi-lint[status]'") from None
-    try:
-        print(status_table(args.database, args.table), end="")
-    except StatusTableError as error:
-        raise UsageError(str(error)) from None
-    return EXIT_OK

@@ -1,0 +1,73 @@
+"""What the commands share: exit codes, the one-line usage error, finding the project, writing output."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..loading.dbt_project import PROJECT_FILE, find_project_root
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Bad input from the user: reported in one line, exit code 2."""
+
+
+@dataclass
+class Target:
+    """One dbt project to work on, and the files in it the user asked about (None: all)."""
+
+    root: Path
+    report_paths: set[str] | None = field(default_factory=set)
+
+
+def targets(paths: list[Path]) -> list[Target]:
+    """The projects `paths` lie in (default: the one around the working directory)."""
+    if not paths:
+        root = find_project_root(Path.cwd())
+        if root is None:
+            raise UsageError(f"no {PROJECT_FILE} in {Path.cwd()} or above; pass the dbt project directory")
+        return [Target(root, None)]
+    found: dict[Path, Target] = {}
+    for path in paths:
+        if not path.exists():
+            raise UsageError(f"{path}: no such file or directory")
+        root = find_project_root(path.resolve())
+        if root is None:
+            if path.is_dir():
+                raise UsageError(f"{path}: no {PROJECT_FILE} here or above; pass the dbt project directory")
+            continue  # a file outside any dbt project, as pre-commit may pass: nothing to lint
+        target = found.setdefault(root, Target(root))
+        relative = path.resolve().relative_to(root).as_posix()
+        if path.is_dir() or relative == PROJECT_FILE:
+            target.report_paths = None  # the whole project is asked for
+        elif target.report_paths is not None:
+            target.report_paths.add(relative)
+    return list(found.values())
+
+
+def one_project(path: Path | None) -> Path:
+    """The root of the one dbt project a command works on: `path`'s, or the working directory's."""
+    found = targets([path] if path else [])
+    if not found:
+        raise UsageError(f"{path}: not inside a dbt project")
+    return found[0].root
+
+
+def display_prefix(project_root: str | Path) -> str:
+    """From the working directory to the project root, "" or ending in "/"."""
+    prefix = os.path.relpath(project_root, Path.cwd()).replace(os.sep, "/")
+    return "" if prefix == "." else prefix + "/"
+
+
+def write_output(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"cannot write {output}: {error.strerror}") from None
