@@ -49,6 +49,14 @@ class MetricInput:
     role: str  # "input", "numerator", "denominator", "input_metric", "base_metric", ...
     location: Location
     offset_window: str | None = None
+    offset_to_grain: str | None = None
+    alias: str | None = None
+    has_filter: bool = False
+
+    @property
+    def reads_as(self) -> str:
+        """The name a derived metric's `expr` uses for this input."""
+        return self.alias or self.name
 
 
 @dataclass(frozen=True)
@@ -85,6 +93,12 @@ class Metric:
     legacy_window_keys: tuple[Location, ...] = ()  # type_params.window / .grain_to_date spellings
     conversion_calculation: str | None = None
     semantic_model: str | None = None  # latest spec: the model whose YAML holds the metric
+    expr: str | None = None  # a derived metric's expression; a latest-spec simple metric's column
+    # The semantic model whose measure has `create_metric: true`: dbt made this metric from it,
+    # and `location` is the measure's `name:`.
+    created_from: str | None = None
+    # The metric as written (YAML, Jinja unrendered; for a created metric, the entry dbt makes).
+    definition: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def meta_value(self, key: str) -> Any:
         entry = self.meta.get(key)
@@ -118,6 +132,20 @@ class SemanticModel:
     model: str | None  # the dbt model it reads, from `model: ref('x')`
     location: Location
     measures: tuple[Measure, ...] = ()
+    # As written (Jinja unrendered): the `semantic_models:` entry, or for the latest spec the
+    # `models:` entry that carries `semantic_model:`.
+    definition: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    spec: str = "legacy"
+
+
+@dataclass(frozen=True)
+class TimeSpine:
+    """A model MetricFlow joins to for cumulative, offset and conversion metrics."""
+
+    model: str
+    # The `models:` entry with its `time_spine:` config and columns; empty for the pre-1.9
+    # `metricflow_time_spine` model, which has no YAML.
+    definition: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -134,6 +162,7 @@ class LoadProblem:
 
     location: Location
     message: str
+    code: str = "YML001"
 
 
 @dataclass(frozen=True)
@@ -148,12 +177,20 @@ class Project:
     files: tuple[str, ...] = ()  # project-relative paths of the YAML files read
     disabled_metrics: tuple[str, ...] = ()
     model_paths: tuple[str, ...] = ("models",)
-    time_spine_models: tuple[str, ...] = ()
+    time_spines: tuple[TimeSpine, ...] = ()
+    # `flags:` of dbt_project.yml (behaviour flags such as require_nested_cumulative_type_params).
+    flags: Mapping[str, Any] = field(default_factory=dict)
+    # The oldest dbt release `require-dbt-version` admits, as (major, minor); None: any.
+    oldest_dbt_version: tuple[int, int] | None = None
     # Current text of the files `dbt-kpi-lint generate` owns (None: absent), keyed by path.
     generated_files: Mapping[str, str | None] = field(default_factory=dict)
 
     def metric(self, name: str) -> Metric | None:
         return self._metrics_by_name.get(name)
+
+    @property
+    def time_spine_models(self) -> tuple[str, ...]:
+        return tuple(spine.model for spine in self.time_spines)
 
     def measure(self, name: str) -> Measure | None:
         return self._measures_by_name.get(name)

@@ -77,7 +77,7 @@ def test_the_nearest_file_is_used_alone(tmp_path: Path, run_cli: Run) -> None:
 
 
 def test_exclude_a_directory_drops_findings_below_it(make_project: Callable[..., Path], run_cli: Run) -> None:
-    project = make_project({"models/metrics.yml": METRICS, "models/legacy/old.yml": METRICS.replace("revenue", "old_revenue").replace("customers_ever", "old_customers")})
+    project = make_project({"models/metrics.yml": METRICS, "models/legacy/old.yml": METRICS.replace("revenue", "old_revenue").replace("customers_ever", "old_customers").replace("name: orders", "name: old_orders")})
     configure(project, ".dbt-kpi-lint.toml", 'exclude = ["models/legacy"]\n')
 
     result = run_cli("check", "--format", "github", cwd=project)

@@ -73,7 +73,7 @@ def project(tmp_path: Path) -> Callable[..., Path]:
 
 
 def run_fix(run_cli: Callable[..., CliResult], root: Path, *args: str) -> CliResult:
-    return run_cli("check", "--fix", "--select", "META001,DEP001,KPI001,KPI002", *args, cwd=root)
+    return run_cli("check", "--fix", "--select", "META001,META002,DEP001,KPI001,KPI002", *args, cwd=root)
 
 
 def test_fix_moves_top_level_meta_under_a_new_config_and_keeps_every_other_byte(project, run_cli) -> None:
@@ -145,6 +145,7 @@ def test_fix_moves_only_discarded_kpi_fields_into_a_non_empty_config_meta(projec
             "models/m.yml": (
                 "metrics:\n"
                 "  - name: signups\n"
+                "    type_params: {measure: signups}\n"
                 "    meta:\n"
                 "      kpi: true\n"
                 "      owner: growth@example.com\n"
@@ -159,6 +160,7 @@ def test_fix_moves_only_discarded_kpi_fields_into_a_non_empty_config_meta(projec
     assert (root / "models/m.yml").read_text() == (
         "metrics:\n"
         "  - name: signups\n"
+        "    type_params: {measure: signups}\n"
         "    meta:\n"
         "      owner: growth@example.com\n"
         "      channel: paid\n"
@@ -168,7 +170,7 @@ def test_fix_moves_only_discarded_kpi_fields_into_a_non_empty_config_meta(projec
         "        kpi: true\n"
     )
     remaining = [(item["code"], item["line"], item["column"], item["message"]) for item in json.loads(result.stdout)]
-    assert ("META001", 4, 7, (
+    assert ("META001", 5, 7, (
         "dbt discards the top-level `meta` of `signups` because its `config.meta` is set, so dbt sees only "
         "`config.meta` (`owner`, `kpi`); delete the top-level `owner` (dbt uses `owner: cmo@example.com` from "
         "`config.meta`)"
@@ -177,12 +179,13 @@ def test_fix_moves_only_discarded_kpi_fields_into_a_non_empty_config_meta(projec
 
 def test_fix_moves_kpi_fields_discarded_because_of_project_meta(project, run_cli) -> None:
     root = project(
-        {"models/m.yml": "metrics:\n  - name: a\n    meta:\n      kpi: true\n      note: old\n"},
+        {"models/m.yml": "metrics:\n  - name: a\n    type_params: {measure: a}\n    meta:\n      kpi: true\n      note: old\n"},
         project_file="name: shop\nmetrics:\n  +meta: {domain: sales}\n",
     )
     run_fix(run_cli, root)
     assert (root / "models/m.yml").read_text() == (
-        "metrics:\n  - name: a\n    meta:\n      note: old\n    config:\n      meta:\n        kpi: true\n"
+        "metrics:\n  - name: a\n    type_params: {measure: a}\n    meta:\n      note: old\n    config:\n      meta:\n"
+        "        kpi: true\n"
     )
 
 
@@ -310,14 +313,14 @@ def test_fix_through_a_symlink_edits_the_target_and_keeps_the_link(project, run_
 
 
 def test_fix_skips_findings_suppressed_by_noqa(project, run_cli) -> None:
-    text = "metrics:\n  - name: a  # noqa: META001\n    meta:\n      kpi: true\n"
+    text = "metrics:\n  - name: a  # noqa: META001\n    type_params: {measure: a}\n    meta:\n      kpi: true\n"
     root = project({"models/m.yml": text})
     run_fix(run_cli, root)
     assert (root / "models/m.yml").read_text() == text
 
 
 def test_fix_leaves_meta_that_does_not_start_its_line_and_says_why(project, run_cli) -> None:
-    text = "metrics:\n  - meta: {kpi: true}\n    name: a\n"
+    text = "metrics:\n  - meta: {kpi: true}\n    name: a\n    type_params: {measure: a}\n"
     root = project({"models/m.yml": text})
     result = run_fix(run_cli, root)
     assert ((root / "models/m.yml").read_text(), result.stderr.splitlines()[0]) == (

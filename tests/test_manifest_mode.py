@@ -29,6 +29,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 PARITY_PROJECTS = [*sorted(f"projects/{path.name}" for path in (FIXTURES / "projects").iterdir()), "example_project"]
 # What each project is there to exercise, so that agreement on them is never agreement on nothing.
 EXERCISED_CODES = {
+    "projects/created_metrics": {"VAN001", "VAN002", "VAN003"},
     "projects/legacy_spec": {"KPI001", "VAN001", "VAN002", "DEP001", "META001"},
     "projects/project_meta": {"KPI001", "META001"},
     "projects/vars_and_disabled": {"KPI002"},

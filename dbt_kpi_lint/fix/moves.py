@@ -26,7 +26,7 @@ from ..loading import yaml_reader
 from ..model import Location, Metric, Project
 from ..rules.meta import meta_keys_to_move
 
-FIXABLE_CODES = frozenset({"META001", "DEP001"})
+FIXABLE_CODES = frozenset({"META001", "META002", "DEP001"})
 INSTALL_HINT = "pip install 'dbt-kpi-lint[fix]'"
 _LEGACY_CUMULATIVE_KEYS = ("window", "grain_to_date")
 _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
@@ -164,8 +164,15 @@ def _fix_one(text: str, finding: Finding, metric: Metric, compose: Callable[[str
         raise _CannotFix(f"`{metric.name}` is not where it was read; the file changed")
     node, path = found
     if finding.code == "META001":
-        keys = meta_keys_to_move(metric, meta_keys)
-        move = _Move(document, node, "meta", keys, ("config", "meta"))
+        move = _Move(document, node, "meta", meta_keys_to_move(metric, meta_keys), ("config", "meta"))
+    elif finding.code == "META002":
+        written_on_the_metric = {
+            key for key, entry in metric.config_meta.items() if entry.location.path == metric.location.path
+        }
+        both = [key for key in metric.top_level_meta if key in written_on_the_metric]
+        if both:
+            raise _CannotFix(f"`config.meta` also sets {', '.join(f'`{key}`' for key in both)}: keep one of each")
+        move = _Move(document, node, "meta", list(metric.top_level_meta), ("config", "meta"))
     else:
         move = _Move(
             document, node, "type_params", list(_LEGACY_CUMULATIVE_KEYS), ("type_params", "cumulative_type_params")

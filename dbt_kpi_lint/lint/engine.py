@@ -8,8 +8,7 @@ from typing import Collection, Iterable
 from ..config.settings import Settings
 from ..findings import Finding
 from ..model import Project, Severity
-from ..rules import RuleContext, Violation
-from ..rules.loading import UNREADABLE_FILE
+from ..rules import RULES, RuleContext, Violation
 from ..rules.suppression import INVALID_SUPPRESSION, UNUSED_SUPPRESSION
 from .suppressions import Suppressions
 
@@ -37,11 +36,11 @@ def lint(project: Project, settings: Settings, report_paths: Collection[str] | N
 
 
 def _load_findings(project: Project, settings: Settings) -> Iterable[Finding]:
-    if not settings.is_enabled(UNREADABLE_FILE):
-        return
-    severity = settings.severity.get(UNREADABLE_FILE.code, UNREADABLE_FILE.default_severity)
     for problem in project.problems:
-        yield Finding(UNREADABLE_FILE.code, severity, problem.message, problem.location)
+        rule = RULES[problem.code]
+        if settings.is_enabled(rule):
+            severity = settings.severity.get(rule.code, rule.default_severity)
+            yield Finding(rule.code, severity, problem.message, problem.location)
 
 
 def _rule_findings(project: Project, settings: Settings) -> Iterable[Finding]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
@@ -13,6 +14,8 @@ from .yaml_reader import YamlMap
 
 PROJECT_FILE = "dbt_project.yml"
 DBTIGNORE_FILE = ".dbtignore"
+# One specifier of `require-dbt-version` that bounds it from below: `>=1.12.0`, `>1.11`, `1.12.3`.
+_LOWER_BOUND = re.compile(r"^\s*(?:>=|>|==|=)?\s*v?(?P<major>\d+)\.(?P<minor>\d+)")
 
 
 class ProjectError(Exception):
@@ -41,6 +44,8 @@ class DbtProject:
     semantic_model_configs: Mapping[str, Any]
     target_path: str = "target"
     packages_install_path: str = "dbt_packages"
+    flags: Mapping[str, Any] = field(default_factory=dict)
+    oldest_dbt_version: tuple[int, int] | None = None
     # Findings name files relative to the linted project; an installed package's files get its
     # directory as prefix ("dbt_packages/<package>/").
     path_prefix: str = ""
@@ -120,7 +125,25 @@ def read_dbt_project(root: Path) -> DbtProject:
         semantic_model_configs=_mapping(document.get("semantic-models")),
         target_path=_directory(document.get("target-path"), "target"),
         packages_install_path=_directory(document.get("packages-install-path"), "dbt_packages"),
+        flags=_mapping(document.get("flags")),
+        oldest_dbt_version=_oldest_version(document.get("require-dbt-version")),
     )
+
+
+def _oldest_version(required: Any) -> tuple[int, int] | None:
+    """The oldest (major, minor) `require-dbt-version` admits; None when it sets no lower bound.
+
+    `<` and `!=` specifiers bound nothing from below, so they are skipped.
+    """
+    specifiers = required if isinstance(required, list) else [required]
+    bounds = [
+        (int(match["major"]), int(match["minor"]))
+        for specifier in specifiers
+        if isinstance(specifier, str)
+        and not specifier.lstrip().startswith(("<", "!"))
+        and (match := _LOWER_BOUND.match(specifier))
+    ]
+    return max(bounds, default=None)
 
 
 def iter_yaml_files(project: DbtProject, also: frozenset[str] = frozenset()) -> Iterator[tuple[Path, str]]:

@@ -28,6 +28,7 @@ from ..model import (
     MetricInput,
     Project,
     SemanticModel,
+    TimeSpine,
 )
 from .dbt_project import DbtProject, ProjectError, iter_yaml_files, read_dbt_project
 from .yaml_loader import (
@@ -264,6 +265,7 @@ class _ManifestProject:
     def build(self, dbt_project: DbtProject) -> Project:
         # Project-wide facts the manifest does not hold (model paths, generated files) as the YAML
         # mode reads them; everything about metrics, groups and semantic models as dbt compiled it.
+        written_spines = {spine.model: spine for files in self.written.values() for spine in files.time_spines.values()}
         return replace(
             self.written[dbt_project.name].build(),
             metrics=self._in_file_order(self._metric(node) for node in self.manifest.metrics if self._included(node)),
@@ -280,8 +282,10 @@ class _ManifestProject:
             disabled_metrics=tuple(
                 str(node.get("name")) for node in self.manifest.disabled_metrics if self._included(node)
             ),
-            time_spine_models=tuple(
-                str(node.get("name")) for node in self.manifest.time_spine_models if self._included(node)
+            time_spines=tuple(
+                written_spines.get(name) or TimeSpine(name)
+                for node in self.manifest.time_spine_models
+                if self._included(node) and (name := str(node.get("name")))
             ),
         )
 
@@ -410,6 +414,7 @@ def _compiled_metric(node: Mapping[str, Any], written: Metric) -> Metric:
         grain_to_date=(written.grain_to_date or _text(grain_to_date)) if grain_to_date else None,
         period_agg=_lower(cumulative.get("period_agg")) or written.period_agg,
         conversion_calculation=_lower(conversion.get("calculation")),
+        expr=_text(params.get("expr")),
     )
 
 
@@ -445,21 +450,21 @@ def _with_positions(value: Any, written: Any) -> Any:
 
 def _inputs(params: Mapping[str, Any], written: Metric) -> tuple[MetricInput, ...]:
     """dbt's input metrics, in the order and at the positions they are written."""
-    compiled = list(_references(params))
-    unmatched = Counter(name for name, _, _ in compiled)
+    compiled = list(_references(params, written.location))
+    unmatched = Counter(reference.name for reference in compiled)
     inputs = []
     for reference in written.inputs:
         if unmatched[reference.name] > 0:
             unmatched[reference.name] -= 1
             inputs.append(reference)
-    for name, role, offset_window in compiled:
-        if unmatched[name] > 0:
-            unmatched[name] -= 1
-            inputs.append(MetricInput(name, role, written.location, offset_window))
+    for reference in compiled:
+        if unmatched[reference.name] > 0:
+            unmatched[reference.name] -= 1
+            inputs.append(reference)
     return tuple(inputs)
 
 
-def _references(params: Mapping[str, Any]) -> Iterable[tuple[str, str, str | None]]:
+def _references(params: Mapping[str, Any], location: Location) -> Iterable[MetricInput]:
     conversion = _dict(params.get("conversion_type_params"))
     cumulative = _dict(params.get("cumulative_type_params"))
     references = [(reference, "input") for reference in _list(params.get("metrics"))]
@@ -473,7 +478,15 @@ def _references(params: Mapping[str, Any]) -> Iterable[tuple[str, str, str | Non
     for reference, role in references:
         reference = {"name": reference} if isinstance(reference, str) else reference
         if isinstance(reference, dict) and isinstance(reference.get("name"), str):
-            yield reference["name"], role, _duration(reference.get("offset_window"))
+            yield MetricInput(
+                reference["name"],
+                role,
+                location,
+                offset_window=_duration(reference.get("offset_window")),
+                offset_to_grain=_lower(reference.get("offset_to_grain")),
+                alias=_text(reference.get("alias")),
+                has_filter=reference.get("filter") is not None,
+            )
 
 
 def _duration(value: Any) -> str | None:

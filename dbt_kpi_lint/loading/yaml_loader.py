@@ -23,6 +23,7 @@ from ..model import (
     NoqaDirective,
     Project,
     SemanticModel,
+    TimeSpine,
 )
 from . import yaml_reader
 from .dbt_project import DbtProject, iter_yaml_files, read_dbt_project
@@ -37,6 +38,13 @@ _RELEVANT_KEY = re.compile(
 )
 # dbt refuses a whole schema file when one of these keys is not a list of mappings.
 _LIST_KEYS = ("groups", "semantic_models", "models", "metrics")
+# A second document (`---` or `...` opening a later line): dbt reads one document per file and
+# refuses the rest, whatever keys they hold, so such a file is always parsed.
+_LATER_DOCUMENT = re.compile(rb"\n(?:---|\.\.\.)(?:[ \t\r\n]|$)")
+# Keys of the dbt_metrics package's metric spec (dbt < 1.6), which dbt 1.6 and later refuse.
+_DBT_METRICS_KEYS = ("calculation_method", "expression", "timestamp", "time_grains", "sql")
+DBT_METRICS_MIGRATION = "https://docs.getdbt.com/guides/sl-migration"
+DBT_METRICS_SPEC_CODE = "YML002"  # LoadProblem's default, YML001, is any other file dbt refuses
 _NOQA = re.compile(
     r"#\s*noqa(?::\s*(?P<codes>[A-Za-z]+[0-9]+(?:[\s,]+[A-Za-z]+[0-9]+)*))?",
     re.IGNORECASE,
@@ -65,7 +73,7 @@ def read_schema_files(
     contents = SchemaFiles(dbt_project, VarResolver(dbt_project.name, dbt_project.vars, cli_vars))
     for path, source_path in files:
         if path.name == _LEGACY_TIME_SPINE_FILE:
-            contents.time_spine_models.append(path.stem)
+            contents.time_spines.setdefault(path.stem, TimeSpine(path.stem))
         else:
             contents.read_file(path, source_path)
     return contents
@@ -92,7 +100,7 @@ class SchemaFiles:
     noqa: dict[tuple[str, int], NoqaDirective] = field(default_factory=dict)
     problems: list[LoadProblem] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
-    time_spine_models: list[str] = field(default_factory=list)
+    time_spines: dict[str, TimeSpine] = field(default_factory=dict)
 
     def build(self) -> Project:
         return Project(
@@ -106,7 +114,9 @@ class SchemaFiles:
             files=tuple(self.files),
             disabled_metrics=tuple(metric.name for metric in self.disabled_metrics),
             model_paths=self.dbt_project.model_paths,
-            time_spine_models=tuple(dict.fromkeys(self.time_spine_models)),
+            time_spines=tuple(self.time_spines.values()),
+            flags=self.dbt_project.flags,
+            oldest_dbt_version=self.dbt_project.oldest_dbt_version,
             generated_files={path: self._current_text(path) for path in generated_paths(self.dbt_project.model_paths)},
         )
 
@@ -124,7 +134,8 @@ class SchemaFiles:
             self.problems.append(LoadProblem(Location(relative, 1, 1), f"cannot read file: {error.strerror}"))
             return
         if not _may_define_semantic_objects(raw) and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-            return
+            if _LATER_DOCUMENT.search(raw) is None:
+                return
         try:
             text = yaml_reader.decode(raw)
         except UnicodeDecodeError as error:
@@ -142,9 +153,9 @@ class SchemaFiles:
         self._collect_noqa(relative, text)
         if not isinstance(document, YamlMap):
             return
-        refusal = _refusal(document, relative)
-        if refusal:
-            self.problems.append(refusal)
+        refusals = _refusals(document, relative)
+        if refusals:
+            self.problems.extend(refusals)
             return
         _DocumentReader(self, relative, _fqn_dirs(path, self.dbt_project.root / source_path)).read(document)
 
@@ -158,8 +169,30 @@ class SchemaFiles:
                 self.noqa[(relative, number)] = NoqaDirective(Location(relative, number, match.start() + 1), codes)
 
 
-def _refusal(document: YamlMap, path: str) -> LoadProblem | None:
-    """Why dbt refuses the whole file (its `validate_yaml`), for the keys the linter reads."""
+def _refusals(document: YamlMap, path: str) -> list[LoadProblem]:
+    """Why dbt refuses the whole file, for the keys the linter reads; empty when it reads it."""
+    malformed = _malformed_list(document, path)
+    if malformed is not None:
+        return [malformed]
+    return [
+        LoadProblem(
+            Location(path, *entry.position_of("name")),
+            f"`{entry.get('name')}` is written in the dbt_metrics spec of dbt < 1.6 ({_keys_of(entry)}), which "
+            f"dbt 1.6 and later refuse with this whole file: migrate it to a MetricFlow metric (a semantic "
+            f"model measure and a metric with `type` and `type_params`), see {DBT_METRICS_MIGRATION}",
+            DBT_METRICS_SPEC_CODE,
+        )
+        for entry in _entries(document.get("metrics"))
+        if "type_params" not in entry and any(key in entry for key in _DBT_METRICS_KEYS)
+    ]
+
+
+def _keys_of(entry: YamlMap) -> str:
+    return ", ".join(f"`{key}`" for key in _DBT_METRICS_KEYS if key in entry)
+
+
+def _malformed_list(document: YamlMap, path: str) -> LoadProblem | None:
+    """dbt's `validate_yaml`: a top-level list key that is not a list of mappings."""
     for key in _LIST_KEYS:
         if key not in document:
             continue
@@ -208,8 +241,9 @@ class _DocumentReader:
         for entry in _entries(document.get("semantic_models")):
             self.read_semantic_model(entry)
         for model in _entries(document.get("models")):
-            if model.get("time_spine") is not None and isinstance(model.get("name"), str):
-                self.project.time_spine_models.append(model["name"])
+            name = model.get("name")
+            if model.get("time_spine") is not None and isinstance(name, str):
+                self.project.time_spines[name] = TimeSpine(name, model)
             self.read_latest_spec_model(model)
         for entry in _entries(document.get("metrics")):
             self.read_metric(entry, semantic_model=None)
@@ -231,20 +265,72 @@ class _DocumentReader:
 
     def read_semantic_model(self, entry: YamlMap) -> None:
         name = entry.get("name")
-        if not isinstance(name, str) or not self._semantic_model_enabled(entry, name):
+        if not isinstance(name, str):
             return
-        measures = tuple(
-            Measure(str(measure.get("name")), _lower(measure.get("agg")), self.at(measure, "name"))
-            for measure in _entries(entry.get("measures"))
-            if isinstance(measure.get("name"), str)
-        )
-        self.project.semantic_models.append(
-            SemanticModel(
+        package = self.project.dbt_project.name
+        inherited = self.project.dbt_project.semantic_model_config(self._fqn(name))
+        config = written if isinstance(written := entry.get("config"), YamlMap) else YamlMap(0, 0)
+        enabled = self.project.vars.render(config.get("enabled", inherited.enabled), package) is not False
+        measures = _entries(entry.get("measures"))
+        if enabled:
+            self.project.semantic_models.append(
+                SemanticModel(
+                    name=name,
+                    package=package,
+                    model=ref_name(entry.get("model")),
+                    location=self.at(entry, "name"),
+                    measures=tuple(
+                        Measure(measure["name"], _lower(measure.get("agg")), self.at(measure, "name"))
+                        for measure in measures
+                        if isinstance(measure.get("name"), str)
+                    ),
+                    definition=entry,
+                )
+            )
+        meta = {**self._render_entries(inherited.meta, package), **self._meta_entries(config.get("meta"), package)}
+        for measure in measures:
+            if measure.get("create_metric") is True and isinstance(measure.get("name"), str):
+                self.read_created_metric(measure, name, enabled, meta)
+
+    def read_created_metric(
+        self, measure: YamlMap, semantic_model: str, enabled: bool, semantic_model_meta: Mapping[str, MetaEntry]
+    ) -> None:
+        """The simple metric dbt makes of a measure with `create_metric: true`.
+
+        As dbt's `_create_metric`: named after the measure, with its label and description, and
+        the semantic model's `config.meta` (not the measure's own) over the project's `+meta`.
+        """
+        name = measure["name"]
+        package = self.project.dbt_project.name
+        inherited = self.project.dbt_project.metric_config(self._fqn(name))
+        config_meta = {**self._render_entries(inherited.meta, package), **semantic_model_meta}
+        label = _text(measure.get("label")) or name
+        description = _text(measure.get("description")) or f"Metric created from measure {name}"
+        definition = {
+            "name": name,
+            "label": label,
+            "description": description,
+            "type": "simple",
+            "type_params": {"measure": name, "expr": measure.get("expr") or name},
+        }
+        (self.project.metrics if enabled else self.project.disabled_metrics).append(
+            Metric(
                 name=name,
-                package=self.project.dbt_project.name,
-                model=ref_name(entry.get("model")),
-                location=self.at(entry, "name"),
-                measures=measures,
+                package=package,
+                type="simple",
+                location=self.at(measure, "name"),
+                spec="legacy",
+                label=label,
+                description=description,
+                meta=config_meta,
+                config_meta=config_meta,
+                group=_text(self.project.vars.render(inherited.group, package)),
+                group_location=inherited.group_location,
+                measure=name,
+                agg=_lower(measure.get("agg")),
+                expr=_text(measure.get("expr")) or name,
+                created_from=semantic_model,
+                definition=definition,
             )
         )
 
@@ -260,19 +346,17 @@ class _DocumentReader:
         semantic_name = semantic_model.get("name", name) if isinstance(semantic_model, dict) else name
         self.project.semantic_models.append(
             SemanticModel(
-                name=str(semantic_name), package=self.project.dbt_project.name, model=name,
+                name=str(semantic_name),
+                package=self.project.dbt_project.name,
+                model=name,
                 location=self.at(model, "name"),
+                definition=model,
+                spec="latest",
             )
         )
         nested = semantic_model.get("metrics") if isinstance(semantic_model, dict) else None
         for entry in (*_entries(model.get("metrics")), *_entries(nested)):
             self.read_metric(entry, semantic_model=str(semantic_name))
-
-    def _semantic_model_enabled(self, entry: YamlMap, name: str) -> bool:
-        inherited = self.project.dbt_project.semantic_model_config(self._fqn(name))
-        config = entry.get("config")
-        enabled = config.get("enabled", inherited.enabled) if isinstance(config, dict) else inherited.enabled
-        return enabled is not False
 
     def _fqn(self, name: str) -> list[str]:
         return [self.project.dbt_project.name, *self.fqn_dirs, name]
@@ -290,6 +374,8 @@ class _DocumentReader:
         enabled = self.project.vars.render(config.get("enabled", inherited.enabled), package)
         metrics = self.project.disabled_metrics if enabled is False else self.project.metrics
 
+        type_params = entry.get("type_params")
+        spec = "legacy" if isinstance(type_params, YamlMap) else "latest"
         top_level_meta = self._meta_entries(entry.get("meta"), package)
         config_meta = {**self._render_entries(inherited.meta, package), **self._meta_entries(config.get("meta"), package)}
         group, group_location = inherited.group, inherited.group_location
@@ -297,8 +383,6 @@ class _DocumentReader:
             if holder.get("group") is not None:
                 group, group_location = holder.get("group"), self.at(holder, "group")
 
-        type_params = entry.get("type_params")
-        spec = "legacy" if isinstance(type_params, YamlMap) else "latest"
         params = type_params if isinstance(type_params, YamlMap) else entry
         cumulative = params.get("cumulative_type_params")
         cumulative = cumulative if isinstance(cumulative, YamlMap) else YamlMap(0, 0)
@@ -320,7 +404,9 @@ class _DocumentReader:
                 spec=spec,
                 label=_text(entry.get("label")),
                 description=_text(entry.get("description")) or "",
-                meta=config_meta or top_level_meta,
+                # The latest spec has no top-level `meta` (dbt 1.12 refuses a file that sets one),
+                # and dbt 1.7+ replaces the legacy top-level meta with a non-empty config.meta.
+                meta=config_meta if spec == "latest" else config_meta or top_level_meta,
                 top_level_meta=top_level_meta,
                 config_meta=config_meta,
                 group=_text(self.project.vars.render(group, package)),
@@ -337,6 +423,8 @@ class _DocumentReader:
                 legacy_window_keys=legacy_window_keys,
                 conversion_calculation=_lower(conversion.get("calculation")),
                 semantic_model=semantic_model,
+                expr=_text(params.get("expr")),
+                definition=entry,
             )
         )
 
@@ -374,7 +462,15 @@ class _DocumentReader:
         if isinstance(reference, str):
             yield MetricInput(reference, role, location)
         elif isinstance(reference, dict) and isinstance(reference.get("name"), str):
-            yield MetricInput(reference["name"], role, location, _text(reference.get("offset_window")))
+            yield MetricInput(
+                reference["name"],
+                role,
+                location,
+                offset_window=_text(reference.get("offset_window")),
+                offset_to_grain=_lower(reference.get("offset_to_grain")),
+                alias=_text(reference.get("alias")),
+                has_filter=reference.get("filter") is not None,
+            )
 
 
 def _entries(value: Any) -> list[YamlMap]:

@@ -12,6 +12,7 @@ from . import (  # noqa: F401
     period,
     suppression,
     targets,
+    uniqueness,
     vanity,
 )
 from .registry import RULES, Rule, RuleContext, RuleOption, Violation

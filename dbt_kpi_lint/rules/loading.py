@@ -37,3 +37,43 @@ as UTF-8.
 """,
     )
 )
+
+DBT_METRICS_SPEC = register(
+    Rule(
+        code="YML002",
+        name="dbt-metrics-spec",
+        default_severity=Severity.ERROR,
+        enabled_by_default=True,
+        check=None,
+        doc="""A metric is written in the pre-MetricFlow `dbt_metrics` spec, which dbt 1.6 and later refuse.
+
+## What it checks
+A `metrics:` entry without `type_params` that carries keys of the spec the `dbt_metrics`
+package read before dbt 1.6: `calculation_method`, `expression`, `timestamp`, `time_grains` or
+`sql`. One finding per such metric, at its `name:`. The file's other metrics are not linted,
+since dbt refuses the whole file.
+
+## Why it matters
+dbt 1.6 replaced that spec with MetricFlow's semantic layer. A project still carrying such files
+fails `dbt parse`; to the linter they look like metrics of the current spec that happen to have
+no problems, and "All checks passed" would be a false comfort.
+
+## Example
+```yaml
+metrics:
+  - name: new_customers
+    label: New customers
+    model: ref('dim_customers')
+    calculation_method: count_distinct
+    expression: customer_id
+    timestamp: first_order_date
+    time_grains: [day, week, month]
+```
+
+## Fix
+Migrate to MetricFlow: a semantic model over `dim_customers` with a `count_distinct` measure
+and a time dimension, and a metric `type: simple` whose `type_params.measure` names it. dbt's
+migration guide (https://docs.getdbt.com/guides/sl-migration) walks through it.
+""",
+    )
+)

@@ -57,7 +57,7 @@ def kpi_meta_outside_config(context: RuleContext) -> Iterable[Violation]:
     """
     for metric in context.project.metrics:
         written = top_level_kpi_fields(metric, context.meta_keys)
-        if not written:
+        if not written or metric.spec == "latest":  # META002: the latest spec has no top-level meta at all
             continue
         if not metric.config_meta:
             yield Violation(
@@ -119,3 +119,46 @@ def _differs(top_level: MetaEntry, config: MetaEntry | None) -> bool:
 def _keys(keys: list[str]) -> str:
     return ", ".join(f"`{key}`" for key in keys)
 
+
+
+@rule("META002", "latest-spec-top-level-meta", severity=Severity.ERROR)
+def latest_spec_top_level_meta(context: RuleContext) -> Iterable[Violation]:
+    """A metric of the latest semantic-layer spec sets a top-level `meta`, so dbt refuses the file.
+
+    ## What it checks
+    A metric written in the latest spec (no `type_params`: simple metrics with `agg`, cumulative
+    ones with `input_metric`, derived ones with `input_metrics`, in a model's YAML or under a
+    top-level `metrics:`) with a `meta:` of its own instead of `config: meta:`. The finding points
+    at the first key of that `meta`.
+
+    ## Why it matters
+    In the latest spec `meta` exists only under `config`. dbt 1.12 validates the file against the
+    spec and refuses all of it ("Additional properties are not allowed ('meta' was unexpected)"),
+    so not one metric of the file is defined. The linter reads the metric as dbt would read it once
+    the file parses: without that meta, so a `kpi: true` written there makes no KPI.
+
+    ## Example
+    ```yaml
+    metrics:
+      - name: revenue_last_28_days
+        type: cumulative
+        input_metric: revenue
+        window: 28 days
+        meta: {kpi: true, owner: finance@example.com}
+    ```
+
+    ## Fix
+    Move the keys under `config: meta:`. `dbt-kpi-lint check --fix` does it, keeping comments and
+    quoting, unless `config.meta` already sets one of the keys: then choose the value yourself and
+    delete the other.
+    """
+    for metric in context.project.metrics:
+        if metric.spec == "latest" and metric.top_level_meta:
+            first = next(iter(metric.top_level_meta.values()))
+            yield Violation(
+                f"`{metric.name}` is a latest-spec metric with a top-level `meta`, which that spec does not "
+                f"have: dbt 1.12 refuses the whole file ('meta' was unexpected), so none of its metrics "
+                f"exist; move {_keys(list(metric.top_level_meta))} under `config.meta` (`--fix` does it)",
+                metric,
+                location=first.location,
+            )

@@ -2,14 +2,65 @@
 
 from __future__ import annotations
 
+import re
 from typing import Iterable
 
-from ..model import Metric, Project, Severity
+from ..model import Metric, MetricInput, Project, Severity
 from .registry import RuleContext, Violation, rule
+
+# `a - b`: the one expression that turns two readings of a running total into a period's figure.
+_DIFFERENCE = re.compile(r"(?P<total>\w+)\s*-\s*(?P<at_start>\w+)")
 
 
 def is_all_time_running_total(metric: Metric) -> bool:
     return metric.type == "cumulative" and not metric.window and not metric.grain_to_date
+
+
+def is_period_to_date_difference(metric: Metric, project: Project) -> bool:
+    """`X - X at the start of a grain`: a running total minus its own value when the period began.
+
+    That is the period-to-date figure (month to date for `offset_to_grain: month`), which can fall
+    from one period to the next. The value at the start may be an input of `X` with
+    `offset_to_grain`, or a derived metric that is exactly that.
+    """
+    if metric.type != "derived" or metric.expr is None or len(metric.inputs) != 2:
+        return False
+    expression = metric.expr.strip()
+    while expression.startswith("(") and expression.endswith(")"):
+        expression = expression[1:-1].strip()
+    match = _DIFFERENCE.fullmatch(expression)
+    if match is None:
+        return False
+    by_alias = {reference.reads_as: reference for reference in metric.inputs}
+    total, at_start = by_alias.get(match["total"]), by_alias.get(match["at_start"])
+    return (
+        total is not None
+        and at_start is not None
+        and _unshifted(total)
+        and _start_of_grain_value_of(at_start, project) == total.name
+    )
+
+
+def _unshifted(reference: MetricInput) -> bool:
+    return not (reference.offset_window or reference.offset_to_grain or reference.has_filter)
+
+
+def _unshifted_but_for_grain(reference: MetricInput) -> bool:
+    return not (reference.offset_window or reference.has_filter)
+
+
+def _start_of_grain_value_of(reference: MetricInput, project: Project) -> str | None:
+    """The metric whose value at the start of a grain `reference` reads, if that is what it reads."""
+    if reference.offset_to_grain and _unshifted_but_for_grain(reference):
+        return reference.name
+    if not _unshifted(reference):
+        return None
+    metric = project.metric(reference.name)
+    if metric is None or metric.type != "derived" or len(metric.inputs) != 1 or metric.expr is None:
+        return None
+    [inner] = metric.inputs
+    reads_only_the_start = metric.expr.strip() == inner.reads_as
+    return inner.name if reads_only_the_start and inner.offset_to_grain and _unshifted_but_for_grain(inner) else None
 
 
 def _window_hint(metric: Metric) -> str:
@@ -70,6 +121,11 @@ def built_on_all_time_cumulative(context: RuleContext) -> Iterable[Violation]:
     one of their inputs is, or is built on, a cumulative metric with neither `window` nor
     `grain_to_date`, the finding points at the input reference that leads there.
 
+    One construction is bounded and not reported: a derived metric `X - X_at_start` where
+    `X_at_start` reads the same running total `X` with `offset_to_grain` (directly, or through a
+    derived metric that does only that). It is the period-to-date figure, what this rule
+    recommends; metrics built on it are not reported either.
+
     ## Why it matters
     A ratio or difference over a lifetime total inherits its flaw: the lifetime part dominates as
     history piles up, so the result drifts smoothly and hides what happened this period.
@@ -90,6 +146,8 @@ def built_on_all_time_cumulative(context: RuleContext) -> Iterable[Violation]:
     """
     chains = _ChainsToAllTimeTotal(context.project)
     for metric in context.project.metrics:
+        if is_period_to_date_difference(metric, context.project):
+            continue
         for reference in metric.inputs:
             chain = chains.from_metric(reference.name)
             if chain:
@@ -118,7 +176,7 @@ class _ChainsToAllTimeTotal:
         chain: tuple[str, ...] = ()
         if metric is not None and is_all_time_running_total(metric):
             chain = (name,)
-        elif metric is not None:
+        elif metric is not None and not is_period_to_date_difference(metric, self._project):
             for reference in metric.inputs:
                 below = self.from_metric(reference.name)
                 if below:
