@@ -31,6 +31,7 @@ class MetaKeys:
 class KpiField:
     value: Any
     location: Location  # where the key is written, or the metric's name when it is absent
+    written: Any = None  # before dbt's Jinja (see MetaEntry.written)
 
     @property
     def present(self) -> bool:
@@ -77,10 +78,11 @@ def kpi_of(metric: Metric, project: Project, keys: MetaKeys) -> Kpi | None:
             positions = getattr(nested, "key_positions", None)
             if positions and key in positions:
                 location = Location(flag.location.path, *positions[key])
-            return KpiField(nested[key], location)
+            written = flag.written.get(key) if isinstance(flag.written, dict) else None
+            return KpiField(nested[key], location, written)
         entry: MetaEntry | None = metric.meta.get(key)
         if entry is not None:
-            return KpiField(entry.value, entry.location)
+            return KpiField(entry.value, entry.location, entry.written)
         return KpiField(None, metric.location)
 
     owner = field_of(keys.owner)

@@ -8,7 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import cached_property
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
+
+if TYPE_CHECKING:
+    from .loading.jinja import VarResolver
 
 
 class Severity(str, Enum):
@@ -65,6 +68,8 @@ class MetaEntry:
 
     value: Any
     location: Location
+    # The value as written, before dbt's Jinja: `"{{ var('target') }}"` where `value` is 300000.
+    written: Any = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -182,6 +187,8 @@ class Project:
     flags: Mapping[str, Any] = field(default_factory=dict)
     # The oldest dbt release `require-dbt-version` admits, as (major, minor); None: any.
     oldest_dbt_version: tuple[int, int] | None = None
+    # dbt's `var()` as the project was loaded (project vars and `--vars`), for what renders later.
+    variables: VarResolver | None = field(default=None, compare=False, repr=False)
     # Current text of the files `dbt-kpi-lint generate` owns (None: absent), keyed by path.
     generated_files: Mapping[str, str | None] = field(default_factory=dict)
 

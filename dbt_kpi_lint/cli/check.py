@@ -80,7 +80,7 @@ def add_parser(commands: Any) -> None:
         help="use this configuration file (default: the nearest .dbt-kpi-lint.toml, dbt-kpi-lint.toml "
         "or pyproject.toml with [tool.dbt-kpi-lint], from the dbt project root upward)",
     )
-    check.add_argument("--vars", type=_vars, default={}, help="YAML mapping of dbt vars, as `dbt --vars`")
+    check.add_argument("--vars", type=parse_vars, default={}, help="YAML mapping of dbt vars, as `dbt --vars`")
     check.add_argument("--no-color", action="store_true", help="never color the text output")
     check.add_argument(
         "--statistics", action="store_true", help="print how many findings each rule raised instead of the findings"
@@ -125,7 +125,7 @@ def _codes(value: str) -> tuple[str, ...]:
         )
     return codes
 
-def _vars(value: str) -> dict[str, Any]:
+def parse_vars(value: str) -> dict[str, Any]:
     try:
         parsed = yaml.safe_load(value)
     except yaml.YAMLError as error:
@@ -141,7 +141,8 @@ def _settings(args: argparse.Namespace, project_root: Path) -> Settings:
     `--select` starts the rule selection afresh (the file's select, extend-select and ignore no
     longer apply, as in ruff); `--extend-select` and `--ignore` add to the file's lists.
     """
-    settings = settings_from(read_config(args.config) if args.config else find_config(project_root))
+    configured = settings_from(read_config(args.config) if args.config else find_config(project_root))
+    settings = replace(configured, configured=configured)
     if args.select is not None:
         settings = replace(settings, select=args.select, extend_select=(), ignore=())
     if args.fail_on:
@@ -151,6 +152,7 @@ def _settings(args: argparse.Namespace, project_root: Path) -> Settings:
         extend_select=settings.extend_select + args.extend_select,
         ignore=settings.ignore + args.ignore,
     )
+
 
 def run(args: argparse.Namespace) -> int:
     formatters = STATISTICS_FORMATTERS if args.statistics else FORMATTERS

@@ -1,39 +1,135 @@
-"""`dbt-kpi-lint generate`: write the kpi_status model into a project, or say it is stale."""
+"""`dbt-kpi-lint generate`: write the kpi_history and kpi_status models into a project.
+
+The fingerprint check comes first and needs no MetricFlow, so the pre-commit hook answers in a
+fraction of a second when nothing changed. Exit 1 when a file was written (pre-commit then
+retries the commit with it staged), 0 when all was up to date.
+"""
 
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from ..config.file import find_config, read_config, settings_from
+from ..config.settings import Settings
 from ..files import write_atomically
-from ..generate.status_model import expected_files
+from ..generate.dialects import (
+    DEFAULT_DIALECT,
+    DIALECTS,
+    Dialect,
+    UnsupportedDialectError,
+    dialect_named,
+)
+from ..generate.fingerprint import recorded_fingerprint
+from ..generate.model_files import stale_reasons
+from ..generate.paths import GeneratedPaths
+from ..generate.profile import profile_adapter
+from ..generate.semantic_manifest import NeedsDbtParse, Relations, semantic_manifest
+from ..loading.dbt_project import read_dbt_project
 from ..loading.yaml_loader import load_project
-from .common import EXIT_FINDINGS, EXIT_OK, one_project
+from ..model import Project
+from .check import parse_vars
+from .common import EXIT_FINDINGS, EXIT_OK, UsageError, one_project
 
 
 def add_parser(commands: Any) -> None:
     generate = commands.add_parser(
         "generate",
-        help="write the kpi_status dbt model (exit 1 when a file changed, as pre-commit expects)",
+        help="write the kpi_history and kpi_status dbt models (exit 1 when a file changed, as pre-commit expects)",
     )
     generate.add_argument("project", nargs="?", type=Path, help="the dbt project (default: around the working directory)")
-    generate.add_argument("--check", action="store_true", help="only report stale files, write nothing")
+    generate.add_argument("--check", action="store_true", help="only say whether the files are stale; write nothing")
+    generate.add_argument(
+        "--dialect",
+        type=_dialects,
+        help=f"comma-separated dbt adapter types to write SQL for ({', '.join(DIALECTS)}); default: the `dialects` "
+        "setting, else those the file holds, else the profile's adapter, else duckdb",
+    )
+    generate.add_argument(
+        "--from-manifest",
+        action="store_true",
+        help="read the semantic layer from dbt's target/semantic_manifest.json and manifest.json (after `dbt parse`) "
+        "instead of the YAML: for Jinja beyond var(), env_var() and packages",
+    )
+    generate.add_argument("--force", action="store_true", help="regenerate even when the files are up to date")
+    generate.add_argument("--config", type=Path, help="use this dbt-kpi-lint configuration file")
+    generate.add_argument("--vars", type=parse_vars, default={}, help="YAML mapping of dbt vars, as `dbt --vars`")
     generate.set_defaults(run=run)
+
+
+def _dialects(value: str) -> tuple[str, ...]:
+    names = tuple(name.strip().lower() for name in value.split(",") if name.strip())
+    try:
+        return tuple(dict.fromkeys(dialect_named(name).adapter_type for name in names))
+    except UnsupportedDialectError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def run(args: argparse.Namespace) -> int:
     root = one_project(args.project)
-    project = load_project(root)
-    stale = {
-        path: text for path, text in expected_files(project).items() if project.generated_files.get(path) != text
-    }
-    for path, text in stale.items():
-        if args.check:
-            print(f"{path} is out of date: run `dbt-kpi-lint generate`")
-        else:
+    project = load_project(root, cli_vars=args.vars)
+    dbt_project = read_dbt_project(root)
+    settings = settings_from(read_config(args.config) if args.config else find_config(root))
+    if args.dialect:
+        settings = replace(settings, dialects=args.dialect)
+    reasons = stale_reasons(project, settings)
+    if not reasons and not args.force:
+        print("kpi_history and kpi_status are up to date")
+        return EXIT_OK
+    if args.check:
+        for reason in reasons:
+            print(f"stale: {reason}: run `dbt-kpi-lint generate`")
+        return EXIT_FINDINGS
+    dialects = [dialect_named(name) for name in _chosen_dialects(project, settings, root, dbt_project.profile)]
+    files = _generated(args, project, settings, dialects, root)
+    for path, text in files.items():
+        if text is None:
+            (root / path).unlink(missing_ok=True)
+            print(f"removed {path}")
+        elif project.generated_files.get(path) != text:
             write_atomically(root / path, text)
             print(f"wrote {path}")
-    if not stale:
-        print("kpi_status model is up to date")
-    return EXIT_FINDINGS if stale else EXIT_OK
+    return EXIT_FINDINGS
+
+
+def _chosen_dialects(project: Project, settings: Settings, root: Path, profile: str | None) -> tuple[str, ...]:
+    if settings.dialects:
+        return settings.dialects
+    history = project.generated_files.get(GeneratedPaths.of(project.model_paths).history_sql)
+    recorded = recorded_fingerprint(history) if history else None
+    if recorded and isinstance(recorded.get("dialects"), str):
+        return tuple(name for name in recorded["dialects"].split(",") if name in DIALECTS)
+    adapter = profile_adapter(root, profile)
+    return (adapter if adapter in DIALECTS else DEFAULT_DIALECT,)
+
+
+def _generated(
+    args: argparse.Namespace,
+    project: Project,
+    settings: Settings,
+    dialects: list[Dialect],
+    root: Path,
+) -> dict[str, str | None]:
+    try:
+        from ..generate.metricflow_sql import MetricFlowError
+        from ..generate.model_files import generate
+    except ImportError as error:
+        raise UsageError(f"generating needs MetricFlow ({error.name} is missing): pip install 'dbt-kpi-lint[generate]'")
+    try:
+        if args.from_manifest:
+            from ..generate.from_manifest import read_manifest_sources
+
+            sources = read_manifest_sources(root, project)
+            return dict(
+                generate(
+                    project, settings, dialects, sources.document, sources.relations, "dbt's semantic manifest",
+                    kpi_project=sources.project,
+                )
+            )
+        relations = Relations()
+        document = semantic_manifest(project, relations)
+        return dict(generate(project, settings, dialects, document, relations, "the project's YAML"))
+    except (NeedsDbtParse, MetricFlowError) as error:
+        raise UsageError(str(error)) from None

@@ -198,6 +198,22 @@ def _meta_keys(reader: _Reader, key: str, value: Any) -> MetaKeys:
     return MetaKeys(**renamed)
 
 
+def _dialects(reader: _Reader, key: str, value: Any) -> tuple[str, ...]:
+    from ..generate.dialects import DIALECTS  # no MetricFlow: the table only names them
+
+    names = tuple(name.lower() for name in reader.strings(key, value))
+    unknown = [name for name in names if name not in DIALECTS]
+    if unknown:
+        raise reader.fail(key, f"names {', '.join(map(repr, unknown))}; allowed: {', '.join(DIALECTS)}")
+    return tuple(dict.fromkeys(names))
+
+
+def _history_periods(reader: _Reader, key: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 1000:
+        raise reader.fail(key, f"must be a whole number of periods from 1 to 1000, not {_shown(value)}")
+    return value
+
+
 _SETTINGS: dict[str, tuple[str, Callable[[_Reader, str, Any], Any]]] = {
     "select": ("select", _Reader.selectors),
     "extend-select": ("extend_select", _Reader.selectors),
@@ -206,6 +222,8 @@ _SETTINGS: dict[str, tuple[str, Callable[[_Reader, str, Any], Any]]] = {
     "severity": ("severity", _severity),
     "exclude": ("exclude", _exclude),
     "meta-keys": ("meta_keys", _meta_keys),
+    "dialects": ("dialects", _dialects),
+    "history-periods": ("history_periods", _history_periods),
 }
 
 

@@ -20,6 +20,17 @@ class Settings:
     meta_keys: MetaKeys = MetaKeys()
     exclude: tuple[str, ...] = ()
     rule_options: Mapping[str, Any] = field(default_factory=dict)
+    # What `dbt-kpi-lint generate` writes: the SQL dialects (empty: the profile's adapter, else duckdb)
+    # and how many complete periods kpi_history keeps per KPI.
+    dialects: tuple[str, ...] = ()
+    history_periods: int = 13
+    # The configuration file's settings before the command line changed them: what `generate`
+    # computes lint codes with, and so what GEN001 compares with (None: these settings are those).
+    configured: "Settings | None" = None
+
+    @property
+    def as_configured(self) -> "Settings":
+        return self.configured or self
 
     def enabled_rules(self) -> list[Rule]:
         return [rule for rule in RULES.values() if self.is_enabled(rule)]

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Iterable, Mapping
 
 from ..loading.jinja import VarResolver
+from ..loading.yaml_loader import ref_parts
 from ..model import JinjaExpression, Metric, Project, SemanticModel, TimeSpine
 
 # dbt's constants for the time spine it finds by name when no model configures one.
@@ -34,6 +35,14 @@ class NeedsDbtParse(Exception):
     """The YAML alone cannot say what dbt compiles (Jinja other than `var()`, say)."""
 
 
+@dataclass(frozen=True, order=True)
+class ModelRef:
+    """A dbt model as `ref()` names it: `ref('name')`, or `ref('package', 'name')` across packages."""
+
+    name: str
+    package: str | None = None
+
+
 @dataclass
 class Relations:
     """A placeholder relation for each dbt model the semantic layer reads.
@@ -42,28 +51,30 @@ class Relations:
     unique per model, that MetricFlow copies verbatim into the SQL it renders.
     """
 
-    models: list[str] = field(default_factory=list)
+    models: list[ModelRef] = field(default_factory=list)
 
-    def placeholder(self, model: str) -> str:
+    def placeholder(self, model: ModelRef) -> str:
         if model not in self.models:
             self.models.append(model)
         return f"{_PLACEHOLDER_SCHEMA}.__ref_{self.models.index(model):04d}__"
 
-    def node_relation(self, model: str) -> dict[str, Any]:
+    def node_relation(self, model: ModelRef) -> dict[str, Any]:
         schema, alias = self.placeholder(model).split(".")
         return {"alias": alias, "schema_name": schema, "database": None, "relation_name": f"{schema}.{alias}"}
 
-    def replace(self, sql: str, replacement: Callable[[str], str]) -> str:
-        """`sql` with each placeholder replaced by `replacement(model)`."""
-        return _PLACEHOLDER.sub(lambda match: replacement(self.models[int(match["index"])]), sql)
+    def split(self, sql: str) -> list[str | ModelRef]:
+        """`sql` as its text between placeholders and the models the placeholders stand for."""
+        parts: list[str | ModelRef] = []
+        position = 0
+        for match in _PLACEHOLDER.finditer(sql):
+            parts += [sql[position : match.start()], self.models[int(match["index"])]]
+            position = match.end()
+        return [*parts, sql[position:]]
 
-    def models_in(self, sql: str) -> list[str]:
-        return [self.models[int(match["index"])] for match in _PLACEHOLDER.finditer(sql)]
 
-
-def semantic_manifest(project: Project, variables: VarResolver, relations: Relations) -> dict[str, Any]:
+def semantic_manifest(project: Project, relations: Relations) -> dict[str, Any]:
     """dbt's semantic manifest of `project` (enabled definitions only), models as placeholders."""
-    builder = _Builder(project, variables, relations)
+    builder = _Builder(project, project.variables or VarResolver(project.name, {}), relations)
     semantic_models = [builder.semantic_model(model) for model in project.semantic_models]
     metrics = builder.metrics()
     return {
@@ -111,15 +122,17 @@ class _Builder:
     def semantic_model(self, model: SemanticModel) -> dict[str, Any]:
         where = f"semantic model `{model.name}` ({model.location})"
         definition = self.rendered(dict(model.definition), where)
-        if model.model is None:
-            raise NeedsDbtParse(f"{where} names no model with `model: ref('...')`")
         if model.spec == "latest":
             return self._latest_semantic_model(model, definition)
+        parts = ref_parts(definition.get("model"))
+        if parts is None:
+            raise NeedsDbtParse(f"{where} names no model with `model: ref('...')`")
+        package, name = parts
         defaults = _mapping(definition.get("defaults"))
         return {
             "name": model.name,
             "defaults": {"agg_time_dimension": defaults.get("agg_time_dimension")} if defaults else None,
-            "node_relation": self.relations.node_relation(model.model),
+            "node_relation": self.relations.node_relation(ModelRef(name, package)),
             "primary_entity": definition.get("primary_entity"),
             "entities": [_entity(entry) for entry in _entries(definition.get("entities"))],
             "measures": [_measure(entry) for entry in _entries(definition.get("measures"))],
@@ -134,7 +147,7 @@ class _Builder:
         return {
             "name": model.name,
             "defaults": {"agg_time_dimension": definition.get("agg_time_dimension")},
-            "node_relation": self.relations.node_relation(model.model),
+            "node_relation": self.relations.node_relation(ModelRef(model.model)),
             "primary_entity": definition.get("primary_entity"),
             "entities": [
                 *(entity for column in columns if (entity := _column_entity(column)) is not None),
@@ -208,7 +221,7 @@ class _Builder:
         configured = {spine.model for spine in self.project.time_spines if spine.definition}
         legacy = [
             {
-                "location": self.relations.placeholder(spine.model),
+                "location": self.relations.placeholder(ModelRef(spine.model)),
                 "column_name": LEGACY_TIME_SPINE_COLUMN,
                 "grain": "day",
             }
@@ -223,7 +236,7 @@ class _Builder:
         column_name = config.get("standard_granularity_column")
         column = next((entry for entry in _entries(definition.get("columns")) if entry.get("name") == column_name), {})
         return {
-            "node_relation": self.relations.node_relation(spine.model),
+            "node_relation": self.relations.node_relation(ModelRef(spine.model)),
             "primary_column": {"name": column_name, "time_granularity": _lower(column.get("granularity"))},
             "custom_granularities": [
                 {"name": entry.get("name"), "column_name": entry.get("column_name")}

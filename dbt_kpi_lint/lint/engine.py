@@ -44,7 +44,7 @@ def _load_findings(project: Project, settings: Settings) -> Iterable[Finding]:
 
 
 def _rule_findings(project: Project, settings: Settings) -> Iterable[Finding]:
-    context = RuleContext(project, settings.meta_keys, settings.rule_options)
+    context = RuleContext(project, settings)
     for rule in settings.enabled_rules():
         if rule.check is None:
             continue

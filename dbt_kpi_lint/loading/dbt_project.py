@@ -46,6 +46,7 @@ class DbtProject:
     packages_install_path: str = "dbt_packages"
     flags: Mapping[str, Any] = field(default_factory=dict)
     oldest_dbt_version: tuple[int, int] | None = None
+    profile: str | None = None  # the profiles.yml entry dbt connects with
     # Findings name files relative to the linted project; an installed package's files get its
     # directory as prefix ("dbt_packages/<package>/").
     path_prefix: str = ""
@@ -126,6 +127,7 @@ def read_dbt_project(root: Path) -> DbtProject:
         target_path=_directory(document.get("target-path"), "target"),
         packages_install_path=_directory(document.get("packages-install-path"), "dbt_packages"),
         flags=_mapping(document.get("flags")),
+        profile=profile if isinstance(profile := document.get("profile"), str) else None,
         oldest_dbt_version=_oldest_version(document.get("require-dbt-version")),
     )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import copy
 import re
+from dataclasses import dataclass
 from typing import Any, Mapping
 
 from ..model import JinjaExpression
@@ -24,6 +25,38 @@ _JINJA_CONSTANTS = {"none": None, "true": True, "false": False}
 
 def looks_like_jinja(value: str) -> bool:
     return "{{" in value or "{%" in value
+
+
+@dataclass(frozen=True)
+class VarCall:
+    """`{{ var('name') }}` or `{{ var('name', default) }}`, the default as a Python value."""
+
+    name: str
+    has_default: bool = False
+    default: Any = None
+
+
+def var_call(value: Any) -> VarCall | None:
+    """The `var()` call a YAML string consists of, if that is all it is."""
+    if not isinstance(value, str):
+        return None
+    match = _VAR_CALL.match(value.strip())
+    if match is None:
+        return None
+    if match["default"] is None:
+        return VarCall(match["name"])
+    default = _literal(match["default"])
+    return None if default is _MISSING else VarCall(match["name"], True, default)
+
+
+def _literal(text: str) -> Any:
+    """A Jinja literal as Python sees it; _MISSING when it is an expression, not a literal."""
+    if text in _JINJA_CONSTANTS:
+        return _JINJA_CONSTANTS[text]
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):  # `{[1]: 2}` is a TypeError
+        return _MISSING
 
 
 class VarResolver:
@@ -62,18 +95,11 @@ class VarResolver:
         return value
 
     def _render_string(self, value: str, package: str) -> Any:
-        match = _VAR_CALL.match(value.strip())
-        if match is None:
+        call = var_call(value)
+        if call is None:
             return JinjaExpression(value)
-        found = self.lookup(match["name"], package)
+        found = self.lookup(call.name, package)
         if found is not _MISSING:
             return found
-        if match["default"] is not None:
-            if match["default"] in _JINJA_CONSTANTS:
-                return _JINJA_CONSTANTS[match["default"]]
-            try:
-                return ast.literal_eval(match["default"])
-            except (ValueError, SyntaxError):
-                return JinjaExpression(value)
-        return JinjaExpression(value)
+        return call.default if call.has_default else JinjaExpression(value)
 

@@ -424,7 +424,7 @@ def _located(values: Mapping[str, Any], written: Mapping[str, MetaEntry], fallba
     for key, value in values.items():
         entry = written.get(key)
         entries[key] = (
-            MetaEntry(_with_positions(value, entry.value), entry.location)
+            MetaEntry(_with_positions(value, entry.value), entry.location, written=entry.written)
             if entry is not None
             else MetaEntry(value, fallback)
         )

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from ..generate.status_model import generated_paths
+from ..generate.paths import GeneratedPaths
 from ..model import (
     Group,
     LoadProblem,
@@ -51,7 +51,7 @@ _NOQA = re.compile(
 )
 # Before dbt 1.9 the time spine was the model with this name; MetricFlow still accepts it.
 _LEGACY_TIME_SPINE_FILE = "metricflow_time_spine.sql"
-_REF = re.compile(r"""ref\(\s*(?:['"][^'"]+['"]\s*,\s*)?['"](?P<name>[^'"]+)['"]""")
+_REF = re.compile(r"""ref\(\s*(?:['"](?P<package>[^'"]+)['"]\s*,\s*)?['"](?P<name>[^'"]+)['"]""")
 
 
 def load_project(root: Path, cli_vars: Mapping[str, Any] | None = None) -> Project:
@@ -81,10 +81,16 @@ def read_schema_files(
 
 def ref_name(model: Any) -> str | None:
     """`ref('orders')` (or `ref('pkg', 'orders')`) -> `orders`."""
+    parts = ref_parts(model)
+    return parts[1] if parts else None
+
+
+def ref_parts(model: Any) -> tuple[str | None, str] | None:
+    """`ref('pkg', 'orders')` -> (`pkg`, `orders`); `ref('orders')` -> (None, `orders`)."""
     if not isinstance(model, str):
         return None
     match = _REF.search(model)
-    return match["name"] if match else None
+    return (match["package"], match["name"]) if match else None
 
 
 @dataclass
@@ -117,7 +123,10 @@ class SchemaFiles:
             time_spines=tuple(self.time_spines.values()),
             flags=self.dbt_project.flags,
             oldest_dbt_version=self.dbt_project.oldest_dbt_version,
-            generated_files={path: self._current_text(path) for path in generated_paths(self.dbt_project.model_paths)},
+            variables=self.vars,
+            generated_files={
+                path: self._current_text(path) for path in GeneratedPaths.of(self.dbt_project.model_paths).all()
+            },
         )
 
     def _current_text(self, relative: str) -> str | None:
@@ -432,12 +441,15 @@ class _DocumentReader:
         if not isinstance(meta, YamlMap):
             return {}
         return {
-            key: MetaEntry(self.project.vars.render(value, package), self.at(meta, key))
+            key: MetaEntry(self.project.vars.render(value, package), self.at(meta, key), written=value)
             for key, value in meta.items()
         }
 
     def _render_entries(self, entries: Mapping[str, MetaEntry], package: str) -> dict[str, MetaEntry]:
-        return {key: MetaEntry(self.project.vars.render(entry.value, package), entry.location) for key, entry in entries.items()}
+        return {
+            key: MetaEntry(self.project.vars.render(entry.value, package), entry.location, written=entry.value)
+            for key, entry in entries.items()
+        }
 
     def _inputs(self, params: YamlMap, conversion: YamlMap) -> Iterable[MetricInput]:
         """Metrics this metric is computed from, in both specs (measures are not metrics)."""

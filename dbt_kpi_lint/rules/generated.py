@@ -1,61 +1,60 @@
-"""The generated kpi_status model must match the project it was generated for."""
+"""The generated KPI models must match the project they were generated for."""
 
 from __future__ import annotations
 
-import re
 from typing import Iterable
 
-from ..generate.status_model import MARKER, expected_files
+from ..generate.paths import GeneratedPaths
 from ..model import Location, Severity
 from .registry import RuleContext, Violation, rule
 
-_REF_CALL = re.compile(r"""dbt\.ref\(\s*"((?:[^"\\]|\\.)*)"\s*\)""")
 
-
-@rule("GEN001", "stale-generated-status-model", severity=Severity.ERROR)
-def stale_generated_status_model(context: RuleContext) -> Iterable[Violation]:
-    """The generated `kpi_status` model no longer matches the project.
+@rule("GEN001", "stale-generated-kpi-models", severity=Severity.ERROR)
+def stale_generated_kpi_models(context: RuleContext) -> Iterable[Violation]:
+    """The generated `kpi_history` / `kpi_status` models no longer match the project.
 
     ## What it checks
-    When the project holds the `kpi_status` model written by `dbt-kpi-lint generate` (recognized
-    by its first-line marker), its model file and properties file must be exactly what
-    `generate` writes for the project as it is now. The model's `dbt.ref(...)` lines list every
-    model behind a semantic model and the time spine; adding, renaming or removing a semantic
-    model changes that list.
+    When the project holds models written by `dbt-kpi-lint generate` (recognized by their first
+    line), `kpi_history.sql` must carry the fingerprint of the project as it is now, and the other
+    generated files (`kpi_status.sql` and both properties files) must be exactly what `generate`
+    writes. The fingerprint covers what decides the SQL and the rows: the semantic models, metrics
+    and time spines as dbt compiles them (a changed filter, measure `expr`, window or `ref()`),
+    each KPI's fields (target, direction, owner, grain, ...), the KPIs' lint codes under the
+    project's configuration, the history length, the configured dialects, and the dbt-kpi-lint and
+    MetricFlow versions (MetricFlow's only where it is installed). Descriptions, labels of metrics
+    that are no KPI and comments are not part of it. A `kpi_status.py` left by dbt-kpi-lint 0.1 is
+    stale too.
 
     ## Why it matters
-    dbt orders `kpi_status` after the models it refs. A missing ref lets a `dbt build` compute
-    KPI status from a table that has not been rebuilt yet, or fail on one that does not exist:
-    the status table would quietly report yesterday's numbers as today's.
+    The generated SQL is MetricFlow's SQL of the definitions as they were: after an edit the
+    status table would go on reporting numbers of a definition that no longer exists, against a
+    target nobody set, without any error.
 
     ## Example
-    A semantic model added after `dbt-kpi-lint generate` last ran:
+    A filter added after `dbt-kpi-lint generate` last ran:
     ```yaml
-    semantic_models:
-      - name: subscriptions
-        model: ref('fct_subscriptions')  # kpi_status.py has no dbt.ref("fct_subscriptions")
+    metrics:
+      - name: revenue
+        type: simple
+        type_params: {measure: revenue}
+        filter: "{{ Dimension('order__status') }} = 'completed'"   # new
     ```
 
     ## Fix
     Run `dbt-kpi-lint generate` (the `dbt-kpi-lint-generate` pre-commit hook does it on commit)
-    and commit the result. KPIs themselves are read at run time: adding or changing a KPI never
-    needs regeneration.
+    and commit the result.
     """
+    # Imported on use: only projects that hold generated models pay for the generator's modules.
+    from ..generate.model_files import stale_reasons, uses_generated_models
+
     project = context.project
-    expected = expected_files(project)
-    model_path = next(iter(expected))
-    current_model = project.generated_files.get(model_path)
-    if current_model is None or not current_model.startswith(MARKER):
-        return  # the project does not use the generated status model
-    stale = [path for path, text in expected.items() if project.generated_files.get(path) != text]
-    if not stale:
+    if not uses_generated_models(project):
         return
-    have, want = set(_REF_CALL.findall(current_model)), set(_REF_CALL.findall(expected[model_path]))
-    details = [f"missing ref `{name}`" for name in sorted(want - have)]
-    details += [f"ref to `{name}` that no semantic model reads" for name in sorted(have - want)]
-    reason = "; ".join(details) if details else f"{', '.join(stale)} differ from what this version generates"
-    yield Violation(
-        f"the generated kpi_status model is stale ({reason}): run `dbt-kpi-lint generate` and commit the result",
-        None,
-        location=Location(model_path, 1, 1),
-    )
+    reasons = stale_reasons(project, context.settings.as_configured)
+    if reasons:
+        yield Violation(
+            f"the generated KPI models are stale ({'; '.join(reasons)}): run `dbt-kpi-lint generate` and commit "
+            f"the result",
+            None,
+            location=Location(GeneratedPaths.of(project.model_paths).history_sql, 1, 1),
+        )

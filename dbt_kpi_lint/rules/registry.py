@@ -9,10 +9,13 @@ from __future__ import annotations
 import inspect
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from ..kpi import Kpi, MetaKeys, kpi_of
 from ..model import Location, Metric, Project, Severity
+
+if TYPE_CHECKING:
+    from ..config.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -30,8 +33,15 @@ class RuleContext:
     """Everything a rule may look at: the project and the KPI view of it, never a file."""
 
     project: Project
-    meta_keys: MetaKeys
-    options: Mapping[str, Any]
+    settings: Settings
+
+    @property
+    def meta_keys(self) -> MetaKeys:
+        return self.settings.meta_keys
+
+    @property
+    def options(self) -> Mapping[str, Any]:
+        return self.settings.rule_options
 
     @cached_property
     def kpis(self) -> list[Kpi]:

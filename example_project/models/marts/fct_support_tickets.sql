@@ -19,11 +19,11 @@ select
     priority,
     channel,
     sla_minutes,
-    date_diff('second', opened_at, first_response_at) / 60.0 as first_response_minutes,
-    date_diff('second', opened_at, first_response_at) / 60.0 <= sla_minutes as met_first_response_sla,
+    {{ dbt.datediff('opened_at', 'first_response_at', 'second') }} / 60.0 as first_response_minutes,
+    {{ dbt.datediff('opened_at', 'first_response_at', 'second') }} / 60.0 <= sla_minutes as met_first_response_sla,
     resolved_at is not null as is_resolved,
     case when resolved_at is not null
-        then date_diff('second', opened_at, resolved_at) / 3600.0
+        then {{ dbt.datediff('opened_at', 'resolved_at', 'second') }} / 3600.0
     end as resolution_hours,
     csat_score
 from tickets

@@ -1,0 +1,117 @@
+"""What a generated model was generated from, as hashes in its header: stale is a differing hash.
+
+Computed from the loaded project alone, without MetricFlow, so the lint (GEN001) and the
+pre-commit hook's first step can tell in a fraction of a second whether to regenerate. The
+parts, each hashed on its own so that a message can name what changed:
+- `definitions`: the semantic models, metrics and time spines as dbt's semantic manifest holds
+  them (rendered `var()`, no descriptions, labels or meta), so a changed filter, measure `expr`
+  or window is stale and a reworded description or an edited comment is not;
+- `kpis`: each KPI's fields (a `var()` target as the call: its value is read when dbt builds);
+- `lint_codes`: what `dbt-kpi-lint check` reports for each KPI under the project's configuration;
+- `settings`: dialects and history length; `dbt_kpi_lint` and `metricflow`: the versions.
+A file generated `--from-manifest` carries the same hashes, computed from the YAML too: it is
+stale when the YAML changed since, whatever dbt's manifest says.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import asdict, dataclass
+from importlib import metadata
+from typing import Any, Mapping, Sequence
+
+from .. import __version__
+from ..config.settings import Settings
+from ..model import Project
+from .kpis import KpiSpec, kpi_specs
+from .semantic_manifest import NeedsDbtParse, Relations, semantic_manifest
+
+_LINE = "-- dbt-kpi-lint fingerprint: "
+_LINE_PATTERN = re.compile(r"^-- dbt-kpi-lint fingerprint: (?P<json>\{.*\})$", re.MULTILINE)
+_PART_NAMES = {
+    "definitions": "the semantic definitions",
+    "kpis": "the KPI fields",
+    "lint_codes": "the KPIs' lint codes",
+    "settings": "the history length",
+    "dialects": "the configured dialects",
+    "dbt_kpi_lint": "the dbt-kpi-lint version",
+    "metricflow": "the MetricFlow version",
+}
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    parts: Mapping[str, str]
+
+    def line(self) -> str:
+        return _LINE + json.dumps(dict(self.parts), sort_keys=True, separators=(",", ":")) + "\n"
+
+    def changes_from(self, recorded: Mapping[str, Any]) -> list[str]:
+        """What differs from a recorded fingerprint, named for people; only this one's parts are
+        compared (the lint's environment may lack MetricFlow, a project may leave dialects unset)."""
+        return [_PART_NAMES.get(name, name) for name, value in self.parts.items() if recorded.get(name) != value]
+
+
+def fingerprint(
+    project: Project,
+    settings: Settings,
+    dialects: Sequence[str] = (),
+    specs: Sequence[KpiSpec] | None = None,
+) -> Fingerprint:
+    """The fingerprint of what generating `project` reads, with `settings` (the configuration's).
+
+    `dialects`: those the file holds; left out (not compared) when empty.
+    """
+    specs = kpi_specs(project, settings) if specs is None else specs
+    try:
+        definitions: Any = semantic_manifest(project, Relations())
+    except NeedsDbtParse:
+        # Only `--from-manifest` can generate such a project; its YAML as written still tells changes.
+        definitions = {
+            "semantic_models": [dict(model.definition) for model in project.semantic_models],
+            "metrics": [dict(metric.definition) for metric in project.metrics],
+        }
+    parts = {
+        "definitions": _digest(definitions),
+        "kpis": _digest([_kpi_fields(spec) for spec in specs]),
+        "lint_codes": _digest({spec.metric: spec.lint_codes for spec in specs}),
+        "settings": _digest({"history_periods": settings.history_periods}),
+        "dbt_kpi_lint": __version__,
+    }
+    if dialects:
+        parts["dialects"] = ",".join(sorted(dialects))
+    version = metricflow_version()
+    if version is not None:
+        parts["metricflow"] = version
+    return Fingerprint(parts)
+
+
+def recorded_fingerprint(text: str) -> Mapping[str, str] | None:
+    """The fingerprint a generated file's header records, if it has a readable one."""
+    match = _LINE_PATTERN.search(text[:4096])
+    if match is None:
+        return None
+    try:
+        recorded = json.loads(match["json"])
+    except json.JSONDecodeError:
+        return None
+    return recorded if isinstance(recorded, dict) else None
+
+
+def metricflow_version() -> str | None:
+    """Read from the installed distribution's metadata: importing MetricFlow takes a second."""
+    try:
+        return metadata.version("metricflow")
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def _kpi_fields(spec: KpiSpec) -> dict[str, Any]:
+    return {name: value for name, value in asdict(spec).items() if name != "lint_codes"}
+
+
+def _digest(value: Any) -> str:
+    canonical = json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:32]

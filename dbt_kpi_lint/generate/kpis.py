@@ -1,0 +1,101 @@
+"""The KPIs a generated model judges: each metric promoted in meta, with what it is judged against.
+
+Read with the linter's own view of KPIs, so a value the lint calls unusable (KPI003, KPI004,
+KPI009) is never guessed at here: an unusable target or direction means `no_target`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from typing import Any, Iterable, Union
+
+from ..config.settings import Settings
+from ..kpi import Kpi, KpiField, kpi_of
+from ..lint.engine import lint
+from ..loading.jinja import VarCall, var_call
+from ..model import JinjaExpression, Project
+from ..rules.meta_values import DIRECTIONS, GRAINS, readable_number
+
+DEFAULT_AT_RISK_BAND = 0.10
+DEFAULT_GRAIN = "month"
+# Its own finding would make the lint codes it compares depend on themselves.
+_STALENESS_RULE = "GEN001"
+
+# A target written as a number, or as `{{ var('name') }}`, which dbt reads when it builds the model.
+TargetValue = Union[float, VarCall]
+
+
+@dataclass(frozen=True)
+class KpiSpec:
+    metric: str
+    label: str | None
+    owner: str | None
+    objective: str | None
+    indicator: str | None
+    direction: str | None  # None: not stated in a way the lint accepts, so no status can be judged
+    grain: str
+    at_risk_band: float  # a fraction of |target|: how far on the wrong side still counts as at risk
+    target: TargetValue | None  # None: only tracked (`no_target`)
+    lint_codes: tuple[str, ...] = ()
+
+
+def kpi_specs(project: Project, settings: Settings) -> list[KpiSpec]:
+    """One spec per KPI of `project`, in definition order, with the codes `check` reports for it."""
+    codes = lint_codes(project, settings)
+    return [
+        replace(kpi_spec(kpi), lint_codes=codes.get(kpi.metric.name, ()))
+        for metric in project.metrics
+        if (kpi := kpi_of(metric, project, settings.meta_keys)) is not None
+    ]
+
+
+def lint_codes(project: Project, settings: Settings) -> dict[str, tuple[str, ...]]:
+    """Per metric, the sorted codes of the findings about it (the staleness rule aside)."""
+    settings = replace(settings, ignore=(*settings.ignore, _STALENESS_RULE))
+    codes: dict[str, set[str]] = defaultdict(set)
+    for finding in lint(project, settings):
+        if finding.metric:
+            codes[finding.metric].add(finding.code)
+    return {metric: tuple(sorted(found)) for metric, found in codes.items()}
+
+
+def kpi_spec(kpi: Kpi) -> KpiSpec:
+    direction = _text(kpi.direction.value)
+    grain = _text(kpi.grain.value)
+    band = readable_number(kpi.at_risk_band.value)
+    return KpiSpec(
+        metric=kpi.metric.name,
+        label=kpi.metric.label,
+        owner=_text(kpi.owner.value),
+        objective=_text(kpi.objective.value),
+        indicator=_text(kpi.indicator.value),
+        direction=direction if direction in DIRECTIONS.allowed else None,
+        grain=grain if grain in GRAINS.allowed else DEFAULT_GRAIN,
+        at_risk_band=band if band is not None and 0 <= band < 1 else DEFAULT_AT_RISK_BAND,
+        target=target_value(kpi.target),
+    )
+
+
+def target_value(target: KpiField) -> TargetValue | None:
+    """A `var()` target stays a `var()` call, so `dbt build --vars` still moves it; else its number."""
+    call = var_call(target.written)
+    if call is not None and (not call.has_default or _is_number(call.default)):
+        return call
+    return readable_number(target.value)
+
+
+def grains(specs: Iterable[KpiSpec]) -> list[str]:
+    """The grains the specs are judged at, finest first."""
+    used = {spec.grain for spec in specs}
+    return [grain for grain in GRAINS.allowed if grain in used]
+
+
+def _is_number(value: Any) -> bool:
+    return readable_number(value) is not None
+
+
+def _text(value: Any) -> str | None:
+    if value is None or isinstance(value, (JinjaExpression, dict, list)):
+        return None
+    return str(value)

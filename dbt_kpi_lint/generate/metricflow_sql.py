@@ -1,0 +1,80 @@
+"""Render a metric's per-period query with MetricFlow itself, offline, in any of its dialects.
+
+Pinned to MetricFlow 0.213 (dbt-metricflow 0.15): these APIs move between releases, and the
+tests run them for real. MetricFlow is imported only when a renderer is built.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from .dialects import Dialect, render_only_sql_client
+
+GRAINS = ("day", "week", "month", "quarter", "year")
+
+
+class MetricFlowError(Exception):
+    """MetricFlow cannot plan a query (or read the semantic manifest); its reason, in one line."""
+
+
+class MetricFlowRenderer:
+    """MetricFlow engines over one semantic manifest, one per dialect, able to render but never to connect.
+
+    Build it once: reading the manifest costs far more than rendering one query.
+    """
+
+    def __init__(self, semantic_manifest: Mapping[str, Any]) -> None:
+        from metricflow_semantic_interfaces.implementations.semantic_manifest import (
+            PydanticSemanticManifest,
+        )
+        from metricflow_semantics.model.dbt_manifest_parser import (
+            transform_dbt_generated_manifest,
+        )
+        from metricflow_semantics.model.semantic_manifest_lookup import (
+            SemanticManifestLookup,
+        )
+
+        try:
+            # The transformations `mf` applies when it loads target/semantic_manifest.json (lower-cased
+            # names, measure proxies): the same SQL as from dbt's own file.
+            manifest = transform_dbt_generated_manifest(PydanticSemanticManifest.parse_obj(semantic_manifest))
+            self._lookup = SemanticManifestLookup(manifest)
+        except Exception as error:  # noqa: BLE001 - pydantic and MetricFlow raise many kinds
+            raise MetricFlowError(f"MetricFlow cannot read the semantic manifest: {_first_line(error)}") from None
+        self._engines: dict[str, Any] = {}
+
+    def render(self, metric: str, grain: str, dialect: Dialect) -> str:
+        """SQL returning `metric_time__<grain>` and the metric's value (column named as the metric), one row
+        per period, as `mf query --metrics <metric> --group-by metric_time__<grain>` computes it.
+
+        No time constraint: MetricFlow 0.213 widens one to whole periods but compares the
+        agg-time column to the last period's first *day*, so a metric on a finer time dimension
+        (hour) would lose the last day's rows. The periods are picked around the query instead.
+        """
+        if grain not in GRAINS:
+            raise ValueError(f"unknown grain {grain!r}")
+        from metricflow.engine.metricflow_engine import MetricFlowQueryRequest
+
+        request = MetricFlowQueryRequest.create(metric_names=[metric], group_by_names=[f"metric_time__{grain}"])
+        try:
+            statement = self._engine(dialect).explain(request).sql_statement
+        except Exception as error:  # noqa: BLE001 - MetricFlow's query errors have no common base
+            raise MetricFlowError(f"MetricFlow cannot query `{metric}` by {grain}: {_first_line(error)}") from None
+        if statement.bind_parameter_set.param_items:
+            # Never seen with MetricFlow 0.213; SQL without its parameters would be wrong.
+            raise MetricFlowError(f"MetricFlow rendered bind parameters for `{metric}`")
+        return str(statement.sql)
+
+    def _engine(self, dialect: Dialect) -> Any:
+        if dialect.adapter_type not in self._engines:
+            from metricflow.engine.metricflow_engine import MetricFlowEngine
+
+            self._engines[dialect.adapter_type] = MetricFlowEngine(
+                semantic_manifest_lookup=self._lookup, sql_client=render_only_sql_client(dialect)
+            )
+        return self._engines[dialect.adapter_type]
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return (text.splitlines()[0] if text else type(error).__name__)[:500]

@@ -1,0 +1,121 @@
+"""What `dbt-kpi-lint generate` writes into a project, and whether what is there is still that.
+
+Four files in the first model path: `kpi_history.sql` and `kpi_status.sql`, each with its
+properties YAML. `kpi_history.sql` carries the fingerprint of its inputs; the other three are the
+same for every project. A `kpi_status.py` left by dbt-kpi-lint 0.1 (the Python model this design
+replaces) is removed: two models of one name stop dbt.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping, Sequence
+
+from .. import __version__
+from ..config.settings import Settings
+from ..model import Project
+from .dialects import Dialect
+from .fingerprint import (
+    Fingerprint,
+    fingerprint,
+    metricflow_version,
+    recorded_fingerprint,
+)
+from .kpis import kpi_specs
+from .paths import (
+    HISTORY_MODEL,
+    LEGACY_MARKER,
+    SQL_MARKER,
+    STATUS_MODEL,
+    YAML_MARKER,
+    GeneratedPaths,
+)
+from .properties import properties_yaml
+from .semantic_manifest import Relations
+from .sql_model import MetricQuery, history_model, metric_queries, status_model
+
+
+def uses_generated_models(project: Project) -> bool:
+    """Whether the project holds a model this tool generated (of this version or the last)."""
+    return any(
+        text is not None and text.startswith((SQL_MARKER, YAML_MARKER))
+        for text in project.generated_files.values()
+    )
+
+
+def header(source: str, recorded: Fingerprint | None) -> str:
+    made_with = f"dbt-kpi-lint {__version__}" + (
+        f" and MetricFlow {version}" if (version := metricflow_version()) else ""
+    )
+    first = f"{SQL_MARKER} from {source} ({made_with}): run `dbt-kpi-lint generate` rather than edit.\n"
+    return first + (recorded.line() if recorded else "")
+
+
+def static_files(paths: GeneratedPaths) -> dict[str, str]:
+    """The files whose text does not depend on the project."""
+    return {
+        paths.status_sql: status_model(header("kpi_history", None)),
+        paths.history_yml: properties_yaml(HISTORY_MODEL),
+        paths.status_yml: properties_yaml(STATUS_MODEL),
+    }
+
+
+def stale_reasons(project: Project, settings: Settings) -> list[str]:
+    """Why the generated files no longer match the project; empty when they do.
+
+    `settings` are the configuration's (not the command line's): what `generate` used.
+    """
+    paths = GeneratedPaths.of(project.model_paths)
+    files = project.generated_files
+    legacy = files.get(paths.legacy_python_model)
+    reasons = []
+    if legacy is not None and legacy.startswith(LEGACY_MARKER):
+        reasons.append(f"{paths.legacy_python_model} is the Python model of dbt-kpi-lint 0.1, now kpi_status.sql")
+    history = files.get(paths.history_sql)
+    recorded = recorded_fingerprint(history) if history is not None else None
+    if recorded is None:
+        reasons.append(f"{paths.history_sql} is missing or has no fingerprint")
+    else:
+        changes = fingerprint(project, settings, settings.dialects).changes_from(recorded)
+        if changes:
+            reasons.append(f"{', '.join(changes)} changed since {paths.history_sql} was generated")
+    reasons += [f"{path} differs from what this version writes" for path, text in static_files(paths).items()
+                if files.get(path) != text]
+    return reasons
+
+
+def generate(
+    project: Project,
+    settings: Settings,
+    dialects: Sequence[Dialect],
+    semantic_manifest: Mapping[str, Any],
+    relations: Relations,
+    source: str,
+    kpi_project: Project | None = None,
+) -> Mapping[str, str | None]:
+    """Path -> text to write (None: the file to remove), MetricFlow rendering every KPI's query.
+
+    `project` is the YAML's (what the fingerprint is of); `kpi_project` the one the KPIs and their
+    lint codes are read from (dbt's manifest with `--from-manifest`), by default the same.
+    """
+    from .metricflow_sql import MetricFlowRenderer  # the one step that needs MetricFlow
+
+    specs = kpi_specs(kpi_project or project, settings)
+    recorded = fingerprint(
+        project, settings, [dialect.adapter_type for dialect in dialects], None if kpi_project else specs
+    )
+    renderer = MetricFlowRenderer(semantic_manifest)
+    queries = [
+        MetricQuery(metric, grain, {dialect.adapter_type: renderer.render(metric, grain, dialect) for dialect in dialects})
+        for metric, grain in metric_queries(specs)
+    ]
+    paths = GeneratedPaths.of(project.model_paths)
+    written: dict[str, str | None] = {
+        paths.history_sql: history_model(
+            header(source, recorded), specs, queries, relations, dialects, settings.history_periods
+        ),
+        **static_files(paths),
+    }
+    legacy = project.generated_files.get(paths.legacy_python_model)
+    if legacy is not None and legacy.startswith(LEGACY_MARKER):
+        written[paths.legacy_python_model] = None
+    return written

@@ -1,0 +1,307 @@
+"""The SQL of the generated models: `kpi_history` (each KPI over its last periods) and `kpi_status`
+(each KPI's last complete period).
+
+`kpi_history` holds one SQL statement per dialect, chosen by `target.type` when dbt compiles it.
+In each, a KPI's values are MetricFlow's own SQL for (metric, grain) in that dialect, each
+relation it reads a `{{ ref() }}`; around them only portable SQL: literals, joins, `case`. The
+periods come from the Jinja of `periods.py`. `kpi_status` reads `kpi_history` and is the same on
+every warehouse.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Mapping, Sequence
+
+from ..loading.jinja import VarCall
+from .dialects import Dialect
+from .jinja_text import jinja_string, jinja_value, template_text
+from .kpis import KpiSpec, grains
+from .paths import HISTORY_MODEL
+from .periods import periods_prelude
+from .semantic_manifest import ModelRef, Relations
+
+# Status edges are inclusive ("short by at most band x target"); products like 0.1 * 0.3 are not
+# exact in binary floating point, so a value on the edge gets this relative slack.
+EDGE_TOLERANCE = "1e-9"
+
+# (column, kind): kind is "text", "float", "date", "int" or "timestamp", typed per dialect.
+HISTORY_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("metric_name", "text"),
+    ("label", "text"),
+    ("owner", "text"),
+    ("objective", "text"),
+    ("indicator", "text"),
+    ("direction", "text"),
+    ("grain", "text"),
+    ("as_of", "date"),
+    ("periods_ago", "int"),
+    ("period_start", "date"),
+    ("period_end", "date"),
+    ("previous_period_start", "date"),
+    ("actual", "float"),
+    ("previous", "float"),
+    ("change", "float"),
+    ("relative_change", "float"),
+    ("target", "float"),
+    ("target_source", "text"),
+    ("gap_to_target", "float"),
+    ("at_risk_band", "float"),
+    ("attainment", "float"),
+    ("status", "text"),
+    ("lint_codes", "text"),
+    ("built_at", "timestamp"),
+)
+STATUS_COLUMNS = tuple(column for column in HISTORY_COLUMNS if column[0] != "periods_ago")
+STATUSES = ("on_track", "at_risk", "off_track", "no_target", "no_data")
+
+
+@dataclass(frozen=True)
+class MetricQuery:
+    """MetricFlow's SQL for one (metric, grain), per dialect (adapter type -> SQL with placeholders)."""
+
+    metric: str
+    grain: str
+    sql: Mapping[str, str]
+
+
+def history_model(
+    header: str,
+    specs: Sequence[KpiSpec],
+    queries: Sequence[MetricQuery],
+    relations: Relations,
+    dialects: Sequence[Dialect],
+    history_periods: int,
+) -> str:
+    """The whole `kpi_history.sql`: header, config, lineage, the periods' Jinja, one statement per dialect."""
+    depends_on = "".join(f"-- depends_on: {_ref(model)}\n" for model in sorted(set(relations.models)))
+    branches = "".join(
+        f"{{%- {'if' if index == 0 else 'elif'} target.type == {jinja_string(dialect.adapter_type)} %}}\n"
+        + _History(dialect, specs, queries, relations, history_periods).statement()
+        for index, dialect in enumerate(dialects)
+    )
+    generated_for = ", ".join(dialect.adapter_type for dialect in dialects)
+    # Only when dbt executes: `dbt parse` of a project on another adapter must still succeed.
+    not_generated = (
+        jinja_string(f"kpi_history was generated for {generated_for}, not for this target's adapter ")
+        + " ~ target.type ~ "
+        + jinja_string(": run `dbt-kpi-lint generate --dialect ")
+        + " ~ target.type ~ "
+        + jinja_string("` (or add it to `dialects` in the dbt-kpi-lint configuration)")
+    )
+    return (
+        header
+        + "{{ config(materialized='table') }}\n"
+        + depends_on
+        + periods_prelude(grains(specs), history_periods + 1)
+        + _var_targets(specs)
+        + branches
+        + "{%- elif execute %}\n"
+        + f"{{{{ exceptions.raise_compiler_error({not_generated}) }}}}\n"
+        + "{%- else %}\nselect 1 as parsed_only\n{%- endif %}\n"
+    )
+
+
+def status_model(header: str) -> str:
+    columns = ",\n".join(f"    {name}" for name, _ in STATUS_COLUMNS)
+    return (
+        header
+        + "{{ config(materialized='table') }}\n"
+        + f"select\n{columns}\nfrom {{{{ ref({jinja_string(HISTORY_MODEL)}) }}}}\nwhere periods_ago = 0\n"
+    )
+
+
+def _ref(model: ModelRef) -> str:
+    arguments = ", ".join(jinja_string(part) for part in (model.package, model.name) if part)
+    return f"{{{{ ref({arguments}) }}}}"
+
+
+def _var_targets(specs: Sequence[KpiSpec]) -> str:
+    """For each `var()` target, Jinja reading the var at build time into `kpi_target_<n>`: the number
+    as SQL text, or `null` when the var is no number (the lint flags it as KPI004)."""
+    number = jinja_string(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
+    lines = []
+    for index, spec in enumerate(specs):
+        if isinstance(spec.target, VarCall):
+            call = spec.target
+            arguments = jinja_string(call.name) + (f", {jinja_value(call.default)}" if call.has_default else "")
+            lines.append(
+                f"{{%- set written_target = var({arguments}) %}}\n"
+                f"{{%- set target_text = '' if written_target is none or written_target is boolean "
+                f"else written_target | string | trim %}}\n"
+                f"{{%- set kpi_target_{index} = target_text if modules.re.fullmatch({number}, target_text) "
+                f"else 'null' %}}\n"
+            )
+    return "".join(lines)
+
+
+@dataclass(frozen=True)
+class _History:
+    """The `kpi_history` statement in one dialect."""
+
+    dialect: Dialect
+    specs: Sequence[KpiSpec]
+    queries: Sequence[MetricQuery]
+    relations: Relations
+    history_periods: int
+
+    def statement(self) -> str:
+        if not self.specs:
+            return self._empty()
+        query_index = {(query.metric, query.grain): index for index, query in enumerate(self.queries)}
+        ctes = [
+            self._definitions(),
+            self._periods(),
+            *(self._metric_values(index, query) for index, query in enumerate(self.queries)),
+            self._kpi_values(query_index),
+            self._rows(),
+        ]
+        return "with\n" + ",\n".join(ctes) + "\n" + self._select() + "\n"
+
+    def _empty(self) -> str:
+        """A project without KPIs still gets every column, typed, and no row."""
+        columns = ", ".join(f"{self.cast('null', kind)} as {name}" for name, kind in HISTORY_COLUMNS)
+        return f"select {columns}\nfrom (select 1 as one) as no_kpis\nwhere 1 = 0\n"
+
+    def cast(self, expression: str, kind: str) -> str:
+        sql_type = {
+            "text": self.dialect.text_type,
+            "float": self.dialect.float_type,
+            "date": "DATE",
+            "int": "INTEGER" if self.dialect.adapter_type != "bigquery" else "INT64",
+            "timestamp": "TIMESTAMP",
+        }[kind]
+        return f"cast({expression} as {sql_type})"
+
+    def text(self, value: str | None) -> str:
+        return self.cast("null" if value is None else template_text(self.dialect.string_literal(value)), "text")
+
+    def _definitions(self) -> str:
+        rows = []
+        for index, spec in enumerate(self.specs):
+            values = [
+                f"{index} as kpi_id",
+                f"{self.text(spec.metric)} as metric_name",
+                f"{self.text(spec.label)} as label",
+                f"{self.text(spec.owner)} as owner",
+                f"{self.text(spec.objective)} as objective",
+                f"{self.text(spec.indicator)} as indicator",
+                f"{self.text(spec.direction)} as direction",
+                f"{self.text(spec.grain)} as grain",
+                f"{self.cast(repr(spec.at_risk_band), 'float')} as at_risk_band",
+                f"{self.cast(_target_sql(index, spec), 'float')} as target",
+                f"{self.text('meta' if spec.target is not None else None)} as target_source",
+                f"{self.text(','.join(spec.lint_codes))} as lint_codes",
+            ]
+            rows.append("    select " + ", ".join(values))
+        return "kpi_definitions as (\n" + "\n    union all\n".join(rows) + "\n)"
+
+    def _periods(self) -> str:
+        grain, start, end = (
+            self.cast("'{{ grain }}'", "text"),
+            self.cast("'{{ period_start }}'", "date"),
+            self.cast("'{{ period_end }}'", "date"),
+        )
+        row = (
+            f"select {grain} as grain, {{{{ periods_ago }}}} as periods_ago, "
+            f"{start} as period_start, {end} as period_end"
+        )
+        return (
+            "kpi_periods as (\n"
+            "{%- for grain, periods_ago, period_start, period_end in kpi_periods %}\n"
+            f"    {{% if not loop.first %}}union all {{% endif %}}{row}\n"
+            "{%- endfor %}\n"
+            ")"
+        )
+
+    def _metric_values(self, index: int, query: MetricQuery) -> str:
+        """MetricFlow's query, its time column cast to a date, its value kept only when finite
+        (`x - x = 0` is false for NaN and infinities on every engine, true for every number)."""
+        value = self.cast(f"metricflow_query.{query.metric.lower()}", "float")
+        sql = "".join(
+            part if isinstance(part, str) else _ref(part)
+            for part in (
+                template_text(piece) if isinstance(piece, str) else piece
+                for piece in self.relations.split(query.sql[self.dialect.adapter_type])
+            )
+        )
+        body = "\n".join(f"        {line}" if line else line for line in sql.splitlines())
+        return (
+            f"metric_values_{index} as (\n"
+            f"    -- MetricFlow's SQL for `{query.metric}` by {query.grain}\n"
+            f"    select\n"
+            f"        {self.cast(f'metricflow_query.metric_time__{query.grain}', 'date')} as period_start,\n"
+            f"        case when {value} - {value} = 0 then {value} end as metric_value\n"
+            f"    from (\n{body}\n    ) as metricflow_query\n"
+            f")"
+        )
+
+    def _kpi_values(self, query_index: Mapping[tuple[str, str], int]) -> str:
+        selects = [
+            f"    select {index} as kpi_id, period_start, metric_value "
+            f"from metric_values_{query_index[(spec.metric, spec.grain)]}"
+            for index, spec in enumerate(self.specs)
+        ]
+        return "kpi_values as (\n" + "\n    union all\n".join(selects) + "\n)"
+
+    def _rows(self) -> str:
+        return (
+            "kpi_rows as (\n"
+            "    select\n"
+            "        kpi.*,\n"
+            "        period.periods_ago,\n"
+            "        period.period_start,\n"
+            "        period.period_end,\n"
+            "        previous_period.period_start as previous_period_start,\n"
+            "        current_value.metric_value as actual,\n"
+            "        previous_value.metric_value as previous\n"
+            "    from kpi_definitions as kpi\n"
+            "    inner join kpi_periods as period on period.grain = kpi.grain\n"
+            "    inner join kpi_periods as previous_period\n"
+            "        on previous_period.grain = kpi.grain and previous_period.periods_ago = period.periods_ago + 1\n"
+            "    left join kpi_values as current_value\n"
+            "        on current_value.kpi_id = kpi.kpi_id and current_value.period_start = period.period_start\n"
+            "    left join kpi_values as previous_value\n"
+            "        on previous_value.kpi_id = kpi.kpi_id and previous_value.period_start = previous_period.period_start\n"
+            f"    where period.periods_ago < {self.history_periods}\n"
+            ")"
+        )
+
+    def _select(self) -> str:
+        shortfall = "(case when direction = 'increase' then target - actual else actual - target end)"
+        slack = f"{EDGE_TOLERANCE} * greatest(abs(target), abs(actual), 1)"
+        status = (
+            "case"
+            " when target is null or direction is null then 'no_target'"
+            " when actual is null then 'no_data'"
+            f" when {shortfall} <= {slack} then 'on_track'"
+            f" when {shortfall} <= at_risk_band * abs(target) + {slack} then 'at_risk'"
+            " else 'off_track' end"
+        )
+        computed = {
+            "as_of": "'{{ as_of }}'",
+            "change": "actual - previous",
+            "relative_change": "case when previous <> 0 then (actual - previous) / abs(previous) end",
+            "gap_to_target": "actual - target",
+            "attainment": f"case when target <> 0 and direction is not null then 1 - {shortfall} / abs(target) end",
+            "status": status,
+            "built_at": "'{{ run_started_at.strftime(\"%Y-%m-%d %H:%M:%S\") }}'",
+        }
+        columns = ",\n".join(
+            f"    {self.cast(computed[name], kind)} as {name}" if name in computed else f"    {name}"
+            for name, kind in HISTORY_COLUMNS
+        )
+        return f"select\n{columns}\nfrom kpi_rows"
+
+
+def _target_sql(index: int, spec: KpiSpec) -> str:
+    if spec.target is None:
+        return "null"
+    if isinstance(spec.target, VarCall):
+        return f"{{{{ kpi_target_{index} }}}}"
+    return repr(spec.target)
+
+
+def metric_queries(specs: Iterable[KpiSpec]) -> list[tuple[str, str]]:
+    """The distinct (metric, grain) pairs to query: two KPIs on one of them share its query."""
+    return list(dict.fromkeys((spec.metric, spec.grain) for spec in specs))
