@@ -411,7 +411,7 @@ class _DocumentReader:
                 type=metric_type,
                 location=self.at(entry, "name"),
                 spec=spec,
-                label=_text(entry.get("label")),
+                label=_text(self.project.vars.render(entry.get("label"), package)),
                 description=_text(entry.get("description")) or "",
                 # The latest spec has no top-level `meta` (dbt 1.12 refuses a file that sets one),
                 # and dbt 1.7+ replaces the legacy top-level meta with a non-empty config.meta.

@@ -1,0 +1,122 @@
+"""Build projects with their generated KPI models, for real, and read back what dbt built.
+
+A project is copied, `dbt-kpi-lint generate` writes its models (in-process, the CLI as a user
+runs it), and the real `dbt build` of this environment builds it on DuckDB. The reference for a
+metric's value is the real `mf query` on the database dbt built.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+import pytest
+from conftest import EXAMPLE_PROJECT
+
+from dbt_kpi_lint.cli import main
+
+BIN = Path(sys.executable).parent
+FIXTURE_PROJECT = Path(__file__).parent / "fixtures" / "kpi_project"
+# The day each project is judged on: the fixture's data runs to mid-2024, example_project's to mid-2026.
+AS_OF = {"kpi_project": "2024-06-10", "example_project": "2026-06-15"}
+PROJECTS = {"kpi_project": FIXTURE_PROJECT, "example_project": EXAMPLE_PROJECT}
+# Both profiles take the DuckDB file's path from the environment.
+DATABASE_ENV = {"kpi_project": "KPI_FIXTURE_DB", "example_project": "KPI_DEMO_DUCKDB"}
+
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class BuiltProject:
+    root: Path
+    database: Path
+    env: dict[str, str]
+
+    def dbt(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        return run([str(BIN / "dbt"), *args], self.root, self.env, check)
+
+    def rows(self, table: str) -> list[Row]:
+        import duckdb
+
+        with duckdb.connect(str(self.database), read_only=True) as connection:
+            relation = connection.sql(f"select * from {table}")
+            return [dict(zip(relation.columns, row)) for row in relation.fetchall()]
+
+    def mf_values(self, metrics: Iterable[str], grain: str) -> dict[tuple[str, date], float | None]:
+        """`mf query --metrics <metrics> --group-by metric_time__<grain>`: (metric, period start) -> value."""
+        metrics = sorted(set(metrics))
+        out = self.root / f"mf_{grain}.csv"
+        run(
+            [str(BIN / "mf"), "query", "--metrics", ",".join(metrics), "--group-by", f"metric_time__{grain}",
+             "--csv", str(out), "--quiet"],
+            self.root,
+            self.env,
+            True,
+        )
+        values: dict[tuple[str, date], float | None] = {}
+        with out.open(newline="") as handle:
+            for record in csv.DictReader(handle):
+                period = datetime.fromisoformat(record[f"metric_time__{grain}"]).date()
+                for metric in metrics:
+                    values[(metric, period)] = float(record[metric]) if record[metric] else None
+        return values
+
+
+def run(args: list[str], cwd: Path, env: dict[str, str], check: bool) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=600, check=False)
+    if check and done.returncode != 0:
+        raise AssertionError(f"{' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+    return done
+
+
+def generate(root: Path, *args: str) -> int:
+    previous = Path.cwd()
+    os.chdir(root)
+    try:
+        return main(["generate", *args])
+    finally:
+        os.chdir(previous)
+
+
+def dbt_env(root: Path, database_env: str) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DBT_")}
+    env.update(
+        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+        DBT_PROFILES_DIR=str(root),
+        **{database_env: str(root / "kpi.duckdb")},
+    )
+    return env
+
+
+def copy_project(source: Path, destination: Path) -> Path:
+    return Path(
+        shutil.copytree(
+            source,
+            destination,
+            ignore=shutil.ignore_patterns("target", "logs", "*.duckdb", "*.duckdb.wal", ".user.yml"),
+        )
+    )
+
+
+@pytest.fixture(scope="session")
+def build(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], BuiltProject]:
+    """A project (`kpi_project` or `example_project`) generated and built once per session, read-only."""
+    built: dict[str, BuiltProject] = {}
+
+    def build_project(name: str) -> BuiltProject:
+        if name not in built:
+            root = copy_project(PROJECTS[name], tmp_path_factory.mktemp("built") / name)
+            assert generate(root, "--force") == 1
+            project = BuiltProject(root, root / "kpi.duckdb", dbt_env(root, DATABASE_ENV[name]))
+            project.dbt("build", "--vars", f"{{kpi_as_of: {AS_OF[name]}}}")
+            built[name] = project
+        return built[name]
+
+    return build_project

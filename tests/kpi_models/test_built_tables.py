@@ -1,0 +1,135 @@
+"""The tables `dbt build` makes of the generated models, checked against `mf query` on the same database.
+
+Slow: one `dbt build` per project, one `mf query` per (project, grain).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+import pytest
+from built_projects import AS_OF, BuiltProject, build  # noqa: F401 - `build` is a fixture
+
+pytest.importorskip("metricflow")
+
+HOSTILE_LABEL = "Completed {{ revenue }} {% if %} {# x #} it's \"done\" \\ 100%\nsecond line"
+HOSTILE_OWNER = "o'brien'); drop table x; --"
+
+# Per KPI of the fixture project, as of 2024-06-10: (grain, status of its last complete period).
+FIXTURE_STATUSES = {
+    "revenue": ("month", "at_risk"),
+    "completed_revenue": ("month", "on_track"),  # simple metric with a filter
+    "distinct_customers": ("month", "off_track"),  # made by dbt from a measure (create_metric)
+    "order_count": ("quarter", "off_track"),
+    "returned_orders": ("week", "off_track"),  # direction: decrease
+    "cancelled_orders": ("month", "no_data"),
+    "avg_order_value": ("month", "off_track"),  # ratio
+    "revenue_growth_mom": ("month", "off_track"),  # derived with offset_window
+    "revenue_trailing_3m": ("month", "on_track"),  # cumulative with window
+    "revenue_mtd": ("month", "no_target"),  # cumulative with grain_to_date
+    "events": ("month", "on_track"),  # hourly time dimension
+}
+# example_project, as of 2026-06-15 (its README's May 2026 table).
+EXAMPLE_STATUSES = {
+    "revenue": "at_risk",
+    "trials_started": "on_track",
+    "trial_to_paid_rate": "off_track",
+    "signup_rate": "on_track",
+    "sla_hit_rate": "at_risk",
+    "avg_csat": "off_track",
+    "avg_order_value": "on_track",
+    "avg_resolution_hours": "off_track",
+    "total_customers": "on_track",
+    "refund_rate": "no_target",
+    "new_customers": "no_target",
+    "website_sessions": "no_target",
+}
+
+
+def by_metric(project: BuiltProject, table: str = "kpi_status") -> dict[str, dict[str, object]]:
+    return {row["metric_name"]: row for row in project.rows(table)}
+
+
+def test_kpi_status_has_one_row_per_kpi_with_its_grain_and_status(build) -> None:
+    rows = by_metric(build("kpi_project"))
+    assert {metric: (row["grain"], row["status"]) for metric, row in rows.items()} == FIXTURE_STATUSES
+
+
+def test_example_project_statuses_are_those_its_readme_promises(build) -> None:
+    rows = by_metric(build("example_project"))
+    assert {metric: row["status"] for metric, row in rows.items()} == EXAMPLE_STATUSES
+
+
+def test_every_row_is_judged_as_of_the_var(build) -> None:
+    rows = build("kpi_project").rows("kpi_status")
+    assert {row["as_of"] for row in rows} == {date(2024, 6, 10)}
+
+
+def test_kpi_history_holds_thirteen_complete_periods_per_kpi(build) -> None:
+    history = build("kpi_project").rows("kpi_history")
+    periods = defaultdict(list)
+    for row in history:
+        periods[row["metric_name"]].append((row["periods_ago"], row["period_start"]))
+    assert {metric: len(found) for metric, found in periods.items()} == dict.fromkeys(FIXTURE_STATUSES, 13)
+    assert sorted(periods["revenue"])[:3] == [(0, date(2024, 5, 1)), (1, date(2024, 4, 1)), (2, date(2024, 3, 1))]
+    assert sorted(periods["returned_orders"])[0] == (0, date(2024, 6, 3))  # the Monday week before 2024-06-10
+
+
+@pytest.mark.parametrize("name", ["kpi_project", "example_project"])
+def test_actual_and_previous_of_every_period_equal_mf_query(build, name: str) -> None:
+    project = build(name)
+    history = project.rows("kpi_history")
+    by_grain = defaultdict(set)
+    for row in history:
+        by_grain[row["grain"]].add(row["metric_name"])
+    reference = {}
+    for grain, metrics in by_grain.items():
+        reference.update({(metric, grain, period): value for (metric, period), value in project.mf_values(metrics, grain).items()})
+    compared = 0
+    for row in history:
+        for column, period in (("actual", row["period_start"]), ("previous", row["previous_period_start"])):
+            expected = reference.get((row["metric_name"], row["grain"], period))
+            assert row[column] == (pytest.approx(expected, rel=1e-9, abs=1e-9) if expected is not None else None), (
+                row["metric_name"], column, period
+            )
+            compared += expected is not None
+    assert compared >= len(history) / 2  # most periods hold data: the comparison is not of nothing
+
+
+def test_kpi_status_is_the_last_complete_period_of_kpi_history(build) -> None:
+    project = build("kpi_project")
+    latest = {row["metric_name"]: row for row in project.rows("kpi_history") if row["periods_ago"] == 0}
+    for metric, row in by_metric(project).items():
+        assert {column: value for column, value in row.items()} == {
+            column: value for column, value in latest[metric].items() if column != "periods_ago"
+        }
+
+
+def test_text_from_yaml_lands_verbatim_never_as_jinja_or_sql(build) -> None:
+    rows = by_metric(build("kpi_project"))
+    assert (rows["completed_revenue"]["label"], rows["revenue"]["owner"], rows["revenue"]["label"]) == (
+        HOSTILE_LABEL,
+        HOSTILE_OWNER,
+        'Revenue "net" \\ 100%',
+    )
+
+
+def test_lint_codes_are_those_check_reports(build) -> None:
+    rows = by_metric(build("example_project"))
+    assert {metric: row["lint_codes"] for metric, row in rows.items() if row["lint_codes"]} == {
+        "avg_order_value": "KPI001",
+        "avg_resolution_hours": "KPI006",
+        "new_customers": "KPI004",
+        "refund_rate": "KPI003,KPI007",
+        "total_customers": "VAN001",
+        "website_sessions": "KPI002",
+    }
+
+
+def test_a_var_target_is_read_when_dbt_builds(build) -> None:
+    project = build("example_project")
+    project.dbt("run", "-s", "kpi_history", "kpi_status", "--vars", "{kpi_as_of: 2026-06-15, revenue_target: 270000}")
+    revenue = by_metric(project)["revenue"]
+    project.dbt("run", "-s", "kpi_history", "kpi_status", "--vars", f"{{kpi_as_of: {AS_OF['example_project']}}}")
+    assert (revenue["target"], revenue["status"]) == (270000.0, "on_track")
