@@ -1,8 +1,9 @@
 """Build projects with their generated KPI models, for real, and read back what dbt built.
 
 A project is copied, `dbt-kpi-lint generate` writes its models (in-process, the CLI as a user
-runs it), and the real `dbt build` of this environment builds it on DuckDB. The reference for a
-metric's value is the real `mf query` on the database dbt built.
+runs it), and the real `dbt build` of this environment builds it, on DuckDB or on the session's
+PostgreSQL server (a `pg` target added to the project's profile). The reference for a metric's
+value is the real `mf query` on the database dbt built.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 import pytest
+import yaml
 from conftest import EXAMPLE_PROJECT
 
 from dbt_kpi_lint.cli import main
@@ -36,16 +38,23 @@ Row = dict[str, Any]
 @dataclass(frozen=True)
 class BuiltProject:
     root: Path
-    database: Path
     env: dict[str, str]
+    postgres_dsn: str | None = None  # None: built on DuckDB, in root/kpi.duckdb
 
     def dbt(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         return run([str(BIN / "dbt"), *args], self.root, self.env, check)
 
     def rows(self, table: str) -> list[Row]:
+        if self.postgres_dsn is not None:
+            import psycopg2
+
+            with psycopg2.connect(self.postgres_dsn) as connection, connection.cursor() as cursor:
+                cursor.execute(f"select * from public.{table}")
+                columns = [column.name for column in cursor.description]
+                return [dict(zip(columns, row)) for row in cursor.fetchall()]
         import duckdb
 
-        with duckdb.connect(str(self.database), read_only=True) as connection:
+        with duckdb.connect(str(self.root / "kpi.duckdb"), read_only=True) as connection:
             relation = connection.sql(f"select * from {table}")
             return [dict(zip(relation.columns, row)) for row in relation.fetchall()]
 
@@ -106,17 +115,27 @@ def copy_project(source: Path, destination: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def build(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], BuiltProject]:
-    """A project (`kpi_project` or `example_project`) generated and built once per session, read-only."""
-    built: dict[str, BuiltProject] = {}
+def build(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Callable[..., BuiltProject]:
+    """A project (`kpi_project` or `example_project`) generated and built once per session and
+    engine (`duckdb` or `postgres`); read-only."""
+    built: dict[tuple[str, str], BuiltProject] = {}
 
-    def build_project(name: str) -> BuiltProject:
-        if name not in built:
-            root = copy_project(PROJECTS[name], tmp_path_factory.mktemp("built") / name)
+    def build_project(name: str, engine: str = "duckdb") -> BuiltProject:
+        if (name, engine) not in built:
+            root = copy_project(PROJECTS[name], tmp_path_factory.mktemp(f"built_{engine}") / name)
             assert generate(root, "--force") == 1
-            project = BuiltProject(root, root / "kpi.duckdb", dbt_env(root, DATABASE_ENV[name]))
+            env = dbt_env(root, DATABASE_ENV[name])
+            dsn = None
+            if engine == "postgres":
+                server = request.getfixturevalue("postgres")
+                database = server.create_database()
+                profile = yaml.safe_load((root / "dbt_project.yml").read_text())["profile"]
+                server.write_dbt_profile(root, profile=profile, target="pg", dbname=database)
+                env["DBT_TARGET"] = "pg"  # read by dbt and by mf alike
+                dsn = server.dsn(database)
+            project = BuiltProject(root, env, dsn)
             project.dbt("build", "--vars", f"{{kpi_as_of: {AS_OF[name]}}}")
-            built[name] = project
-        return built[name]
+            built[(name, engine)] = project
+        return built[(name, engine)]
 
     return build_project

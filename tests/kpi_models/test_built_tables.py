@@ -76,9 +76,10 @@ def test_kpi_history_holds_thirteen_complete_periods_per_kpi(build) -> None:
     assert sorted(periods["returned_orders"])[0] == (0, date(2024, 6, 3))  # the Monday week before 2024-06-10
 
 
+@pytest.mark.parametrize("engine", ["duckdb", "postgres"])
 @pytest.mark.parametrize("name", ["kpi_project", "example_project"])
-def test_actual_and_previous_of_every_period_equal_mf_query(build, name: str) -> None:
-    project = build(name)
+def test_actual_and_previous_of_every_period_equal_mf_query(build, name: str, engine: str) -> None:
+    project = build(name, engine)
     history = project.rows("kpi_history")
     by_grain = defaultdict(set)
     for row in history:
@@ -133,3 +134,17 @@ def test_a_var_target_is_read_when_dbt_builds(build) -> None:
     revenue = by_metric(project)["revenue"]
     project.dbt("run", "-s", "kpi_history", "kpi_status", "--vars", f"{{kpi_as_of: {AS_OF['example_project']}}}")
     assert (revenue["target"], revenue["status"]) == (270000.0, "on_track")
+
+
+@pytest.mark.parametrize("name", ["kpi_project", "example_project"])
+def test_duckdb_and_postgres_build_the_same_tables_row_for_row(build, name: str) -> None:
+    def comparable(engine: str) -> list[tuple[object, ...]]:
+        rows = build(name, engine).rows("kpi_history")
+        return sorted(
+            tuple(round(value, 9) if isinstance(value, float) else value for key, value in row.items() if key != "built_at")
+            for row in rows
+        )
+
+    duckdb_rows, postgres_rows = comparable("duckdb"), comparable("postgres")
+    assert len(duckdb_rows) == 13 * len(FIXTURE_STATUSES if name == "kpi_project" else EXAMPLE_STATUSES)
+    assert postgres_rows == duckdb_rows
