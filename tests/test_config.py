@@ -156,13 +156,15 @@ def test_rule_option_of_the_wrong_type_is_an_error(project: Path, run_cli: Run) 
     [
         (
             'slect = ["KPI"]\n',
-            '`slect` is not a setting; did you mean "select"? allowed: exclude, extend-select, fail-on, '
-            "ignore, max-kpis-per-owner, meta-keys, min-kpis-for-share, min-metrics-per-kpi, select, severity",
+            '`slect` is not a setting; did you mean "select"? allowed: dialects, exclude, extend-select, '
+            "fail-on, history-periods, ignore, max-kpis-per-owner, meta-keys, min-kpis-for-share, min-metrics-per-kpi, "
+            "select, severity",
         ),
         (
             'fail_on = "warning"\n',
-            '`fail_on` is not a setting; did you mean "fail-on"? allowed: exclude, extend-select, fail-on, '
-            "ignore, max-kpis-per-owner, meta-keys, min-kpis-for-share, min-metrics-per-kpi, select, severity",
+            '`fail_on` is not a setting; did you mean "fail-on"? allowed: dialects, exclude, extend-select, '
+            "fail-on, history-periods, ignore, max-kpis-per-owner, meta-keys, min-kpis-for-share, min-metrics-per-kpi, "
+            "select, severity",
         ),
         ('fail-on = "warn"\n', "`fail-on` must be one of 'error', 'warning', not 'warn'"),
         ('select = "KPI"\n', "`select` must be a list of strings, not 'KPI'"),
