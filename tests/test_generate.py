@@ -1,83 +1,278 @@
-"""`dbt-kpi-lint generate` writes the kpi_status model; GEN001 reports it when the project moved on."""
+"""`dbt-kpi-lint generate` writes the KPI models; GEN001 reports them when the project moved on.
+
+Generating runs MetricFlow for real (in-process); building the models is tests/kpi_models/'s part.
+"""
 
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 
-SEMANTIC_MODEL = """\
+import pytest
+from conftest import EXAMPLE_PROJECT, copy_example_project, run_dbt
+
+pytest.importorskip("metricflow")
+
+PROJECT_FILE = "name: shop\nconfig-version: 2\nprofile: shop\n"
+ORDERS = """\
     semantic_models:
-      - name: {name}
-        model: ref('{model}')
-        defaults: {{agg_time_dimension: ordered_at}}
+      - name: orders
+        model: ref('fct_orders')
+        defaults: {agg_time_dimension: ordered_at}
+        entities: [{name: order, type: primary, expr: order_id}]
+        dimensions:
+          - {name: ordered_at, type: time, type_params: {time_granularity: day}}
+          - {name: status, type: categorical}
         measures:
-          - {{name: {name}_count, agg: count, expr: "1"}}
+          - {name: revenue, agg: sum, expr: amount}  # net of refunds
+    metrics:
+      - name: revenue
+        label: Revenue
+        description: Completed orders' amount.
+        type: simple
+        type_params: {measure: revenue}
+        config:
+          meta: {kpi: true, owner: finance@example.com, target: 1000, direction: increase}
 """
-TIME_SPINE = """\
-    models:
-      - name: all_days
-        time_spine: {standard_granularity_column: date_day}
-"""
+MODELS = {
+    "models/fct_orders.sql": "select 1 as order_id, current_date as ordered_at, 'x' as status, 1.0 as amount\n",
+    "models/metricflow_time_spine.sql": "select current_date as date_day\n",
+    "models/orders.yml": ORDERS,
+}
+GENERATED = [
+    "wrote models/kpi_history.sql",
+    "wrote models/kpi_status.sql",
+    "wrote models/kpi_history.yml",
+    "wrote models/kpi_status.yml",
+]
 
 
-def test_generate_writes_the_model_with_one_ref_per_model_behind_the_semantic_layer(make_project, run_cli):
-    root = make_project({"models/orders.yml": SEMANTIC_MODEL.format(name="orders", model="fct_orders"),
-                         "models/days.yml": TIME_SPINE})
-    result = run_cli("generate", cwd=root)
-    assert (result.exit_code, result.stdout) == (1, "wrote models/kpi_status.py\nwrote models/kpi_status.yml\n")
-    model = (root / "models/kpi_status.py").read_text()
-    assert [line.strip() for line in model.splitlines() if "dbt.ref(" in line] == [
-        'dbt.ref("all_days")',
-        'dbt.ref("fct_orders")',
+@pytest.fixture
+def project(make_project) -> Path:
+    return make_project(MODELS, PROJECT_FILE)
+
+
+def gen001(run_cli, root: Path) -> list[tuple[str, int, int, str]]:
+    result = run_cli("check", "--select", "GEN001", "--format", "json", cwd=root)
+    return [(item["path"], item["line"], item["column"], item["message"]) for item in json.loads(result.stdout)]
+
+
+def edit(root: Path, old: str, new: str, path: str = "models/orders.yml") -> None:
+    file = root / path
+    text = file.read_text()
+    assert old in text
+    file.write_text(text.replace(old, new))
+
+
+def test_generate_writes_the_two_models_and_their_properties_and_exits_1(project: Path, run_cli) -> None:
+    result = run_cli("generate", cwd=project)
+    assert (result.exit_code, result.stdout.splitlines()) == (1, GENERATED)
+
+
+def test_generate_again_changes_nothing_and_exits_0(project: Path, run_cli) -> None:
+    run_cli("generate", cwd=project)
+    result = run_cli("generate", cwd=project)
+    assert (result.exit_code, result.stdout) == (0, "kpi_history and kpi_status are up to date\n")
+
+
+def test_generate_check_says_why_without_writing(project: Path, run_cli) -> None:
+    run_cli("generate", cwd=project)
+    edit(project, "target: 1000", "target: 1200")
+    result = run_cli("generate", "--check", cwd=project)
+    assert (result.exit_code, result.stdout) == (
+        1,
+        "stale: the KPI fields changed since models/kpi_history.sql was generated: run `dbt-kpi-lint generate`\n",
+    )
+    assert "1200" not in (project / "models/kpi_history.sql").read_text()
+
+
+def test_the_models_go_to_the_first_model_path(make_project, run_cli) -> None:
+    files = {path.replace("models/", "dbt_models/"): text for path, text in MODELS.items()}
+    root = make_project(files, PROJECT_FILE + 'model-paths: ["dbt_models", "more"]\n')
+    run_cli("generate", cwd=root)
+    assert sorted(path.name for path in (root / "dbt_models").glob("kpi_*")) == [
+        "kpi_history.sql", "kpi_history.yml", "kpi_status.sql", "kpi_status.yml",
     ]
 
 
-def test_generate_again_changes_nothing_and_exits_0(make_project, run_cli):
-    root = make_project({"models/orders.yml": SEMANTIC_MODEL.format(name="orders", model="fct_orders")})
-    run_cli("generate", cwd=root)
-    result = run_cli("generate", cwd=root)
-    assert (result.exit_code, result.stdout) == (0, "kpi_status model is up to date\n")
+def test_every_relation_metricflow_reads_is_a_ref_and_a_depends_on(project: Path, run_cli) -> None:
+    run_cli("generate", cwd=project)
+    sql = (project / "models/kpi_history.sql").read_text()
+    assert [line for line in sql.splitlines() if line.startswith("-- depends_on:")] == [
+        "-- depends_on: {{ ref('fct_orders') }}",
+        "-- depends_on: {{ ref('metricflow_time_spine') }}",
+    ]
+    assert "{{ ref('fct_orders') }}" in sql.split("metric_values_0 as (", 1)[1]
+    assert "__dbt_kpi_lint__" not in sql
 
 
-def test_generate_check_reports_without_writing(make_project, run_cli):
-    root = make_project({"models/orders.yml": SEMANTIC_MODEL.format(name="orders", model="fct_orders")})
-    result = run_cli("generate", "--check", cwd=root)
-    assert result.exit_code == 1
-    assert result.stdout.splitlines()[0] == "models/kpi_status.py is out of date: run `dbt-kpi-lint generate`"
-    assert not (root / "models/kpi_status.py").exists()
+@pytest.mark.parametrize(
+    ("old", "new", "changed"),
+    [
+        ("type_params: {measure: revenue}", "type_params: {measure: revenue}\n    filter: \"{{ Dimension('order__status') }} = 'x'\"", "the semantic definitions"),
+        ("expr: amount}", "expr: amount * 0.8}", "the semantic definitions"),
+        ("target: 1000", "target: 2000", "the KPI fields"),
+        ("owner: finance@example.com, ", "", "the KPI fields, the KPIs' lint codes"),
+    ],
+)
+def test_a_change_of_what_decides_the_rows_is_gen001_naming_it(
+    project: Path, run_cli, old: str, new: str, changed: str
+) -> None:
+    run_cli("generate", cwd=project)
+    edit(project, old, new)
+    assert gen001(run_cli, project) == [
+        (
+            "models/kpi_history.sql",
+            1,
+            1,
+            f"the generated KPI models are stale ({changed} changed since models/kpi_history.sql was generated): "
+            f"run `dbt-kpi-lint generate` and commit the result",
+        )
+    ]
 
 
-def test_generate_uses_the_first_model_path(make_project, run_cli):
-    root = make_project({}, project_file='name: shop\nmodel-paths: ["dbt_models", "more"]\n')
-    run_cli("generate", cwd=root)
-    assert (root / "dbt_models/kpi_status.py").is_file()
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("# net of refunds", "# net of refunds and credit notes"),
+        ("description: Completed orders' amount.", "description: The amount of completed orders."),
+    ],
+)
+def test_an_edited_comment_or_description_is_not_stale(project: Path, run_cli, old: str, new: str) -> None:
+    run_cli("generate", cwd=project)
+    edit(project, old, new)
+    assert gen001(run_cli, project) == []
 
 
-def test_stale_generated_model_is_gen001_naming_the_missing_ref(make_project, run_cli):
-    root = make_project({"models/orders.yml": SEMANTIC_MODEL.format(name="orders", model="fct_orders")})
-    run_cli("generate", cwd=root)
-    (root / "models/tickets.yml").write_text(SEMANTIC_MODEL.format(name="tickets", model="fct_tickets").replace("    ", "", 1))
-    [finding] = json.loads(run_cli("check", "--format", "json", cwd=root).stdout)
-    assert (finding["code"], finding["path"], finding["line"], finding["column"]) == ("GEN001", "models/kpi_status.py", 1, 1)
-    assert finding["message"] == (
-        "the generated kpi_status model is stale (missing ref `fct_tickets`): run `dbt-kpi-lint generate` "
-        "and commit the result"
+def test_an_edited_generated_file_is_gen001(project: Path, run_cli) -> None:
+    run_cli("generate", cwd=project)
+    edit(project, "where periods_ago = 0", "where periods_ago = 1", "models/kpi_status.sql")
+    [(_, _, _, message)] = gen001(run_cli, project)
+    assert "models/kpi_status.sql differs from what this version writes" in message
+
+
+def test_a_project_without_generated_models_has_no_gen001(project: Path, run_cli) -> None:
+    assert gen001(run_cli, project) == []
+
+
+def test_the_python_model_of_the_previous_version_is_gen001_and_generate_removes_it(project: Path, run_cli) -> None:
+    (project / "models/kpi_status.py").write_text("# Generated by dbt-kpi-lint: run `dbt-kpi-lint generate`\n")
+    [(_, _, _, message)] = gen001(run_cli, project)
+    assert "models/kpi_status.py is the Python model of dbt-kpi-lint 0.1, now kpi_status.sql" in message
+    result = run_cli("generate", cwd=project)
+    assert (result.stdout.splitlines()[-1], (project / "models/kpi_status.py").exists()) == (
+        "removed models/kpi_status.py",
+        False,
     )
 
 
-def test_ref_to_a_removed_semantic_model_is_gen001(make_project, run_cli):
-    root = make_project({"models/orders.yml": SEMANTIC_MODEL.format(name="orders", model="fct_orders")})
-    run_cli("generate", cwd=root)
-    (root / "models/orders.yml").unlink()
-    [finding] = json.loads(run_cli("check", "--format", "json", cwd=root).stdout)
-    assert "ref to `fct_orders` that no semantic model reads" in finding["message"]
-
-
-def test_project_without_generated_model_has_no_gen001(make_project, run_cli):
-    root = make_project({"models/orders.yml": SEMANTIC_MODEL.format(name="orders", model="fct_orders")})
-    assert run_cli("check", "--format", "json", cwd=root).stdout == "[]\n"
-
-
-def test_example_project_generated_model_is_current(run_cli):
-    from conftest import EXAMPLE_PROJECT
-
+def test_example_project_generated_models_are_current(run_cli) -> None:
     assert run_cli("generate", "--check", cwd=EXAMPLE_PROJECT).exit_code == 0
+
+
+# Which dialects a file holds ------------------------------------------------------------------------
+
+
+def dialects_of(root: Path) -> list[str]:
+    text = (root / "models/kpi_history.sql").read_text()
+    return [line.split("'")[1] for line in text.splitlines() if "target.type ==" in line]
+
+
+def test_without_profile_or_setting_the_dialect_is_duckdb(project: Path, run_cli) -> None:
+    run_cli("generate", cwd=project)
+    assert dialects_of(project) == ["duckdb"]
+
+
+def test_the_profile_s_adapter_is_the_default_dialect(project: Path, run_cli) -> None:
+    (project / "profiles.yml").write_text(
+        "shop:\n  target: prod\n  outputs:\n    prod: {type: postgres, host: h, user: u, password: p, dbname: d, schema: s}\n"
+    )
+    run_cli("generate", cwd=project)
+    assert dialects_of(project) == ["postgres"]
+
+
+def test_the_dialects_setting_and_the_option_choose_the_dialects(project: Path, run_cli) -> None:
+    (project / ".dbt-kpi-lint.toml").write_text('dialects = ["snowflake", "bigquery"]\n')
+    run_cli("generate", cwd=project)
+    assert dialects_of(project) == ["snowflake", "bigquery"]
+    run_cli("generate", "--dialect", "redshift,databricks", cwd=project)
+    assert dialects_of(project) == ["redshift", "databricks"]
+
+
+def test_regenerating_keeps_the_dialects_the_file_holds(project: Path, run_cli) -> None:
+    run_cli("generate", "--dialect", "trino", cwd=project)
+    edit(project, "target: 1000", "target: 1500")
+    run_cli("generate", cwd=project)
+    assert dialects_of(project) == ["trino"]
+
+
+def test_an_unknown_dialect_is_a_usage_error(project: Path, run_cli, capsys) -> None:
+    with pytest.raises(SystemExit) as exit:
+        run_cli("generate", "--dialect", "oracle", cwd=project)
+    assert exit.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1].endswith(
+        "argument --dialect: MetricFlow renders no SQL for dbt adapter 'oracle'; supported: duckdb, postgres, "
+        "snowflake, bigquery, databricks, redshift, trino"
+    )
+
+
+# What the YAML alone cannot say ----------------------------------------------------------------------
+
+
+def test_jinja_beyond_var_in_a_semantic_model_asks_for_the_manifest(make_project, run_cli) -> None:
+    root = make_project({**MODELS, "models/orders.yml": ORDERS.replace("expr: amount", "expr: \"{{ env_var('AMOUNT') }}\"")},
+                        PROJECT_FILE)
+    result = run_cli("generate", cwd=root)
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "dbt-kpi-lint: error: `measures.expr` of semantic model `orders` (models/orders.yml:2:5) is Jinja the YAML "
+        "alone cannot render (\"{{ env_var('AMOUNT') }}\"): run `dbt parse` and `dbt-kpi-lint generate "
+        "--from-manifest`\n",
+    )
+
+
+def test_a_semantic_model_over_a_model_that_does_not_exist_is_a_one_line_error(make_project, run_cli) -> None:
+    root = make_project({**MODELS, "models/orders.yml": ORDERS.replace("ref('fct_orders')", "ref('fct_orderz')")},
+                        PROJECT_FILE)
+    result = run_cli("generate", cwd=root)
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "dbt-kpi-lint: error: the semantic layer reads `fct_orderz`, which no model file of the project or its "
+        "installed packages defines: fix the `model: ref(...)` of its semantic model\n",
+    )
+
+
+def test_a_kpi_metricflow_cannot_query_is_a_one_line_error(make_project, run_cli) -> None:
+    root = make_project(
+        {**MODELS, "models/orders.yml": ORDERS.replace("time_granularity: day", "time_granularity: month")
+         .replace("direction: increase}", "direction: increase, grain: day}")},
+        PROJECT_FILE,
+    )
+    result = run_cli("generate", cwd=root)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("dbt-kpi-lint: error: MetricFlow cannot query `revenue` by day: ")
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_from_manifest_writes_the_sql_the_yaml_gives(tmp_path: Path, run_cli) -> None:
+    """dbt's own semantic manifest and the one built from the YAML render the same SQL, refs included."""
+    from_yaml = copy_example_project(tmp_path / "yaml")
+    from_dbt = copy_example_project(tmp_path / "dbt")
+    run_dbt(from_dbt, "parse")
+    run_cli("generate", "--force", cwd=from_yaml)
+    result = run_cli("generate", "--force", "--from-manifest", cwd=from_dbt)
+    assert result.exit_code == 1, result.stderr
+
+    def body(root: Path) -> list[str]:
+        return (root / "models/kpi_history.sql").read_text().splitlines()[1:]  # line 1 names the source
+
+    assert body(from_dbt) == body(from_yaml)
+
+
+def test_from_manifest_without_dbt_parse_is_a_one_line_error(tmp_path: Path, run_cli) -> None:
+    root = copy_example_project(tmp_path / "project")
+    shutil.rmtree(root / "target", ignore_errors=True)
+    result = run_cli("generate", "--force", "--from-manifest", cwd=root)
+    assert (result.exit_code, len(result.stderr.splitlines())) == (2, 1)
+    assert result.stderr.endswith("manifest.json: no such file; `dbt parse` writes it\n")

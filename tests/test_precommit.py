@@ -28,6 +28,20 @@ metrics:
       meta: {kpi: true, direction: increase, objective: grow, indicator: leading, target: 100000}
 """
 FIXED_KPI = BAD_KPI.replace("target: 100000", "target: 100000, owner: finance@example.com")
+# What MetricFlow needs to render `revenue`: its measure's semantic model, the model, a time spine.
+SEMANTIC_LAYER = {
+    "models/orders.yml": """\
+semantic_models:
+  - name: orders
+    model: ref('orders')
+    defaults: {agg_time_dimension: ordered_at}
+    entities: [{name: order, type: primary, expr: order_id}]
+    dimensions: [{name: ordered_at, type: time, type_params: {time_granularity: day}}]
+    measures: [{name: revenue, agg: sum, expr: amount}]
+""",
+    "models/orders.sql": "select 1 as order_id, current_date as ordered_at, 1.0 as amount\n",
+    "models/metricflow_time_spine.sql": "select current_date as date_day\n",
+}
 KPI001 = (
     "models/metrics.yml:2:5: KPI001 KPI `revenue` has no owner: set `meta.owner` to the accountable "
     "person or team, or put the metric in a dbt group that has an owner (`config.group`)"
@@ -81,7 +95,8 @@ def pre_commit(repo: Path, home: Path, *arguments: str) -> subprocess.CompletedP
     return subprocess.run(
         [sys.executable, "-m", "pre_commit", *arguments, "--color=never"],
         cwd=repo, capture_output=True, text=True, timeout=600,
-        env={**os.environ, **GIT_IDENTITY, "PRE_COMMIT_HOME": str(home)},
+        # The hooks' environments get the tested versions of what they install, as the suite's own does.
+        env={**os.environ, **GIT_IDENTITY, "PRE_COMMIT_HOME": str(home), "PIP_CONSTRAINT": str(REPO_ROOT / "constraints.txt")},
     )
 
 
@@ -172,10 +187,10 @@ def test_staged_dbt_project_yml_lints_the_whole_project(hook_repo: Path, pre_com
     assert KPI001 in result.stdout.splitlines()
 
 
-def test_generate_hook_writes_the_status_model_then_passes(
+def test_generate_hook_writes_the_kpi_models_then_passes(
     hook_repo: Path, pre_commit_home: Path, tmp_path: Path
 ) -> None:
-    repo = user_repo(tmp_path / "analytics", {"models/metrics.yml": FIXED_KPI})
+    repo = user_repo(tmp_path / "analytics", {"models/metrics.yml": FIXED_KPI, **SEMANTIC_LAYER})
     config = yaml.safe_load(documented_config(hook_repo))
     config["repos"][0]["hooks"] = [{"id": "dbt-kpi-lint-generate"}]
     (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
@@ -183,7 +198,7 @@ def test_generate_hook_writes_the_status_model_then_passes(
     first = pre_commit(repo, pre_commit_home, "run", "--all-files")
 
     assert first.returncode == 1
-    assert "wrote models/kpi_status.py" in first.stdout.splitlines()
+    assert {"wrote models/kpi_history.sql", "wrote models/kpi_status.sql"} <= set(first.stdout.splitlines())
     assert (repo / "models/kpi_status.yml").is_file()
 
     git(repo, "add", "-A")

@@ -23,7 +23,7 @@ from ..generate.dialects import (
     dialect_named,
 )
 from ..generate.fingerprint import recorded_fingerprint
-from ..generate.model_files import stale_reasons
+from ..generate.model_files import models_without_a_file, stale_reasons
 from ..generate.paths import GeneratedPaths
 from ..generate.profile import profile_adapter
 from ..generate.semantic_manifest import NeedsDbtParse, Relations, semantic_manifest
@@ -130,6 +130,12 @@ def _generated(
             )
         relations = Relations()
         document = semantic_manifest(project, relations)
+        missing = models_without_a_file(root, project.model_paths, relations.models)
+        if missing:
+            raise UsageError(
+                f"the semantic layer reads {', '.join(f'`{model.name}`' for model in missing)}, which no model file "
+                f"of the project or its installed packages defines: fix the `model: ref(...)` of its semantic model"
+            )
         return dict(generate(project, settings, dialects, document, relations, "the project's YAML"))
     except (NeedsDbtParse, MetricFlowError) as error:
         raise UsageError(str(error)) from None

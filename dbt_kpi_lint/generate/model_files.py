@@ -8,7 +8,9 @@ replaces) is removed: two models of one name stop dbt.
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+import re
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
 
 from .. import __version__
 from ..config.settings import Settings
@@ -30,8 +32,24 @@ from .paths import (
     GeneratedPaths,
 )
 from .properties import properties_yaml
-from .semantic_manifest import Relations
+from .semantic_manifest import ModelRef, Relations
 from .sql_model import MetricQuery, history_model, metric_queries, status_model
+
+
+def models_without_a_file(root: Path, model_paths: Sequence[str], models: Iterable[ModelRef]) -> list[ModelRef]:
+    """The models of `models` that no `.sql` / `.py` file under the model paths or installed packages defines.
+
+    A `ref()` across packages is trusted: only dbt knows what a package holds. A versioned model's
+    files are named `<model>_v<version>` by dbt's default, so such a file defines `<model>` too.
+    """
+    stems = {
+        path.stem
+        for directory in (*model_paths, "dbt_packages")
+        for pattern in ("*.sql", "*.py")
+        for path in (root / directory).rglob(pattern)
+    }
+    defined = stems | {re.sub(r"_v\d+$", "", stem) for stem in stems}
+    return sorted(model for model in set(models) if model.package is None and model.name not in defined)
 
 
 def uses_generated_models(project: Project) -> bool:

@@ -94,7 +94,7 @@ class _Builder:
 
     # Rendering -----------------------------------------------------------------------------------
 
-    def rendered(self, value: Any, where: str, *, filters_raw: bool = False) -> Any:
+    def rendered(self, value: Any, where: str, *, filters_raw: bool = False, path: str = "") -> Any:
         """`value` with `{{ var() }}` rendered as dbt renders schema YAML.
 
         Descriptions are never rendered by dbt at parse time, and metric filters are MetricFlow's
@@ -104,16 +104,16 @@ class _Builder:
             return {
                 key: item
                 if key == "description" or (filters_raw and key == "filter")
-                else self.rendered(item, f"{where}.{key}", filters_raw=filters_raw)
+                else self.rendered(item, where, filters_raw=filters_raw, path=f"{path}.{key}".lstrip("."))
                 for key, item in value.items()
             }
         if isinstance(value, list):
-            return [self.rendered(item, where, filters_raw=filters_raw) for item in value]
+            return [self.rendered(item, where, filters_raw=filters_raw, path=path) for item in value]
         rendered = self.variables.render(value, self.project.name)
         if isinstance(rendered, JinjaExpression):
             raise NeedsDbtParse(
-                f"{where} is Jinja the YAML alone cannot render ({rendered.source!r}): run `dbt parse` and "
-                f"`dbt-kpi-lint generate --from-manifest`"
+                f"{f'`{path}` of ' if path else ''}{where} is Jinja the YAML alone cannot render ({rendered.source!r}): "
+                f"run `dbt parse` and `dbt-kpi-lint generate --from-manifest`"
             )
         return rendered
 

@@ -1,0 +1,113 @@
+"""Every dialect branch of the generated kpi_history: SQL of that dialect, holding exactly MetricFlow's SQL.
+
+Snowflake, BigQuery, Databricks, Redshift and Trino cannot run here: their branches are compiled
+with the Jinja dbt uses and parsed by sqlglot in their dialect. DuckDB and PostgreSQL are also
+built for real (test_built_tables.py).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import sqlglot
+from built_projects import FIXTURE_PROJECT, copy_project, generate
+from conftest import EXAMPLE_PROJECT
+from model_templates import CompilerError, compile_model
+
+from dbt_kpi_lint.generate.dialects import DIALECTS, dialect_named
+from dbt_kpi_lint.generate.kpis import kpi_specs
+from dbt_kpi_lint.generate.metricflow_sql import MetricFlowRenderer
+from dbt_kpi_lint.generate.semantic_manifest import Relations, semantic_manifest
+from dbt_kpi_lint.generate.sql_model import metric_queries
+from dbt_kpi_lint.loading.yaml_loader import load_project
+from dbt_kpi_lint.config.settings import Settings
+
+pytest.importorskip("metricflow")
+
+ALL_DIALECTS = ",".join(DIALECTS)
+
+
+@pytest.fixture(scope="module", params=["example_project", "kpi_project"])
+def generated(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    source = EXAMPLE_PROJECT if request.param == "example_project" else FIXTURE_PROJECT
+    root = copy_project(source, tmp_path_factory.mktemp("dialects") / request.param)
+    assert generate(root, "--dialect", ALL_DIALECTS, "--force") == 1
+    return root
+
+
+def history_sql(root: Path) -> str:
+    return (root / "models" / "kpi_history.sql").read_text()
+
+
+@pytest.mark.parametrize("adapter_type", sorted(DIALECTS))
+def test_each_branch_parses_as_sql_of_its_dialect(generated: Path, adapter_type: str) -> None:
+    compiled = compile_model(history_sql(generated), adapter_type, {"kpi_as_of": "2026-06-15", "revenue_target": 1})
+    statement = sqlglot.parse_one(compiled, read=dialect_named(adapter_type).sqlglot_dialect)
+    assert statement.find(sqlglot.exp.Select) is not None
+
+
+@pytest.mark.parametrize("adapter_type", sorted(DIALECTS))
+def test_each_branch_holds_exactly_what_metricflow_renders_for_its_engine(generated: Path, adapter_type: str) -> None:
+    project = load_project(generated)
+    relations = Relations()
+    renderer = MetricFlowRenderer(semantic_manifest(project, relations))
+    compiled = _dedented(compile_model(history_sql(generated), adapter_type, {"kpi_as_of": "2026-06-15", "revenue_target": 1}))
+    pairs = metric_queries(kpi_specs(project, Settings()))
+    for metric, grain in pairs:
+        sql = renderer.render(metric, grain, dialect_named(adapter_type))
+        expected = "".join(part if isinstance(part, str) else f"analytics.{part.name}" for part in relations.split(sql))
+        assert _dedented(expected) in compiled, (metric, grain)
+    assert len(pairs) >= 11
+
+
+def test_a_target_the_file_was_not_generated_for_fails_compilation_saying_how_to_regenerate(tmp_path: Path) -> None:
+    root = copy_project(FIXTURE_PROJECT, tmp_path / "project")
+    generate(root, "--dialect", "duckdb", "--force")
+    with pytest.raises(CompilerError) as raised:
+        compile_model(history_sql(root), "snowflake", {"kpi_as_of": "2024-06-10"})
+    assert str(raised.value) == (
+        "kpi_history was generated for duckdb, not for this target's adapter snowflake: run `dbt-kpi-lint generate "
+        "--dialect snowflake` (or add it to `dialects` in the dbt-kpi-lint configuration)"
+    )
+
+
+def test_parsing_on_a_target_the_file_was_not_generated_for_succeeds(tmp_path: Path) -> None:
+    """`dbt parse` renders with execute false: a project on another adapter must still parse."""
+    root = copy_project(FIXTURE_PROJECT, tmp_path / "project")
+    generate(root, "--dialect", "duckdb", "--force")
+    assert compile_model(history_sql(root), "snowflake", {}, execute=False).strip().endswith("select 1 as parsed_only")
+
+
+@pytest.mark.parametrize(
+    ("adapter_type", "literal"),
+    [
+        ("duckdb", "'it''s \"q\" \\ {{ x }}'"),
+        ("postgres", "E'it''s \"q\" \\\\ {{ x }}'"),
+        ("redshift", "'it''s \"q\" \\\\ {{ x }}'"),
+        ("snowflake", "'it\\'s \"q\" \\\\ {{ x }}'"),
+        ("bigquery", "'it\\'s \"q\" \\\\ {{ x }}'"),
+        ("databricks", "'it\\'s \"q\" \\\\ {{ x }}'"),
+        ("trino", "'it''s \"q\" \\ {{ x }}'"),
+    ],
+)
+def test_text_is_a_string_literal_of_the_dialect(adapter_type: str, literal: str) -> None:
+    assert dialect_named(adapter_type).string_literal('it\'s "q" \\ {{ x }}') == literal
+
+
+@pytest.mark.parametrize("adapter_type", sorted(DIALECTS))
+def test_a_hostile_label_compiles_to_one_literal_of_its_own_text(tmp_path: Path, adapter_type: str) -> None:
+    root = copy_project(FIXTURE_PROJECT, tmp_path / "project")
+    generate(root, "--dialect", adapter_type, "--force")
+    label = load_project(root).metric("completed_revenue").label  # type: ignore[union-attr]
+    compiled = compile_model(history_sql(root), adapter_type, {"kpi_as_of": "2024-06-10"})
+    dialect = dialect_named(adapter_type).sqlglot_dialect
+    # sqlglot reads PostgreSQL's E'' strings as byte strings, their escapes already decoded.
+    strings = sqlglot.parse_one(compiled, read=dialect).find_all(sqlglot.exp.Literal, sqlglot.exp.ByteString)
+    literals = [node.this for node in strings if "second line" in node.this]
+    assert literals == [label]
+
+
+def _dedented(sql: str) -> str:
+    return "\n".join(line.strip() for line in sql.splitlines() if line.strip())
