@@ -14,8 +14,8 @@ from typing import Callable
 import pytest
 from conftest import CliResult, run_dbt
 
-from dbt_kpi_lint.fix import moves as fix_module
 from dbt_kpi_lint.config.settings import Settings
+from dbt_kpi_lint.fix import moves as fix_module
 from dbt_kpi_lint.fix.moves import plan_fixes, write_fix
 from dbt_kpi_lint.lint.engine import lint
 from dbt_kpi_lint.loading.yaml_loader import load_project

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from services.chromium import HeadlessChromium
 from services.png import read_png
 

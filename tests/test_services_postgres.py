@@ -9,7 +9,6 @@ from typing import Any
 import psycopg2
 import pytest
 import yaml
-
 from conftest import run_dbt, write_files
 from services.dbt_env import DbtEnv
 from services.postgres import PostgresServer

@@ -114,4 +114,17 @@ def read_manifest_sources(root: Path, yaml_project: Project) -> ManifestSources:
         raise ProjectError(f"{changed} changed after {manifest_path} was written: re-run `dbt parse` first")
     manifest = json.loads(manifest_path.read_bytes())
     semantic = read_dbt_semantic_manifest(manifest_path.parent, manifest, yaml_project.name)
-    return ManifestSources(semantic.document, semantic.relations, project)
+    return ManifestSources(in_project_order(semantic.document, project), semantic.relations, project)
+
+
+def in_project_order(document: dict[str, Any], project: Project) -> dict[str, Any]:
+    """`document` with its semantic models and metrics in the order of the project's YAML.
+
+    dbt lists them in the order the filesystem returns files, which differs between machines;
+    MetricFlow's SQL depends on that order (which of two equivalent columns comes first), and a
+    generated file must be the same on every machine.
+    """
+    for key, ordered in (("semantic_models", project.semantic_models), ("metrics", project.metrics)):
+        position = {item.name: index for index, item in enumerate(ordered)}
+        document[key] = sorted(document[key], key=lambda item: (position.get(item.get("name"), len(position)), str(item.get("name"))))
+    return document

@@ -9,7 +9,7 @@ from collections import defaultdict
 from datetime import date
 
 import pytest
-from built_projects import AS_OF, BuiltProject, build  # noqa: F401 - `build` is a fixture
+from built_projects import AS_OF, BuiltProject
 
 pytest.importorskip("metricflow")
 

@@ -7,7 +7,6 @@ built for real (test_built_tables.py).
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
@@ -16,13 +15,13 @@ from built_projects import FIXTURE_PROJECT, copy_project, generate
 from conftest import EXAMPLE_PROJECT
 from model_templates import CompilerError, compile_model
 
+from dbt_kpi_lint.config.settings import Settings
 from dbt_kpi_lint.generate.dialects import DIALECTS, dialect_named
 from dbt_kpi_lint.generate.kpis import kpi_specs
 from dbt_kpi_lint.generate.metricflow_sql import MetricFlowRenderer
 from dbt_kpi_lint.generate.semantic_manifest import Relations, semantic_manifest
 from dbt_kpi_lint.generate.sql_model import metric_queries
 from dbt_kpi_lint.loading.yaml_loader import load_project
-from dbt_kpi_lint.config.settings import Settings
 
 pytest.importorskip("metricflow")
 
