@@ -62,6 +62,8 @@ def run_cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
         os.chdir(cwd)
         try:
             exit_code = main(list(args))
+        except SystemExit as exit:  # argparse: a bad command line, --help, --version
+            exit_code = int(exit.code or 0)
         finally:
             os.chdir(previous)
         captured = capsys.readouterr()

@@ -121,12 +121,13 @@ def test_ignore_drops_a_rule(make_project, run_cli):
     assert run_cli("check", "--ignore", "KPI001", cwd=root).exit_code == 0
 
 
-def test_unknown_rule_code_is_a_usage_error(make_project, run_cli, capsys):
+def test_unknown_rule_code_is_a_usage_error(make_project, run_cli):
     root = make_project({"models/m.yml": REVENUE_KPI})
-    with pytest.raises(SystemExit) as exit:
-        run_cli("check", "--select", "KPI999", cwd=root)
-    assert exit.value.code == 2
-    assert "unknown rule code KPI999" in capsys.readouterr().err
+    result = run_cli("check", "--select", "KPI999", cwd=root)
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "dbt-kpi-lint: error: argument --select: unknown rule code KPI999; `dbt-kpi-lint rules` lists them\n",
+    )
 
 
 def test_malformed_yaml_is_a_finding_and_other_files_are_still_linted(make_project, run_cli):
@@ -230,3 +231,54 @@ def test_console_script_runs_as_a_module(make_project):
     )
     assert (completed.returncode, completed.stderr) == (1, "")
     assert "models/m.yml:2:5: KPI001" in completed.stdout
+
+
+
+@pytest.mark.parametrize(
+    ("abbreviation", "option"), [("--form", "--format"), ("--stat", "--statistics"), ("--out", "--output")]
+)
+def test_abbreviated_option_is_refused_naming_the_whole_option(make_project, run_cli, abbreviation, option):
+    root = make_project({"models/m.yml": REVENUE_KPI})
+    result = run_cli("check", abbreviation, cwd=root)
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        2,
+        "",
+        f"dbt-kpi-lint: error: unrecognized arguments: {abbreviation}; did you mean {option}?\n",
+    )
+
+
+def test_misspelt_option_suggests_the_option_it_resembles(make_project, run_cli):
+    root = make_project({"models/m.yml": REVENUE_KPI})
+    result = run_cli("check", "--fial-on=warning", cwd=root)
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "dbt-kpi-lint: error: unrecognized arguments: --fial-on=warning; did you mean --fail-on?\n",
+    )
+
+
+def test_unknown_option_like_no_other_points_at_the_command_help(make_project, run_cli):
+    root = make_project({"models/m.yml": REVENUE_KPI})
+    result = run_cli("check", "--zzz", cwd=root)
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "dbt-kpi-lint: error: unrecognized arguments: --zzz; see `dbt-kpi-lint check --help`\n",
+    )
+
+
+def test_misspelt_command_suggests_the_command(run_cli, tmp_path):
+    result = run_cli("chek", cwd=tmp_path)
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "dbt-kpi-lint: error: argument COMMAND: invalid choice: 'chek' "
+        "(choose from check, rules, rule, generate, status); did you mean check?\n",
+    )
+
+
+def test_misspelt_format_suggests_the_format(make_project, run_cli):
+    root = make_project({"models/m.yml": REVENUE_KPI})
+    result = run_cli("check", "--format", "sarf", cwd=root)
+    assert (result.exit_code, result.stderr.split(" (choose from ")[0], result.stderr.split(")")[-1]) == (
+        2,
+        "dbt-kpi-lint: error: argument --format: invalid choice: 'sarf'",
+        "; did you mean sarif?\n",
+    )
