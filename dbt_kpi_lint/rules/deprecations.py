@@ -8,7 +8,7 @@ from ..model import Severity
 from .registry import RuleContext, Violation, rule
 
 
-@rule("DEP001", "legacy-cumulative-params", severity=Severity.WARNING)
+@rule("DEP001", "legacy-cumulative-params", severity=Severity.WARNING, fixable=True)
 def legacy_cumulative_params(context: RuleContext) -> Iterable[Violation]:
     """A cumulative metric sets `window` or `grain_to_date` directly under `type_params`.
 

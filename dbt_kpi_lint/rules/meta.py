@@ -10,7 +10,13 @@ from ..model import MetaEntry, Metric, Severity
 from .registry import RuleContext, Violation, rule
 
 
-@rule("META001", "kpi-meta-outside-config", severity=Severity.WARNING)
+@rule(
+    "META001",
+    "kpi-meta-outside-config",
+    severity=Severity.WARNING,
+    severity_note="error when dbt discards the fields, warning otherwise",
+    fixable=True,
+)
 def kpi_meta_outside_config(context: RuleContext) -> Iterable[Violation]:
     """A metric keeps KPI fields in its top-level `meta`, where dbt drops or hides them.
 
