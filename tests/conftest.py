@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -31,6 +32,15 @@ class CliResult:
     exit_code: int
     stdout: str
     stderr: str
+
+
+# The line that opens each finding of the text format, in both output formats.
+_FINDING_LINE = re.compile(r"\S+:\d+:\d+: (error|warning)\[[A-Z]+\d+\] ")
+
+
+def finding_lines(text_report: str) -> list[str]:
+    """The finding lines of a text report: no quoted YAML, no summary."""
+    return [line for line in text_report.splitlines() if _FINDING_LINE.match(line)]
 
 
 def write_files(root: Path, files: dict[str, str]) -> Path:

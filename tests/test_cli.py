@@ -20,11 +20,11 @@ NO_OWNER_KPI = """\
 """
 
 
-def test_text_output_is_one_line_per_finding_then_a_summary(make_project, run_cli):
+def test_concise_text_output_is_one_line_per_finding_then_a_summary(make_project, run_cli):
     root = make_project({"models/m.yml": NO_OWNER_KPI.format(noqa="")})
-    result = run_cli("check", cwd=root)
+    result = run_cli("check", "--output-format", "concise", cwd=root)
     assert result.stdout.splitlines() == [
-        "models/m.yml:2:5: KPI001 KPI `active_customers` has no owner: set `meta.owner` to the accountable "
+        "models/m.yml:2:5: error[KPI001] KPI `active_customers` has no owner: set `meta.owner` to the accountable "
         "person or team, or put the metric in a dbt group that has an owner (`config.group`)",
         "Found 1 error and 0 warnings in 1 metric (1 KPI).",
     ]
@@ -55,13 +55,13 @@ def test_clean_project_exits_0_and_says_so(make_project, run_cli):
 def test_project_directory_argument_lints_from_elsewhere(make_project, run_cli, tmp_path):
     make_project({"models/m.yml": NO_OWNER_KPI.format(noqa="")})
     result = run_cli("check", "project", cwd=tmp_path)
-    assert result.stdout.startswith("project/models/m.yml:2:5: KPI001 ")
+    assert result.stdout.startswith("project/models/m.yml:2:5: error[KPI001] ")
 
 
 def test_project_is_found_from_a_subdirectory(make_project, run_cli):
     root = make_project({"models/m.yml": NO_OWNER_KPI.format(noqa="")})
     result = run_cli("check", cwd=root / "models")
-    assert result.stdout.startswith("../models/m.yml:2:5: KPI001 ")
+    assert result.stdout.startswith("../models/m.yml:2:5: error[KPI001] ")
 
 
 def test_json_output_has_the_documented_fields(make_project, run_cli):
@@ -230,7 +230,7 @@ def test_console_script_runs_as_a_module(make_project):
         [sys.executable, "-m", "dbt_kpi_lint", "check", str(root)], capture_output=True, text=True, check=False
     )
     assert (completed.returncode, completed.stderr) == (1, "")
-    assert "models/m.yml:2:5: KPI001" in completed.stdout
+    assert "models/m.yml:2:5: error[KPI001]" in completed.stdout
 
 
 

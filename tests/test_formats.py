@@ -14,7 +14,7 @@ from typing import Callable
 import jsonschema
 import pytest
 from conftest import CliResult, write_files
-from sample_project import KPI001_MESSAGE, METRICS, VAN001_MESSAGE
+from sample_project import KPI001_MESSAGE, LEGACY_WINDOW, METRICS, VAN001_MESSAGE
 
 from dbt_kpi_lint.findings import Finding
 from dbt_kpi_lint.formatters import Report, RuleDescription
@@ -201,9 +201,37 @@ def test_statistics_as_json(project: Path, run_cli: Run) -> None:
     result = run_cli("check", "--statistics", "--format", "json", cwd=project)
 
     assert json.loads(result.stdout) == [
-        {"code": "KPI001", "name": "kpi-without-owner", "count": 1},
-        {"code": "VAN001", "name": "all-time-cumulative", "count": 1},
+        {"code": "KPI001", "name": "kpi-without-owner", "count": 1, "fixable": False},
+        {"code": "VAN001", "name": "all-time-cumulative", "count": 1, "fixable": False},
     ]
+
+
+def test_statistics_mark_the_rules_fix_fixes_when_there_are_any(make_project: Callable[..., Path], run_cli: Run) -> None:
+    project = make_project({"models/metrics.yml": METRICS, "models/legacy.yml": LEGACY_WINDOW})
+
+    result = run_cli("check", "--statistics", cwd=project)
+
+    assert result.stdout == (
+        "1  DEP001  [*] legacy-cumulative-params\n"
+        "1  KPI001  [ ] kpi-without-owner\n"
+        "1  VAN001  [ ] all-time-cumulative\n"
+    )
+
+
+def test_statistics_without_findings_say_all_checks_passed(make_project: Callable[..., Path], run_cli: Run) -> None:
+    project = make_project({"models/metrics.yml": METRICS})
+
+    result = run_cli("check", "--statistics", "--ignore", "KPI001,VAN001", cwd=project)
+
+    assert (result.exit_code, result.stdout) == (0, "All checks passed: 3 metrics (1 KPI).\n")
+
+
+def test_statistics_as_json_without_findings_are_an_empty_list(make_project: Callable[..., Path], run_cli: Run) -> None:
+    project = make_project({"models/metrics.yml": METRICS})
+
+    result = run_cli("check", "--statistics", "--format", "json", "--ignore", "KPI001,VAN001", cwd=project)
+
+    assert (result.exit_code, result.stdout) == (0, "[]\n")
 
 
 def test_statistics_with_a_format_that_cannot_show_them_is_a_usage_error(project: Path, run_cli: Run) -> None:
@@ -271,7 +299,8 @@ def _run_on_terminal(project: Path, env: dict[str, str]) -> str:
 def test_text_is_colored_on_a_terminal(project: Path) -> None:
     output = _run_on_terminal(project, {})
 
-    assert "\x1b[1mmodels/metrics.yml:2:5:\x1b[0m \x1b[1m\x1b[31mKPI001\x1b[0m KPI `revenue`" in output
+    assert "\x1b[1mmodels/metrics.yml:2:5:\x1b[0m \x1b[1m\x1b[31merror\x1b[0m\x1b[1m[KPI001]\x1b[0m KPI `revenue`" in output
+    assert "\x1b[1m\x1b[34m2 |\x1b[0m   - name: revenue\r\n\x1b[1m\x1b[34m  |\x1b[0m     \x1b[1m\x1b[31m^\x1b[0m" in output
 
 
 @pytest.mark.parametrize(("setting", "colored"), [("1", False), ("", True)])
@@ -287,7 +316,7 @@ def test_text_is_plain_when_piped(project: Path) -> None:
     )
 
     assert "\x1b" not in process.stdout
-    assert process.stdout.startswith(f"models/metrics.yml:2:5: KPI001 {KPI001_MESSAGE}\n")
+    assert process.stdout.startswith(f"models/metrics.yml:2:5: error[KPI001] {KPI001_MESSAGE}\n")
 
 
 def _rule(code: str) -> RuleDescription:

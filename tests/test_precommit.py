@@ -29,7 +29,7 @@ metrics:
 """
 FIXED_KPI = BAD_KPI.replace("target: 100000", "target: 100000, owner: finance@example.com")
 KPI001 = (
-    "models/metrics.yml:2:5: KPI001 KPI `revenue` has no owner: set `meta.owner` to the accountable "
+    "models/metrics.yml:2:5: error[KPI001] KPI `revenue` has no owner: set `meta.owner` to the accountable "
     "person or team, or put the metric in a dbt group that has an owner (`config.group`)"
 )
 GIT_IDENTITY = {

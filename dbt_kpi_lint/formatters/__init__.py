@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 
-from .base import CheckedMetric, Formatter, Report, RuleDescription
+from .base import CheckedMetric, Formatter, PathBase, Report, RuleDescription
 
 
 def _on_use(module: str, function: str) -> Formatter:
@@ -32,4 +32,12 @@ STATISTICS_FORMATTERS: dict[str, Formatter] = {
     "json": _on_use("statistics", "format_statistics_json"),
 }
 
-__all__ = ["FORMATTERS", "STATISTICS_FORMATTERS", "CheckedMetric", "Formatter", "Report", "RuleDescription"]
+__all__ = [
+    "FORMATTERS",
+    "STATISTICS_FORMATTERS",
+    "CheckedMetric",
+    "Formatter",
+    "PathBase",
+    "Report",
+    "RuleDescription",
+]
