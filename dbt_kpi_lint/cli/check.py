@@ -16,6 +16,7 @@ from ..config.settings import Settings, unknown_selectors
 from ..findings import Finding
 from ..formatters import (
     FORMATTERS,
+    REPOSITORY_RELATIVE_FORMATS,
     STATISTICS_FORMATTERS,
     CheckedMetric,
     Report,
@@ -180,7 +181,7 @@ def run(args: argparse.Namespace) -> int:
             "--write-baseline records whole projects: pass project directories, not files, and no --diff-base"
         )
     baseline = Baseline.read(args.baseline) if args.baseline else None
-    base_directory, base = path_base(repository_relative=False)
+    base_directory, base = path_base(args.format in REPOSITORY_RELATIVE_FORMATS)
     findings: list[Finding] = []
     metrics: list[CheckedMetric] = []
     rules: dict[str, RuleDescription] = {}

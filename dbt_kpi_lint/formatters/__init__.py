@@ -24,7 +24,12 @@ FORMATTERS: dict[str, Formatter] = {
     "github": _on_use("github", "format_github"),
     "sarif": _on_use("sarif", "format_sarif"),
     "junit": _on_use("junit", "format_junit"),
+    "gitlab": _on_use("gitlab", "format_gitlab"),
 }
+
+# Formats read by a CI service, which resolves paths from the repository root rather than from
+# the directory the linter ran in.
+REPOSITORY_RELATIVE_FORMATS = frozenset({"github", "sarif", "junit", "gitlab"})
 
 # `--statistics` replaces the findings with counts per rule, in the formats that can show them.
 STATISTICS_FORMATTERS: dict[str, Formatter] = {
@@ -34,6 +39,7 @@ STATISTICS_FORMATTERS: dict[str, Formatter] = {
 
 __all__ = [
     "FORMATTERS",
+    "REPOSITORY_RELATIVE_FORMATS",
     "STATISTICS_FORMATTERS",
     "CheckedMetric",
     "Formatter",

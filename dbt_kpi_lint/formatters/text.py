@@ -48,9 +48,10 @@ def summary(report: Report) -> str:
 
 
 def _headline(report: Report, finding: Finding, paint: Paint) -> str:
-    severity = paint(finding.severity.value, _BOLD, _color(finding))
+    place = paint(f"{finding.location}:", _BOLD)
+    severity = paint(finding.severity.value, _BOLD, _color(finding)) + paint(f"[{finding.code}]", _BOLD)
     fix = " " + paint("[*]", _CYAN) if report.is_fixable(finding) else ""
-    return f"{paint(f'{finding.location}:', _BOLD)} {severity}{paint(f'[{finding.code}]', _BOLD)}{fix} {finding.message}"
+    return f"{place} {severity}{fix} {finding.message}"
 
 
 def _quoted(source: str | None, finding: Finding, paint: Paint) -> list[str]:
