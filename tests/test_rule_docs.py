@@ -95,10 +95,11 @@ def test_rules_page_nests_rule_headings_but_not_yaml_comments():
     assert "\n# dbt_project.yml\n" in page  # a comment inside the YAML example
 
 
-def test_rule_command_prints_the_rule_page(tmp_path, run_cli):
-    result = run_cli("rule", "kpi005", cwd=tmp_path)
+@pytest.mark.parametrize(("asked", "code"), [("kpi005", "KPI005"), ("all-time-cumulative", "VAN001")])
+def test_rule_command_prints_the_rule_page_of_a_code_or_a_name(tmp_path, run_cli, asked, code):
+    result = run_cli("rule", asked, cwd=tmp_path)
 
-    assert (result.exit_code, result.stdout) == (0, rule_documentation(RULES["KPI005"]) + "\n")
+    assert (result.exit_code, result.stdout) == (0, rule_documentation(RULES[code]) + "\n")
 
 
 def test_rule_command_rejects_an_unknown_code(tmp_path, run_cli):
@@ -108,12 +109,6 @@ def test_rule_command_rejects_an_unknown_code(tmp_path, run_cli):
         2,
         "dbt-kpi-lint: error: unknown rule KPI999; `dbt-kpi-lint rules` lists them\n",
     )
-
-
-def test_rule_command_accepts_the_rule_name(tmp_path, run_cli):
-    result = run_cli("rule", "all-time-cumulative", cwd=tmp_path)
-
-    assert (result.exit_code, result.stdout) == (0, rule_documentation(RULES["VAN001"]) + "\n")
 
 
 def test_rule_command_suggests_the_name_a_typo_meant(tmp_path, run_cli):

@@ -8,7 +8,6 @@ the closest real one in its error.
 from __future__ import annotations
 
 import argparse
-import difflib
 from typing import Any, Iterable, NoReturn, Sequence
 
 from .common import EXIT_ERROR
@@ -47,6 +46,8 @@ def unrecognized_arguments(arguments: Sequence[str], parser: argparse.ArgumentPa
 
 def did_you_mean(word: str, names: Iterable[str]) -> str:
     """`; did you mean NAME?` for the one name `word` starts or resembles most, or ""."""
+    import difflib  # only a failing command line needs it
+
     names = list(names)
     starting = [name for name in names if name.startswith(word)]
     matches = starting if len(starting) == 1 else difflib.get_close_matches(word, names, n=1, cutoff=_SIMILAR_ENOUGH)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from typing import NamedTuple
+from dataclasses import asdict, dataclass
 
 from .base import Report
 from .text import summary
 
 
-class _Row(NamedTuple):
+@dataclass(frozen=True)
+class _Row:
     code: str
     name: str
     count: int
@@ -32,7 +33,7 @@ def format_statistics_text(report: Report) -> str:
 
 
 def format_statistics_json(report: Report) -> str:
-    return json.dumps([row._asdict() for row in _rows(report)], indent=2) + "\n"
+    return json.dumps([asdict(row) for row in _rows(report)], indent=2) + "\n"
 
 
 def _rows(report: Report) -> list[_Row]:
