@@ -256,6 +256,15 @@ def test_misspelt_option_suggests_the_option_it_resembles(make_project, run_cli)
     )
 
 
+def test_misspelt_option_of_the_main_command_suggests_it(run_cli, tmp_path):
+    result = run_cli("--versio", "rules", cwd=tmp_path)
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        2,
+        "",
+        "dbt-kpi-lint: error: unrecognized arguments: --versio; did you mean --version?\n",
+    )
+
+
 def test_unknown_option_like_no_other_points_at_the_command_help(make_project, run_cli):
     root = make_project({"models/m.yml": REVENUE_KPI})
     result = run_cli("check", "--zzz", cwd=root)

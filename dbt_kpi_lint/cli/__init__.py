@@ -25,7 +25,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser, commands = _parser()
     args, unrecognized = parser.parse_known_args(argv)
     if unrecognized:
-        parser.error(unrecognized_arguments(unrecognized, commands.choices[args.command]))
+        parser.error(unrecognized_arguments(unrecognized, commands.choices[args.command], parser))
     try:
         return int(args.run(args))
     except (UsageError, ProjectError) as error:

@@ -36,12 +36,15 @@ class CommandLineParser(argparse.ArgumentParser):
             raise argparse.ArgumentError(action, message + did_you_mean(str(value), choices))
 
 
-def unrecognized_arguments(arguments: Sequence[str], parser: argparse.ArgumentParser) -> str:
-    """The error for arguments `parser` does not take, suggesting the option a misspelt one meant."""
-    options = parser._option_string_actions  # argparse has no public list of a parser's options
+def unrecognized_arguments(
+    arguments: Sequence[str], command: argparse.ArgumentParser, main: argparse.ArgumentParser
+) -> str:
+    """The error for arguments neither the command nor the main parser takes, suggesting the option meant."""
+    # argparse has no public list of a parser's options
+    options = [*command._option_string_actions, *main._option_string_actions]
     suggestions = (did_you_mean(argument.split("=", 1)[0], options) for argument in arguments if argument[:1] == "-")
     hint = next((suggestion for suggestion in suggestions if suggestion), "")
-    return f"unrecognized arguments: {' '.join(arguments)}" + (hint or f"; see `{parser.prog} --help`")
+    return f"unrecognized arguments: {' '.join(arguments)}" + (hint or f"; see `{command.prog} --help`")
 
 
 def did_you_mean(word: str, names: Iterable[str]) -> str:
