@@ -233,7 +233,6 @@ def test_console_script_runs_as_a_module(make_project):
     assert "models/m.yml:2:5: error[KPI001]" in completed.stdout
 
 
-
 @pytest.mark.parametrize(
     ("abbreviation", "option"), [("--form", "--format"), ("--stat", "--statistics"), ("--out", "--output")]
 )
@@ -247,31 +246,27 @@ def test_abbreviated_option_is_refused_naming_the_whole_option(make_project, run
     )
 
 
-def test_misspelt_option_suggests_the_option_it_resembles(make_project, run_cli):
+@pytest.mark.parametrize(
+    ("arguments", "error"),
+    [
+        pytest.param(
+            ["check", "--fial-on=warning"], "unrecognized arguments: --fial-on=warning; did you mean --fail-on?",
+            id="a command's option",
+        ),
+        pytest.param(
+            ["--versio", "check"], "unrecognized arguments: --versio; did you mean --version?", id="the main option"
+        ),
+        pytest.param(
+            ["check", "--zzz"], "unrecognized arguments: --zzz; see `dbt-kpi-lint check --help`", id="like no option"
+        ),
+    ],
+)
+def test_misspelt_option_is_a_one_line_error_suggesting_the_option_it_resembles(
+    make_project, run_cli, arguments, error
+):
     root = make_project({"models/m.yml": REVENUE_KPI})
-    result = run_cli("check", "--fial-on=warning", cwd=root)
-    assert (result.exit_code, result.stderr) == (
-        2,
-        "dbt-kpi-lint: error: unrecognized arguments: --fial-on=warning; did you mean --fail-on?\n",
-    )
-
-
-def test_misspelt_option_of_the_main_command_suggests_it(run_cli, tmp_path):
-    result = run_cli("--versio", "rules", cwd=tmp_path)
-    assert (result.exit_code, result.stdout, result.stderr) == (
-        2,
-        "",
-        "dbt-kpi-lint: error: unrecognized arguments: --versio; did you mean --version?\n",
-    )
-
-
-def test_unknown_option_like_no_other_points_at_the_command_help(make_project, run_cli):
-    root = make_project({"models/m.yml": REVENUE_KPI})
-    result = run_cli("check", "--zzz", cwd=root)
-    assert (result.exit_code, result.stderr) == (
-        2,
-        "dbt-kpi-lint: error: unrecognized arguments: --zzz; see `dbt-kpi-lint check --help`\n",
-    )
+    result = run_cli(*arguments, cwd=root)
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", f"dbt-kpi-lint: error: {error}\n")
 
 
 def test_misspelt_command_suggests_the_command(run_cli, tmp_path):

@@ -207,7 +207,7 @@ def run(args: argparse.Namespace) -> int:
         count = sum(recorded.counts.values())
         print(f"dbt-kpi-lint: recorded {plural(count, 'finding')} in {args.write_baseline}", file=sys.stderr)
         return EXIT_OK
-    show_source = args.format == "text" and args.output_format == "full"
+    show_source = args.format == "text" and args.output_format == "full" and not args.statistics
     report = Report(
         findings,
         sorted(rules.values(), key=lambda rule: rule.code),

@@ -51,7 +51,7 @@ def did_you_mean(word: str, names: Iterable[str]) -> str:
     """`; did you mean NAME?` for the one name `word` starts or resembles most, or ""."""
     import difflib  # only a failing command line needs it
 
-    names = list(names)
+    names = list(dict.fromkeys(names))  # in order, once each
     starting = [name for name in names if name.startswith(word)]
     matches = starting if len(starting) == 1 else difflib.get_close_matches(word, names, n=1, cutoff=_SIMILAR_ENOUGH)
     return f"; did you mean {matches[0]}?" if matches else ""
