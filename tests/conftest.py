@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -36,6 +37,15 @@ class CliResult:
     stderr: str
 
 
+# The line that opens each finding of the text format, in both output formats.
+_FINDING_LINE = re.compile(r"\S+:\d+:\d+: (error|warning)\[[A-Z]+\d+\] ")
+
+
+def finding_lines(text_report: str) -> list[str]:
+    """The finding lines of a text report: no quoted YAML, no summary."""
+    return [line for line in text_report.splitlines() if _FINDING_LINE.match(line)]
+
+
 def write_files(root: Path, files: dict[str, str]) -> Path:
     """Write `files` (relative path -> text, dedented) under `root`."""
     for relative, text in files.items():
@@ -65,6 +75,8 @@ def run_cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
         os.chdir(cwd)
         try:
             exit_code = main(list(args))
+        except SystemExit as exit:  # argparse: a bad command line, --help, --version
+            exit_code = int(exit.code or 0)
         finally:
             os.chdir(previous)
         captured = capsys.readouterr()

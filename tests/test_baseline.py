@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
-from conftest import CliResult
+from conftest import CliResult, finding_lines
 
 from dbt_kpi_lint.findings import Finding
 from dbt_kpi_lint.lint.baseline import Baseline
@@ -95,10 +95,12 @@ def test_only_new_findings_are_reported(project: Path, run_cli: Run) -> None:
     result = run_cli("check", "--baseline", "kpi-baseline.json", cwd=project)
 
     assert result.exit_code == 1
-    assert result.stdout.splitlines() == [
-        "models/metrics.yml:9:5: KPI001 KPI `margin` has no owner: set `meta.owner` to the accountable person "
-        "or team, or put the metric in a dbt group that has an owner (`config.group`)",
-        "Found 1 error and 0 warnings in 3 metrics (2 KPIs); 2 known findings in the baseline.",
+    assert result.stdout.splitlines()[-1] == (
+        "Found 1 error and 0 warnings in 3 metrics (2 KPIs); 2 known findings in the baseline."
+    )
+    assert finding_lines(result.stdout) == [
+        "models/metrics.yml:9:5: error[KPI001] KPI `margin` has no owner: set `meta.owner` to the accountable "
+        "person or team, or put the metric in a dbt group that has an owner (`config.group`)",
     ]
 
 

@@ -20,11 +20,11 @@ NO_OWNER_KPI = """\
 """
 
 
-def test_text_output_is_one_line_per_finding_then_a_summary(make_project, run_cli):
+def test_concise_text_output_is_one_line_per_finding_then_a_summary(make_project, run_cli):
     root = make_project({"models/m.yml": NO_OWNER_KPI.format(noqa="")})
-    result = run_cli("check", cwd=root)
+    result = run_cli("check", "--output-format", "concise", cwd=root)
     assert result.stdout.splitlines() == [
-        "models/m.yml:2:5: KPI001 KPI `active_customers` has no owner: set `meta.owner` to the accountable "
+        "models/m.yml:2:5: error[KPI001] KPI `active_customers` has no owner: set `meta.owner` to the accountable "
         "person or team, or put the metric in a dbt group that has an owner (`config.group`)",
         "Found 1 error and 0 warnings in 1 metric (1 KPI).",
     ]
@@ -55,13 +55,13 @@ def test_clean_project_exits_0_and_says_so(make_project, run_cli):
 def test_project_directory_argument_lints_from_elsewhere(make_project, run_cli, tmp_path):
     make_project({"models/m.yml": NO_OWNER_KPI.format(noqa="")})
     result = run_cli("check", "project", cwd=tmp_path)
-    assert result.stdout.startswith("project/models/m.yml:2:5: KPI001 ")
+    assert result.stdout.startswith("project/models/m.yml:2:5: error[KPI001] ")
 
 
 def test_project_is_found_from_a_subdirectory(make_project, run_cli):
     root = make_project({"models/m.yml": NO_OWNER_KPI.format(noqa="")})
     result = run_cli("check", cwd=root / "models")
-    assert result.stdout.startswith("../models/m.yml:2:5: KPI001 ")
+    assert result.stdout.startswith("../models/m.yml:2:5: error[KPI001] ")
 
 
 def test_json_output_has_the_documented_fields(make_project, run_cli):
@@ -121,12 +121,13 @@ def test_ignore_drops_a_rule(make_project, run_cli):
     assert run_cli("check", "--ignore", "KPI001", cwd=root).exit_code == 0
 
 
-def test_unknown_rule_code_is_a_usage_error(make_project, run_cli, capsys):
+def test_unknown_rule_code_is_a_usage_error(make_project, run_cli):
     root = make_project({"models/m.yml": REVENUE_KPI})
-    with pytest.raises(SystemExit) as exit:
-        run_cli("check", "--select", "KPI999", cwd=root)
-    assert exit.value.code == 2
-    assert "unknown rule code KPI999" in capsys.readouterr().err
+    result = run_cli("check", "--select", "KPI999", cwd=root)
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "dbt-kpi-lint: error: argument --select: unknown rule code KPI999; `dbt-kpi-lint rules` lists them\n",
+    )
 
 
 def test_malformed_yaml_is_a_finding_and_other_files_are_still_linted(make_project, run_cli):
@@ -229,4 +230,59 @@ def test_console_script_runs_as_a_module(make_project):
         [sys.executable, "-m", "dbt_kpi_lint", "check", str(root)], capture_output=True, text=True, check=False
     )
     assert (completed.returncode, completed.stderr) == (1, "")
-    assert "models/m.yml:2:5: KPI001" in completed.stdout
+    assert "models/m.yml:2:5: error[KPI001]" in completed.stdout
+
+
+@pytest.mark.parametrize(
+    ("abbreviation", "option"), [("--form", "--format"), ("--stat", "--statistics"), ("--out", "--output")]
+)
+def test_abbreviated_option_is_refused_naming_the_whole_option(make_project, run_cli, abbreviation, option):
+    root = make_project({"models/m.yml": REVENUE_KPI})
+    result = run_cli("check", abbreviation, cwd=root)
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        2,
+        "",
+        f"dbt-kpi-lint: error: unrecognized arguments: {abbreviation}; did you mean {option}?\n",
+    )
+
+
+@pytest.mark.parametrize(
+    ("arguments", "error"),
+    [
+        pytest.param(
+            ["check", "--fial-on=warning"], "unrecognized arguments: --fial-on=warning; did you mean --fail-on?",
+            id="a command's option",
+        ),
+        pytest.param(
+            ["--versio", "check"], "unrecognized arguments: --versio; did you mean --version?", id="the main option"
+        ),
+        pytest.param(
+            ["check", "--zzz"], "unrecognized arguments: --zzz; see `dbt-kpi-lint check --help`", id="like no option"
+        ),
+    ],
+)
+def test_misspelt_option_is_a_one_line_error_suggesting_the_option_it_resembles(
+    make_project, run_cli, arguments, error
+):
+    root = make_project({"models/m.yml": REVENUE_KPI})
+    result = run_cli(*arguments, cwd=root)
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", f"dbt-kpi-lint: error: {error}\n")
+
+
+def test_misspelt_command_suggests_the_command(run_cli, tmp_path):
+    result = run_cli("chek", cwd=tmp_path)
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "dbt-kpi-lint: error: argument COMMAND: invalid choice: 'chek' "
+        "(choose from check, rules, rule, generate, status); did you mean check?\n",
+    )
+
+
+def test_misspelt_format_suggests_the_format(make_project, run_cli):
+    root = make_project({"models/m.yml": REVENUE_KPI})
+    result = run_cli("check", "--format", "sarf", cwd=root)
+    assert (result.exit_code, result.stderr.split(" (choose from ")[0], result.stderr.split(")")[-1]) == (
+        2,
+        "dbt-kpi-lint: error: argument --format: invalid choice: 'sarf'",
+        "; did you mean sarif?\n",
+    )

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 import pytest
-from conftest import DEFAULT_PROJECT_FILE, CliResult, write_files
+from conftest import DEFAULT_PROJECT_FILE, CliResult, finding_lines, write_files
 from sample_project import METRICS
 
 from dbt_kpi_lint.model import Severity
@@ -22,9 +22,7 @@ def project(make_project: Callable[..., Path]) -> Path:
 def codes(result: CliResult) -> list[str]:
     """`CODE@line` of each finding in text output."""
     return [
-        f"{line.split()[1]}@{line.split(':')[1]}"
-        for line in result.stdout.splitlines()
-        if not line.startswith(("Found", "All checks"))
+        f"{line.split('[')[1].split(']')[0]}@{line.split(':')[1]}" for line in finding_lines(result.stdout)
     ]
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 
-from conftest import EXAMPLE_PROJECT, copy_example_project, run_dbt
+from conftest import EXAMPLE_PROJECT, REPO_ROOT, copy_example_project, finding_lines, run_dbt
 
 EXPECTED_FINDINGS = [
     ("KPI004", "error", "new_customers", "models/metrics/customer_metrics.yml", 13, 9),
@@ -28,6 +29,27 @@ def test_example_project_lints_with_the_documented_findings(run_cli):
         for item in json.loads(result.stdout)
     ]
     assert (result.exit_code, found) == (1, EXPECTED_FINDINGS)
+
+
+def test_example_project_text_output_shows_each_findings_severity_and_code(run_cli):
+    result = run_cli("check", "--output-format", "concise", cwd=EXAMPLE_PROJECT)
+
+    headline = re.compile(r"(\S+):(\d+):\d+: (\w+)\[(\w+)\]")
+    shown = [headline.match(line).groups() for line in finding_lines(result.stdout)]
+    assert shown == [(path, str(line), severity, code) for code, severity, _, path, line, _ in EXPECTED_FINDINGS]
+    assert result.stdout.splitlines()[-2:] == [
+        "Found 6 errors and 5 warnings in 37 metrics (12 KPIs).",
+        "[*] 2 fixable with `--fix`.",
+    ]
+
+
+def test_readme_shows_the_text_output_example_project_prints(run_cli):
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    example = re.search(r"```console\n\$ dbt-kpi-lint (.+?)   # in example_project/\n(.*?)```", readme, re.DOTALL)
+    assert example is not None
+    command, shown = example.groups()
+
+    assert run_cli(*command.split(), cwd=EXAMPLE_PROJECT).stdout == shown
 
 
 def test_example_project_is_valid_dbt(tmp_path):

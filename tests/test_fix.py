@@ -19,6 +19,7 @@ from dbt_kpi_lint.fix import moves as fix_module
 from dbt_kpi_lint.fix.moves import plan_fixes, write_fix
 from dbt_kpi_lint.lint.engine import lint
 from dbt_kpi_lint.loading.yaml_loader import load_project
+from dbt_kpi_lint.rules import RULES
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -430,3 +431,20 @@ def test_a_file_changed_between_planning_and_writing_is_not_overwritten(project)
     with pytest.raises(OSError, match="models/m.yml changed while fixing; run the fix again"):
         write_fix(plan.files[0])
     assert (root / "models/m.yml").read_text() == OLD_STYLE_KPI + "# edited meanwhile\n"
+
+
+def test_fixable_codes_are_the_rules_declared_fixable() -> None:
+    assert fix_module.FIXABLE_CODES == {code for code, rule in RULES.items() if rule.fixable} == {"META001", "META002", "DEP001"}
+
+
+def test_a_rule_declared_fixable_without_an_edit_is_left_alone_and_says_why(project, monkeypatch) -> None:
+    monkeypatch.setattr(fix_module, "FIXABLE_CODES", fix_module.FIXABLE_CODES | {"KPI003"})
+    root = project({"models/m.yml": OLD_STYLE_KPI})
+    loaded = load_project(root)
+
+    plan = plan_fixes(loaded, lint(loaded, Settings(select=("KPI003",))), Settings().meta_keys)
+
+    assert (plan.files, [(item.finding.code, item.reason) for item in plan.unfixed]) == (
+        (),
+        [("KPI003", "--fix has no edit for KPI003 yet")],
+    )

@@ -1,10 +1,11 @@
-"""Output formats for CI: GitHub annotations, SARIF, JUnit, statistics, color and --output."""
+"""Output formats for CI: GitHub annotations, SARIF, JUnit, GitLab, their paths, statistics, color, --output."""
 
 from __future__ import annotations
 
 import json
 import os
 import pty
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ElementTree
@@ -13,8 +14,8 @@ from typing import Callable
 
 import jsonschema
 import pytest
-from conftest import CliResult, write_files
-from sample_project import KPI001_MESSAGE, METRICS, VAN001_MESSAGE
+from conftest import DEFAULT_PROJECT_FILE, CliResult, write_files
+from sample_project import KPI001_MESSAGE, LEGACY_WINDOW, METRICS, VAN001_MESSAGE
 
 from dbt_kpi_lint.findings import Finding
 from dbt_kpi_lint.formatters import Report, RuleDescription
@@ -24,6 +25,8 @@ from dbt_kpi_lint.rules import RULES
 
 # The OASIS schema, as published in the oasis-tcs/sarif-spec repository (sarif-2.1/schema/).
 SARIF_SCHEMA = Path(__file__).parent / "schemas" / "sarif-schema-2.1.0.json"
+# GitLab's published field rules for Code Quality reports, as a schema (its $comment says whence).
+GITLAB_SCHEMA = Path(__file__).parent / "schemas" / "gitlab-code-quality.json"
 
 Run = Callable[..., CliResult]
 
@@ -43,7 +46,9 @@ def test_github_format_writes_one_workflow_command_per_finding(project: Path, ru
     ]
 
 
-def test_github_paths_are_relative_to_the_working_directory(project: Path, run_cli: Run) -> None:
+def test_outside_a_git_work_tree_github_paths_are_relative_to_the_working_directory(
+    project: Path, run_cli: Run
+) -> None:
     result = run_cli("check", "project", "--format", "github", cwd=project.parent)
 
     assert [line.split(",")[0] for line in result.stdout.splitlines()] == [
@@ -69,12 +74,41 @@ def test_github_escaping_keeps_one_command_per_line() -> None:
     )
 
 
-def test_sarif_output_is_valid_sarif_2_1_0(project: Path, run_cli: Run) -> None:
+def assert_valid(document: object, schema: Path) -> None:
+    jsonschema.Draft7Validator(json.loads(schema.read_text(encoding="utf-8"))).validate(document)
+
+
+@pytest.mark.parametrize(("output_format", "schema"), [("sarif", SARIF_SCHEMA), ("gitlab", GITLAB_SCHEMA)])
+def test_sarif_and_gitlab_output_follow_their_published_schemas(
+    project: Path, run_cli: Run, output_format: str, schema: Path
+) -> None:
+    result = run_cli("check", "--format", output_format, cwd=project)
+
+    assert_valid(json.loads(result.stdout), schema)
+    assert result.exit_code == 1
+
+
+def test_sarif_help_says_how_a_rule_decides_its_severity(project: Path, run_cli: Run) -> None:
     result = run_cli("check", "--format", "sarif", cwd=project)
 
-    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
-    jsonschema.Draft7Validator(schema).validate(json.loads(result.stdout))
-    assert result.exit_code == 1
+    rules = {rule["id"]: rule for rule in json.loads(result.stdout)["runs"][0]["tool"]["driver"]["rules"]}
+    assert rules["VAN001"]["help"]["markdown"].startswith(
+        "**VAN001 all-time-cumulative**: A cumulative metric has neither a window nor a grain_to_date: an all-time "
+        "running total.\n\nSeverity: warning; error on a KPI.\n\n## What it checks\n"
+    )
+    assert rules["VAN001"]["help"]["text"].startswith("Severity: warning; error on a KPI.\n\n## What it checks\n")
+
+
+def test_sarif_help_has_no_severity_note_once_the_configuration_fixes_the_severity(
+    project: Path, run_cli: Run
+) -> None:
+    (project / "pyproject.toml").write_text('[tool.dbt-kpi-lint]\nseverity = {VAN001 = "error"}\n')
+
+    result = run_cli("check", "--format", "sarif", cwd=project)
+
+    rules = json.loads(result.stdout)["runs"][0]["tool"]["driver"]["rules"]
+    [van001] = [rule for rule in rules if rule["id"] == "VAN001"]
+    assert (van001["defaultConfiguration"], van001["help"]["text"][:17]) == ({"level": "error"}, "## What it checks")
 
 
 def test_sarif_describes_the_tool_and_every_enabled_rule(project: Path, run_cli: Run) -> None:
@@ -144,6 +178,55 @@ def test_sarif_uris_are_percent_encoded(make_project: Callable[..., Path], run_c
     assert location["artifactLocation"]["uri"] == "models/kpi%20metrics.yml"
 
 
+def test_gitlab_issue_names_the_rule_the_message_the_severity_and_the_line(project: Path, run_cli: Run) -> None:
+    result = run_cli("check", "--format", "gitlab", cwd=project)
+
+    [kpi001, van001] = json.loads(result.stdout)
+    assert {key: value for key, value in kpi001.items() if key != "fingerprint"} == {
+        "description": f"KPI001: {KPI001_MESSAGE}",
+        "check_name": "KPI001",
+        "severity": "major",
+        "location": {"path": "models/metrics.yml", "lines": {"begin": 2}},
+    }
+    assert (van001["check_name"], van001["severity"], van001["location"]) == (
+        "VAN001",
+        "minor",
+        {"path": "models/metrics.yml", "lines": {"begin": 8}},
+    )
+
+
+def test_gitlab_fingerprints_are_the_same_on_every_run_and_survive_lines_moving(project: Path, run_cli: Run) -> None:
+    def fingerprints() -> list[str]:
+        issues = json.loads(run_cli("check", "--format", "gitlab", cwd=project).stdout)
+        return [issue["fingerprint"] for issue in issues]
+
+    before = fingerprints()
+    again = fingerprints()
+    (project / "models/metrics.yml").write_text("# a comment\n\n" + METRICS, encoding="utf-8")
+
+    assert before == again == fingerprints()
+
+
+def test_gitlab_fingerprints_are_unique_even_for_the_same_finding_in_two_projects(
+    tmp_path: Path, run_cli: Run
+) -> None:
+    for name in ("sales", "support"):
+        write_files(tmp_path / name, {"dbt_project.yml": f"name: {name}\n", "models/metrics.yml": METRICS})
+
+    issues = json.loads(run_cli("check", "sales", "support", "--format", "gitlab", cwd=tmp_path).stdout)
+
+    assert [issue["check_name"] for issue in issues] == ["KPI001", "VAN001", "KPI001", "VAN001"]
+    assert len({issue["fingerprint"] for issue in issues}) == 4
+
+
+def test_gitlab_report_without_findings_is_an_empty_array(make_project: Callable[..., Path], run_cli: Run) -> None:
+    project = make_project({"models/metrics.yml": METRICS})
+
+    result = run_cli("check", "--format", "gitlab", "--ignore", "KPI001,VAN001", cwd=project)
+
+    assert (result.exit_code, result.stdout) == (0, "[]\n")
+
+
 def test_junit_has_one_test_case_per_metric_and_a_failure_per_finding(project: Path, run_cli: Run) -> None:
     result = run_cli("check", "--format", "junit", cwd=project)
 
@@ -201,9 +284,37 @@ def test_statistics_as_json(project: Path, run_cli: Run) -> None:
     result = run_cli("check", "--statistics", "--format", "json", cwd=project)
 
     assert json.loads(result.stdout) == [
-        {"code": "KPI001", "name": "kpi-without-owner", "count": 1},
-        {"code": "VAN001", "name": "all-time-cumulative", "count": 1},
+        {"code": "KPI001", "name": "kpi-without-owner", "count": 1, "fixable": False},
+        {"code": "VAN001", "name": "all-time-cumulative", "count": 1, "fixable": False},
     ]
+
+
+def test_statistics_mark_the_rules_fix_fixes_when_there_are_any(make_project: Callable[..., Path], run_cli: Run) -> None:
+    project = make_project({"models/metrics.yml": METRICS, "models/legacy.yml": LEGACY_WINDOW})
+
+    result = run_cli("check", "--statistics", cwd=project)
+
+    assert result.stdout == (
+        "1  DEP001  [*] legacy-cumulative-params\n"
+        "1  KPI001  [ ] kpi-without-owner\n"
+        "1  VAN001  [ ] all-time-cumulative\n"
+    )
+
+
+def test_statistics_without_findings_say_all_checks_passed(make_project: Callable[..., Path], run_cli: Run) -> None:
+    project = make_project({"models/metrics.yml": METRICS})
+
+    result = run_cli("check", "--statistics", "--ignore", "KPI001,VAN001", cwd=project)
+
+    assert (result.exit_code, result.stdout) == (0, "All checks passed: 3 metrics (1 KPI).\n")
+
+
+def test_statistics_as_json_without_findings_are_an_empty_list(make_project: Callable[..., Path], run_cli: Run) -> None:
+    project = make_project({"models/metrics.yml": METRICS})
+
+    result = run_cli("check", "--statistics", "--format", "json", "--ignore", "KPI001,VAN001", cwd=project)
+
+    assert (result.exit_code, result.stdout) == (0, "[]\n")
 
 
 def test_statistics_with_a_format_that_cannot_show_them_is_a_usage_error(project: Path, run_cli: Run) -> None:
@@ -245,6 +356,98 @@ def test_two_projects_make_one_json_document(tmp_path: Path, run_cli: Run) -> No
     ]
 
 
+@pytest.fixture
+def monorepo_project(tmp_path: Path) -> Path:
+    """A git repository whose dbt project lives in `transform/`: the project directory."""
+    repository = tmp_path / "repo"
+    write_files(repository / "transform", {"dbt_project.yml": DEFAULT_PROJECT_FILE, "models/metrics.yml": METRICS})
+    subprocess.run(["git", "init", "-q", str(repository)], check=True)
+    return repository / "transform"
+
+
+def _github_paths(output: str) -> list[str]:
+    return re.findall(r"^::\w+ file=([^,]*),", output, flags=re.MULTILINE)
+
+
+def _sarif_paths(output: str) -> list[str]:
+    results = json.loads(output)["runs"][0]["results"]
+    return [result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for result in results]
+
+
+def _junit_paths(output: str) -> list[str]:
+    root = ElementTree.fromstring(output)
+    return [element.get("name", "") for element in root.iter("testsuite")] + [
+        case.get("file", "") for case in root.iter("testcase")
+    ]
+
+
+def _gitlab_paths(output: str) -> list[str]:
+    return [issue["location"]["path"] for issue in json.loads(output)]
+
+
+@pytest.mark.parametrize(
+    ("output_format", "paths", "expected"),
+    [
+        ("github", _github_paths, 2),
+        ("sarif", _sarif_paths, 2),
+        ("junit", _junit_paths, 4),  # the suite and its three test cases
+        ("gitlab", _gitlab_paths, 2),
+    ],
+)
+def test_ci_formats_run_in_a_monorepo_subfolder_give_paths_from_the_repository_root(
+    monorepo_project: Path, run_cli: Run, output_format: str, paths: Callable[[str], list[str]], expected: int
+) -> None:
+    result = run_cli("check", "--format", output_format, cwd=monorepo_project)
+
+    assert paths(result.stdout) == ["transform/models/metrics.yml"] * expected
+
+
+def test_sarif_run_in_a_monorepo_subfolder_states_the_repository_root_as_its_base_and_validates(
+    monorepo_project: Path, run_cli: Run
+) -> None:
+    result = run_cli("check", "--format", "sarif", cwd=monorepo_project)
+
+    log = json.loads(result.stdout)
+    assert_valid(log, SARIF_SCHEMA)
+    assert log["runs"][0]["originalUriBaseIds"] == {
+        "%SRCROOT%": {
+            "uri": monorepo_project.parent.as_uri() + "/",
+            "description": {"text": "The root of the git work tree the linter ran in."},
+        }
+    }
+
+
+def test_text_and_json_run_in_a_monorepo_subfolder_stay_relative_to_the_working_directory(
+    monorepo_project: Path, run_cli: Run
+) -> None:
+    text = run_cli("check", cwd=monorepo_project).stdout
+    findings = json.loads(run_cli("check", "--format", "json", cwd=monorepo_project).stdout)
+
+    assert text.startswith("models/metrics.yml:2:5: error[KPI001] ")
+    assert [finding["path"] for finding in findings] == ["models/metrics.yml", "models/metrics.yml"]
+
+
+def test_a_dot_git_file_marks_the_repository_root_as_in_a_linked_worktree(tmp_path: Path, run_cli: Run) -> None:
+    worktree = tmp_path / "checkout"
+    write_files(worktree, {".git": "gitdir: /elsewhere/.git/worktrees/checkout\n"})
+    write_files(worktree / "transform", {"dbt_project.yml": DEFAULT_PROJECT_FILE, "models/metrics.yml": METRICS})
+
+    result = run_cli("check", "--format", "github", cwd=worktree / "transform")
+
+    assert _github_paths(result.stdout) == ["transform/models/metrics.yml"] * 2
+
+
+def test_sarif_outside_a_git_work_tree_states_the_working_directory_as_its_base(
+    project: Path, run_cli: Run
+) -> None:
+    result = run_cli("check", "--format", "sarif", cwd=project)
+
+    assert json.loads(result.stdout)["runs"][0]["originalUriBaseIds"]["%SRCROOT%"] == {
+        "uri": project.as_uri() + "/",
+        "description": {"text": "The working directory of the linter."},
+    }
+
+
 def _run_on_terminal(project: Path, env: dict[str, str]) -> str:
     """Run the real CLI with its stdout on a pseudo-terminal, as in an interactive shell."""
     controller, terminal = pty.openpty()
@@ -271,7 +474,8 @@ def _run_on_terminal(project: Path, env: dict[str, str]) -> str:
 def test_text_is_colored_on_a_terminal(project: Path) -> None:
     output = _run_on_terminal(project, {})
 
-    assert "\x1b[1mmodels/metrics.yml:2:5:\x1b[0m \x1b[1m\x1b[31mKPI001\x1b[0m KPI `revenue`" in output
+    assert "\x1b[1mmodels/metrics.yml:2:5:\x1b[0m \x1b[1m\x1b[31merror\x1b[0m\x1b[1m[KPI001]\x1b[0m KPI `revenue`" in output
+    assert "\x1b[1m\x1b[34m2 |\x1b[0m   - name: revenue\r\n\x1b[1m\x1b[34m  |\x1b[0m     \x1b[1m\x1b[31m^\x1b[0m" in output
 
 
 @pytest.mark.parametrize(("setting", "colored"), [("1", False), ("", True)])
@@ -287,7 +491,7 @@ def test_text_is_plain_when_piped(project: Path) -> None:
     )
 
     assert "\x1b" not in process.stdout
-    assert process.stdout.startswith(f"models/metrics.yml:2:5: KPI001 {KPI001_MESSAGE}\n")
+    assert process.stdout.startswith(f"models/metrics.yml:2:5: error[KPI001] {KPI001_MESSAGE}\n")
 
 
 def _rule(code: str) -> RuleDescription:

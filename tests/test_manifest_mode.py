@@ -233,7 +233,7 @@ def test_include_packages_without_a_manifest_is_an_error(parsed: Callable[[str],
 def test_source_manifest_reads_the_target_path_manifest(parsed_copy: Callable[[str], Path], run_cli) -> None:
     root = parsed_copy("divergent/env_var_meta")
     result = run_cli("check", "--select", "KPI001", "--source", "manifest", cwd=root)
-    assert (result.exit_code, result.stdout.splitlines()[0][:31]) == (1, "models/metrics.yml:22:5: KPI001")
+    assert (result.exit_code, result.stdout.splitlines()[0][:38]) == (1, "models/metrics.yml:22:5: error[KPI001]")
 
 
 def test_source_auto_uses_a_manifest_newer_than_every_yaml_file(parsed_copy: Callable[[str], Path], run_cli) -> None:

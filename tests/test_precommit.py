@@ -43,7 +43,7 @@ semantic_models:
     "models/metricflow_time_spine.sql": "select current_date as date_day\n",
 }
 KPI001 = (
-    "models/metrics.yml:2:5: KPI001 KPI `revenue` has no owner: set `meta.owner` to the accountable "
+    "models/metrics.yml:2:5: error[KPI001] KPI `revenue` has no owner: set `meta.owner` to the accountable "
     "person or team, or put the metric in a dbt group that has an owner (`config.group`)"
 )
 GIT_IDENTITY = {

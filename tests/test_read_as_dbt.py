@@ -21,7 +21,7 @@ CREATED_METRICS = FIXTURES / "projects" / "created_metrics"
 
 
 def summary(result: CliResult) -> str:
-    return result.stdout.splitlines()[-1]
+    return next(line for line in result.stdout.splitlines() if line.startswith(("Found", "All checks")))
 
 
 def messages(run_cli: Callable[..., CliResult], root: Path, *args: str) -> list[tuple[str, str, str]]:
@@ -336,7 +336,7 @@ def test_fix_moves_a_latest_spec_top_level_meta_under_config(make_project, run_c
         "        kpi: true  # promoted in the Q3 review\n"
         "        owner: finance@example.com\n"
     )
-    assert result.stdout.splitlines()[0].split(" ", 2)[1] == "KPI002"  # now a KPI: it lacks a target
+    assert result.stdout.splitlines()[0].split(" ", 2)[1] == "error[KPI002]"  # now a KPI: it lacks a target
 
 
 def test_fix_leaves_a_latest_spec_meta_whose_keys_config_also_sets(make_project, run_cli) -> None:

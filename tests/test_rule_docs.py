@@ -95,10 +95,11 @@ def test_rules_page_nests_rule_headings_but_not_yaml_comments():
     assert "\n# dbt_project.yml\n" in page  # a comment inside the YAML example
 
 
-def test_rule_command_prints_the_rule_page(tmp_path, run_cli):
-    result = run_cli("rule", "kpi005", cwd=tmp_path)
+@pytest.mark.parametrize(("asked", "code"), [("kpi005", "KPI005"), ("all-time-cumulative", "VAN001")])
+def test_rule_command_prints_the_rule_page_of_a_code_or_a_name(tmp_path, run_cli, asked, code):
+    result = run_cli("rule", asked, cwd=tmp_path)
 
-    assert (result.exit_code, result.stdout) == (0, rule_documentation(RULES["KPI005"]) + "\n")
+    assert (result.exit_code, result.stdout) == (0, rule_documentation(RULES[code]) + "\n")
 
 
 def test_rule_command_rejects_an_unknown_code(tmp_path, run_cli):
@@ -106,16 +107,65 @@ def test_rule_command_rejects_an_unknown_code(tmp_path, run_cli):
 
     assert (result.exit_code, result.stderr) == (
         2,
-        "dbt-kpi-lint: error: unknown rule code KPI999; `dbt-kpi-lint rules` lists them\n",
+        "dbt-kpi-lint: error: unknown rule KPI999; `dbt-kpi-lint rules` lists them\n",
     )
 
 
-def test_rules_command_lists_code_severity_and_default(tmp_path, run_cli):
-    result = run_cli("rules", cwd=tmp_path)
+def test_rule_command_suggests_the_name_a_typo_meant(tmp_path, run_cli):
+    result = run_cli("rule", "all-time-cumulativ", cwd=tmp_path)
 
-    rows = {line.split()[0]: line.split()[1:4] for line in result.stdout.splitlines()[1:]}
-    assert rows["KPI003"] == ["target-without-direction", "error", "on"]
-    assert rows["KPI004"] == ["invalid-target", "error", "on"]
-    assert rows["KPI005"] == ["owner-with-too-many-kpis", "warning", "on"]
-    assert rows["KPI008"] == ["too-many-kpis", "warning", "on"]
-    assert rows["VAN003"] == ["kpi-is-raw-volume", "warning", "off"]
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "dbt-kpi-lint: error: unknown rule all-time-cumulativ; did you mean all-time-cumulative?\n",
+    )
+
+
+def _rules_table(run_cli, tmp_path) -> dict[str, list[str]]:
+    """`dbt-kpi-lint rules` as {code: [name, severity, default, fix, summary]}; cells are 2+ spaces apart."""
+    lines = run_cli("rules", cwd=tmp_path).stdout.splitlines()
+    assert re.split(r" {2,}", lines[0]) == ["code", "name", "severity", "default", "fix", "summary"]
+    return {cells[0]: cells[1:] for cells in (re.split(r" {2,}", line) for line in lines[1:])}
+
+
+def test_rules_command_lists_code_severity_and_default(tmp_path, run_cli):
+    rows = _rules_table(run_cli, tmp_path)
+
+    assert rows["KPI003"][:3] == ["target-without-direction", "error", "on"]
+    assert rows["KPI005"][:3] == ["owner-with-too-many-kpis", "warning", "on"]
+    assert rows["KPI008"][:3] == ["too-many-kpis", "warning", "on"]
+    assert rows["VAN003"][:3] == ["kpi-is-raw-volume", "warning", "off"]
+
+
+def test_rules_command_says_how_a_severity_decided_per_finding_is_decided(tmp_path, run_cli):
+    rows = _rules_table(run_cli, tmp_path)
+
+    assert rows["VAN001"][1] == "warning; error on a KPI"
+    assert rows["META001"][1] == "error when dbt discards the fields, warning otherwise"
+    assert rows["KPI004"][1] == "error; warning for a quoted number"
+
+
+def test_rules_command_says_which_rules_fix_fixes(tmp_path, run_cli):
+    rows = _rules_table(run_cli, tmp_path)
+
+    assert sorted(code for code, cells in rows.items() if cells[3] == "yes") == ["DEP001", "META001", "META002"]
+    assert {cells[3] for cells in rows.values()} == {"yes", "no"}
+
+
+def test_rule_page_states_a_severity_decided_per_finding():
+    assert "Default severity: warning; error on a KPI; on by default.\n" in rule_documentation(RULES["VAN001"])
+
+
+def test_rule_page_of_a_fixable_rule_says_fix_fixes_it():
+    assert "Default severity: error; on by default; `--fix` fixes it.\n" in rule_documentation(RULES["META002"])
+
+
+def test_rules_page_table_has_severity_and_fix_columns():
+    page = rules_markdown()
+
+    assert "| Code | Name | Severity | Default | Fix | Summary |\n" in page
+    assert (
+        "| [META001](#meta001-kpi-meta-outside-config) | kpi-meta-outside-config | error when dbt discards the "
+        "fields, warning otherwise | on | yes | A metric keeps KPI fields in its top-level `meta`, where dbt drops "
+        "or hides them. |\n"
+    ) in page
+    assert "| [KPI001](#kpi001-kpi-without-owner) | kpi-without-owner | error | on |  | A KPI has no owner. |\n" in page

@@ -30,7 +30,7 @@ def test_van003_is_off_by_default(make_project, run_cli):
     result = run_cli("check", cwd=root)
 
     assert "VAN003" not in result.stdout
-    assert run_cli("check", "--extend-select", "VAN003", cwd=root).stdout.startswith("models/metrics.yml:2:5: VAN003 ")
+    assert run_cli("check", "--extend-select", "VAN003", cwd=root).stdout.startswith("models/metrics.yml:2:5: warning[VAN003] ")
 
 
 def test_count_kpi_without_grain_is_reported_at_the_metric(make_project):

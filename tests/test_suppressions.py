@@ -5,14 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from conftest import CliResult
+from conftest import CliResult, finding_lines
 
 Run = Callable[..., CliResult]
 
 
 def lines(result: CliResult) -> list[str]:
-    """Findings of a text report, without the summary line."""
-    return result.stdout.splitlines()[:-1]
+    return finding_lines(result.stdout)
 
 
 def kpi(extra_meta: str = "", name_comment: str = "") -> str:
@@ -56,7 +55,7 @@ def test_meta_suppression_without_a_reason_still_silences_but_is_reported(
     result = run_cli("check", cwd=project)
 
     assert lines(result) == [
-        'models/metrics.yml:12:9: SUP002 suppression `kpi_lint` of KPI001 gives no reason: add `reason: "..."` '
+        'models/metrics.yml:12:9: warning[SUP002] suppression `kpi_lint` of KPI001 gives no reason: add `reason: "..."` '
         "saying why the rule does not apply here, so reviewers can judge the exception"
     ]
     assert result.exit_code == 0
@@ -68,8 +67,8 @@ def test_malformed_meta_suppression_suppresses_nothing(make_project: Callable[..
     result = run_cli("check", cwd=project)
 
     assert [line.split(" ", 2)[:2] for line in lines(result)] == [
-        ["models/metrics.yml:2:5:", "KPI001"],
-        ["models/metrics.yml:12:38:", "SUP002"],
+        ["models/metrics.yml:2:5:", "error[KPI001]"],
+        ["models/metrics.yml:12:38:", "warning[SUP002]"],
     ]
     assert lines(result)[1].endswith(
         '`kpi_lint` must look like `{ignore: [KPI005], reason: "why this rule does not apply"}`; unknown key `why`'
@@ -82,7 +81,7 @@ def test_meta_suppression_that_is_not_a_mapping_is_reported(make_project: Callab
     result = run_cli("check", "--select", "SUP", cwd=project)
 
     assert lines(result) == [
-        'models/metrics.yml:12:9: SUP002 `kpi_lint` must look like `{ignore: [KPI005], reason: "why this rule '
+        'models/metrics.yml:12:9: warning[SUP002] `kpi_lint` must look like `{ignore: [KPI005], reason: "why this rule '
         'does not apply"}`; it is not a mapping'
     ]
 
@@ -97,7 +96,7 @@ def test_meta_suppression_of_a_rule_that_finds_nothing_is_unused(
     result = run_cli("check", cwd=project)
 
     assert lines(result) == [
-        "models/metrics.yml:13:9: SUP001 unused suppression `kpi_lint.ignore: [KPI001]`: KPI001 finds nothing "
+        "models/metrics.yml:13:9: warning[SUP001] unused suppression `kpi_lint.ignore: [KPI001]`: KPI001 finds nothing "
         "here; remove the suppression"
     ]
 
@@ -108,7 +107,7 @@ def test_noqa_code_that_finds_nothing_is_unused(make_project: Callable[..., Path
     result = run_cli("check", cwd=project)
 
     assert lines(result) == [
-        "models/metrics.yml:2:20: SUP001 unused suppression `# noqa: KPI001, VAN001`: VAN001 finds nothing "
+        "models/metrics.yml:2:20: warning[SUP001] unused suppression `# noqa: KPI001, VAN001`: VAN001 finds nothing "
         "here; remove that code"
     ]
 
@@ -119,7 +118,7 @@ def test_noqa_with_an_unknown_code_is_reported(make_project: Callable[..., Path]
     result = run_cli("check", "--select", "SUP", cwd=project)
 
     assert lines(result) == [
-        "models/metrics.yml:2:20: SUP001 unused suppression `# noqa: KPI01`: KPI01 is not a rule code "
+        "models/metrics.yml:2:20: warning[SUP001] unused suppression `# noqa: KPI01`: KPI01 is not a rule code "
         "(`dbt-kpi-lint rules` lists them); remove the suppression"
     ]
 
@@ -132,7 +131,7 @@ def test_bare_noqa_that_silences_nothing_is_unused(make_project: Callable[..., P
     result = run_cli("check", cwd=project)
 
     assert lines(result) == [
-        "models/metrics.yml:2:20: SUP001 unused suppression `# noqa`: nothing is reported on this line or its "
+        "models/metrics.yml:2:20: warning[SUP001] unused suppression `# noqa`: nothing is reported on this line or its "
         "metric; remove the suppression"
     ]
 
@@ -194,8 +193,8 @@ def test_project_wide_meta_suppression_serves_every_metric_and_is_judged_once(
 
     (project / "models/metrics.yml").write_text(metrics.replace("cumulative", "simple"), encoding="utf-8")
     result = run_cli("check", cwd=project)
-    assert result.stdout.splitlines()[0] == (
-        "dbt_project.yml:7:7: SUP001 unused suppression `kpi_lint.ignore: [VAN001]`: VAN001 finds nothing here; "
+    assert lines(result)[0] == (
+        "dbt_project.yml:7:7: warning[SUP001] unused suppression `kpi_lint.ignore: [VAN001]`: VAN001 finds nothing here; "
         "remove the suppression"
     )
 

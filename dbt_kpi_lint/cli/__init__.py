@@ -3,26 +3,29 @@
 Each command is one module of this package with an `add_parser` and its `run`; this module
 assembles them and keeps the promise every command shares: exit code 0 when nothing fails the
 run, 1 when a finding (or a stale file) fails it, 2 when the input cannot be used, reported in
-one line. No traceback reaches the user.
+one line (argparse's errors too: see parser.py). No traceback reaches the user.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from typing import Sequence
+from typing import Any, Sequence
 
 from .. import __version__
 from ..loading.dbt_project import ProjectError
 from . import check, explain, generate, status
 from .common import EXIT_ERROR, EXIT_OK, UsageError
+from .parser import CommandLineParser, unrecognized_arguments
 
 COMMANDS = (check, explain, generate, status)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
+    parser, commands = _parser()
+    args, unrecognized = parser.parse_known_args(argv)
+    if unrecognized:
+        parser.error(unrecognized_arguments(unrecognized, commands.choices[args.command], parser))
     try:
         return int(args.run(args))
     except (UsageError, ProjectError) as error:
@@ -41,10 +44,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="dbt-kpi-lint", description="Lint the KPIs of a dbt semantic layer.")
+def _parser() -> tuple[argparse.ArgumentParser, Any]:
+    """The parser and its commands (`.choices` maps each command name to its parser)."""
+    parser = CommandLineParser(prog="dbt-kpi-lint", description="Lint the KPIs of a dbt semantic layer.")
     parser.add_argument("--version", action="version", version=f"dbt-kpi-lint {__version__}")
-    commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND", dest="command")
     for command in COMMANDS:
         command.add_parser(commands)
-    return parser
+    return parser, commands

@@ -16,6 +16,7 @@ from ..config.settings import Settings, unknown_selectors
 from ..findings import Finding
 from ..formatters import (
     FORMATTERS,
+    REPOSITORY_RELATIVE_FORMATS,
     STATISTICS_FORMATTERS,
     CheckedMetric,
     Report,
@@ -28,6 +29,7 @@ from ..lint.engine import lint
 from ..loading.source import Source, load_linted_project
 from ..loading.yaml_loader import load_project
 from ..model import Project, Severity
+from ..rules import Rule
 from ..rules.docs import rule_help
 from .common import (
     EXIT_FINDINGS,
@@ -38,6 +40,7 @@ from .common import (
     targets,
     write_output,
 )
+from .report import path_base, source_lines
 
 
 def add_parser(commands: Any) -> None:
@@ -50,6 +53,13 @@ def add_parser(commands: Any) -> None:
         "the whole project is still read (default: the project around the working directory)",
     )
     check.add_argument("--format", choices=sorted(FORMATTERS), default="text")
+    check.add_argument(
+        "--output-format",
+        choices=["full", "concise"],
+        default="full",
+        help="how --format text shows a finding: full (the default, as in ruff) adds its YAML line with a caret "
+        "under the column; concise is the one line",
+    )
     check.add_argument("--output", type=Path, help="write the report to this file instead of stdout")
     check.add_argument("--select", type=_codes, help="only these rule codes or prefixes (e.g. KPI,VAN001)")
     check.add_argument("--extend-select", type=_codes, default=(), help="rules to enable in addition")
@@ -173,6 +183,7 @@ def run(args: argparse.Namespace) -> int:
             "--write-baseline records whole projects: pass project directories, not files, and no --diff-base"
         )
     baseline = Baseline.read(args.baseline) if args.baseline else None
+    base_directory, base = path_base(args.format in REPOSITORY_RELATIVE_FORMATS)
     findings: list[Finding] = []
     metrics: list[CheckedMetric] = []
     rules: dict[str, RuleDescription] = {}
@@ -189,7 +200,7 @@ def run(args: argparse.Namespace) -> int:
             baselined += len(project_findings) - len(new_findings)
             project_findings = new_findings
         fails = fails or any(settings.fails(finding.severity) for finding in project_findings)
-        prefix = display_prefix(project.root)
+        prefix = display_prefix(project.root, base_directory)
         findings += [_rebased(finding, prefix) for finding in project_findings]
         metrics += _checked_metrics(project, settings, target.report_paths, changed, prefix)
         rules.update((rule.code, _describe(rule, settings)) for rule in settings.enabled_rules())
@@ -198,8 +209,16 @@ def run(args: argparse.Namespace) -> int:
         count = sum(recorded.counts.values())
         print(f"dbt-kpi-lint: recorded {plural(count, 'finding')} in {args.write_baseline}", file=sys.stderr)
         return EXIT_OK
+    show_source = args.format == "text" and args.output_format == "full" and not args.statistics
     report = Report(
-        findings, sorted(rules.values(), key=lambda rule: rule.code), metrics, _use_color(args), baselined
+        findings,
+        sorted(rules.values(), key=lambda rule: rule.code),
+        metrics,
+        _use_color(args),
+        baselined,
+        show_source=show_source,
+        source_lines=source_lines(findings, base_directory) if show_source else {},
+        path_base=base,
     )
     write_output(formatters[args.format](report), args.output)
     return EXIT_FINDINGS if fails and not args.exit_zero else EXIT_OK
@@ -289,6 +308,14 @@ def _use_color(args: argparse.Namespace) -> bool:
         and sys.stdout.isatty()
     )
 
-def _describe(rule: Any, settings: Settings) -> RuleDescription:
-    severity = settings.severity.get(rule.code, rule.default_severity)
-    return RuleDescription(rule.code, rule.name, rule.summary, rule_help(rule), severity)
+def _describe(rule: Rule, settings: Settings) -> RuleDescription:
+    configured = settings.severity.get(rule.code)  # it then overrides what each finding would choose
+    return RuleDescription(
+        rule.code,
+        rule.name,
+        rule.summary,
+        rule_help(rule),
+        configured or rule.default_severity,
+        severity_note=None if configured else rule.severity_note,
+        fixable=rule.fixable,
+    )

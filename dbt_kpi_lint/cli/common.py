@@ -57,9 +57,9 @@ def one_project(path: Path | None) -> Path:
     return found[0].root
 
 
-def display_prefix(project_root: str | Path) -> str:
-    """From the working directory to the project root, "" or ending in "/"."""
-    prefix = os.path.relpath(project_root, Path.cwd()).replace(os.sep, "/")
+def display_prefix(project_root: str | Path, base: Path | None = None) -> str:
+    """From `base` (default: the working directory) to the project root, "" or ending in "/"."""
+    prefix = os.path.relpath(project_root, base or Path.cwd()).replace(os.sep, "/")
     return "" if prefix == "." else prefix + "/"
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 
-from .base import CheckedMetric, Formatter, Report, RuleDescription
+from .base import CheckedMetric, Formatter, PathBase, Report, RuleDescription
 
 
 def _on_use(module: str, function: str) -> Formatter:
@@ -24,7 +24,12 @@ FORMATTERS: dict[str, Formatter] = {
     "github": _on_use("github", "format_github"),
     "sarif": _on_use("sarif", "format_sarif"),
     "junit": _on_use("junit", "format_junit"),
+    "gitlab": _on_use("gitlab", "format_gitlab"),
 }
+
+# Formats read by a CI service, which resolves paths from the repository root rather than from
+# the directory the linter ran in.
+REPOSITORY_RELATIVE_FORMATS = frozenset({"github", "sarif", "junit", "gitlab"})
 
 # `--statistics` replaces the findings with counts per rule, in the formats that can show them.
 STATISTICS_FORMATTERS: dict[str, Formatter] = {
@@ -32,4 +37,13 @@ STATISTICS_FORMATTERS: dict[str, Formatter] = {
     "json": _on_use("statistics", "format_statistics_json"),
 }
 
-__all__ = ["FORMATTERS", "STATISTICS_FORMATTERS", "CheckedMetric", "Formatter", "Report", "RuleDescription"]
+__all__ = [
+    "FORMATTERS",
+    "REPOSITORY_RELATIVE_FORMATS",
+    "STATISTICS_FORMATTERS",
+    "CheckedMetric",
+    "Formatter",
+    "PathBase",
+    "Report",
+    "RuleDescription",
+]

@@ -2,15 +2,14 @@
 
 Every rule of the run gets a descriptor with its short and full description and its help,
 so code scanning can explain an alert without leaving the pull request. Each result carries
-a fingerprint built from code + metric, the same identity the baseline uses, so an alert
-survives edits that move it to another line.
+a fingerprint built from code + metric (fingerprints.py), so an alert survives edits that move
+it to another line. Result URIs are relative to `%SRCROOT%`, which the log defines as the
+report's path base: the root of the git work tree, where code scanning resolves them.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-from collections import Counter
 from typing import Any
 from urllib.parse import quote
 
@@ -18,40 +17,36 @@ from .. import __version__
 from ..findings import Finding
 from ..model import Severity
 from .base import Report, RuleDescription
+from .fingerprints import fingerprints
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/dbt-kpi-lint/"
-# Where result URIs start: the working directory of the run, in CI the repository root.
 SOURCE_ROOT = "%SRCROOT%"
 
 
 def format_sarif(report: Report) -> str:
     rule_index = {rule.code: index for index, rule in enumerate(report.rules)}
-    occurrences: Counter[tuple[str, str]] = Counter()
-    results = []
-    for finding in report.findings:
-        identity = (finding.code, _subject(finding))
-        occurrences[identity] += 1
-        results.append(_result(finding, rule_index, _fingerprint(*identity, occurrences[identity])))
-    log = {
-        "$schema": SARIF_SCHEMA,
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "dbt-kpi-lint",
-                        "version": __version__,
-                        "semanticVersion": __version__,
-                        "informationUri": INFORMATION_URI,
-                        "rules": [_descriptor(rule) for rule in report.rules],
-                    }
-                },
-                "columnKind": "unicodeCodePoints",
-                "results": results,
+    results = [
+        _result(finding, rule_index, fingerprint)
+        for finding, fingerprint in zip(report.findings, fingerprints(report.findings))
+    ]
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": "dbt-kpi-lint",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "informationUri": INFORMATION_URI,
+                "rules": [_descriptor(rule) for rule in report.rules],
             }
-        ],
+        },
     }
+    if report.path_base is not None:
+        run["originalUriBaseIds"] = {
+            SOURCE_ROOT: {"uri": report.path_base.uri, "description": {"text": report.path_base.description}}
+        }
+    run.update({"columnKind": "unicodeCodePoints", "results": results})
+    log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -62,14 +57,25 @@ def _descriptor(rule: RuleDescription) -> dict[str, Any]:
         "name": rule.name,
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": what_it_checks, "markdown": what_it_checks},
-        "help": {"text": rule.explanation or rule.summary, "markdown": _help_markdown(rule)},
+        "help": {
+            "text": _paragraphs(_severity_note(rule), rule.explanation or rule.summary),
+            "markdown": _help_markdown(rule),
+        },
         "defaultConfiguration": {"level": _level(rule.default_severity)},
     }
 
 
 def _help_markdown(rule: RuleDescription) -> str:
-    body = f"\n\n{rule.explanation}" if rule.explanation else ""
-    return f"**{rule.code} {rule.name}**: {rule.summary}{body}"
+    return _paragraphs(f"**{rule.code} {rule.name}**: {rule.summary}", _severity_note(rule), rule.explanation)
+
+
+def _severity_note(rule: RuleDescription) -> str:
+    """Where findings choose their severity, the default level is only the usual one: say how."""
+    return f"Severity: {rule.severity_note}." if rule.severity_note else ""
+
+
+def _paragraphs(*texts: str) -> str:
+    return "\n\n".join(text for text in texts if text)
 
 
 def _section(markdown: str, title: str) -> str:
@@ -104,15 +110,6 @@ def _result(finding: Finding, rule_index: dict[str, int], fingerprint: str) -> d
         }
     )
     return result
-
-
-def _subject(finding: Finding) -> str:
-    return f"metric:{finding.metric}" if finding.metric else f"path:{finding.location.path}"
-
-
-def _fingerprint(code: str, subject: str, occurrence: int) -> str:
-    """Stable across line moves; the occurrence number keeps two findings of one metric apart."""
-    return hashlib.sha256(f"{code}\0{subject}\0{occurrence}".encode()).hexdigest()[:32]
 
 
 def _level(severity: Severity) -> str:

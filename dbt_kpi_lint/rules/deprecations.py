@@ -12,7 +12,13 @@ NESTED_CUMULATIVE_FLAG = "require_nested_cumulative_type_params"
 REFUSING_RELEASE = (1, 12)
 
 
-@rule("DEP001", "legacy-cumulative-params", severity=Severity.WARNING)
+@rule(
+    "DEP001",
+    "legacy-cumulative-params",
+    severity=Severity.WARNING,
+    severity_note="warning; error when the project's flags make dbt refuse it",
+    fixable=True,
+)
 def legacy_cumulative_params(context: RuleContext) -> Iterable[Violation]:
     """A cumulative metric sets `window` or `grain_to_date` directly under `type_params`.
 

@@ -28,9 +28,10 @@ def rule_documentation(rule: Rule, heading_level: int = 1) -> str:
         if rule.enabled_by_default
         else f"off by default (enable it with `--extend-select {rule.code}`)"
     )
+    fix = "; `--fix` fixes it" if rule.fixable else ""
     page = (
         f"# {rule.code} {rule.name}\n\n{rule.summary}\n\n"
-        f"Default severity: {rule.default_severity.value}; {default}.\n\n{rule_help(rule)}"
+        f"Default severity: {rule.severity_description}; {default}{fix}.\n\n{rule_help(rule)}"
     )
     return _deepen_headings(page, heading_level - 1)
 
@@ -39,8 +40,9 @@ def rules_markdown() -> str:
     """The content of docs/rules.md."""
     rules = sorted(RULES.values(), key=lambda rule: rule.code)
     rows = "".join(
-        f"| [{rule.code}](#{rule.code.lower()}-{rule.name}) | {rule.name} | {rule.default_severity.value} "
-        f"| {'on' if rule.enabled_by_default else 'off'} | {_table_cell(rule.summary)} |\n"
+        f"| [{rule.code}](#{rule.code.lower()}-{rule.name}) | {rule.name} | {rule.severity_description} "
+        f"| {'on' if rule.enabled_by_default else 'off'} | {'yes' if rule.fixable else ''} "
+        f"| {_table_cell(rule.summary)} |\n"
         for rule in rules
     )
     pages = "\n\n".join(rule_documentation(rule, heading_level=2) for rule in rules)
@@ -50,9 +52,9 @@ def rules_markdown() -> str:
         "Every rule can be selected or ignored by its code (`--select`, `--ignore`); a finding about a\n"
         "metric can be silenced with `# noqa: CODE` on the metric's `name:` line or on the reported line.\n"
         "Rule options are set by their name in the dbt-kpi-lint configuration.\n"
-        "`dbt-kpi-lint rule CODE` prints the same text as below.\n\n"
-        "| Code | Name | Severity | Default | Summary |\n"
-        "| --- | --- | --- | --- | --- |\n"
+        "`dbt-kpi-lint rule CODE` (or the rule's name) prints the same text as below.\n\n"
+        "| Code | Name | Severity | Default | Fix | Summary |\n"
+        "| --- | --- | --- | --- | --- | --- |\n"
         f"{rows}\n{pages}\n"
     )
 

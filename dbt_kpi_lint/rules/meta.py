@@ -10,7 +10,13 @@ from ..model import MetaEntry, Metric, Severity
 from .registry import RuleContext, Violation, rule
 
 
-@rule("META001", "kpi-meta-outside-config", severity=Severity.WARNING)
+@rule(
+    "META001",
+    "kpi-meta-outside-config",
+    severity=Severity.WARNING,
+    severity_note="error when dbt discards the fields, warning otherwise",
+    fixable=True,
+)
 def kpi_meta_outside_config(context: RuleContext) -> Iterable[Violation]:
     """A metric keeps KPI fields in its top-level `meta`, where dbt drops or hides them.
 
@@ -121,7 +127,7 @@ def _keys(keys: list[str]) -> str:
 
 
 
-@rule("META002", "latest-spec-top-level-meta", severity=Severity.ERROR)
+@rule("META002", "latest-spec-top-level-meta", severity=Severity.ERROR, fixable=True)
 def latest_spec_top_level_meta(context: RuleContext) -> Iterable[Violation]:
     """A metric of the latest semantic-layer spec sets a top-level `meta`, so dbt refuses the file.
 

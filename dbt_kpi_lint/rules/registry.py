@@ -1,7 +1,9 @@
 """The rule registry: each rule is a small function with a code, a name and its documentation.
 
 A rule's docstring is its documentation (`dbt-kpi-lint rule CODE`, SARIF help, docs/rules.md):
-its first paragraph is the short description, the rest is Markdown.
+its first paragraph is the short description, the rest is Markdown. Everything else a rule
+states about itself is an argument of the `@rule` decorator, so the CLI, the docs and every
+output format read it from one place.
 """
 
 from __future__ import annotations
@@ -73,6 +75,8 @@ class Rule:
     check: RuleCheck | None  # None for findings the loader raises (unreadable files)
     doc: str
     options: Mapping[str, RuleOption] = field(default_factory=dict)
+    severity_note: str | None = None
+    fixable: bool = False
 
     @property
     def summary(self) -> str:
@@ -82,6 +86,11 @@ class Rule:
     def explanation(self) -> str:
         parts = self.doc.split("\n\n", 1)
         return parts[1].strip() if len(parts) > 1 else ""
+
+    @property
+    def severity_description(self) -> str:
+        """The severity as `dbt-kpi-lint rules` and docs/rules.md state it: decided per finding, or fixed."""
+        return self.severity_note or self.default_severity.value
 
 
 RULES: dict[str, Rule] = {}
@@ -101,7 +110,22 @@ def rule(
     severity: Severity,
     enabled: bool = True,
     options: Mapping[str, RuleOption] | None = None,
+    severity_note: str | None = None,
+    fixable: bool = False,
 ) -> Callable[[RuleCheck], RuleCheck]:
+    """Register the decorated function as the check of rule `code`.
+
+    - `severity`: the severity of its findings, unless a Violation sets its own.
+    - `enabled`: on by default; `False` for rules users opt into (`--extend-select`).
+    - `options`: settings users may give by name in the configuration.
+    - `severity_note`: when the rule's Violations choose their severity, how it is decided, in a
+      few words that replace `severity` wherever the rule is listed, e.g. "warning; error on a
+      KPI". A configured severity overrides it (every finding then has that severity).
+    - `fixable`: `check --fix` can edit the YAML to remove the finding; findings are then marked
+      `[*]`. The edit itself is written in dbt_kpi_lint/fix/moves.py, which refuses codes it has
+      no edit for.
+    """
+
     def decorate(check: RuleCheck) -> RuleCheck:
         register(
             Rule(
@@ -112,6 +136,8 @@ def rule(
                 check=check,
                 doc=inspect.cleandoc(check.__doc__ or ""),
                 options=options or {},
+                severity_note=severity_note,
+                fixable=fixable,
             )
         )
         return check

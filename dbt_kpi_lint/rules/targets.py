@@ -67,7 +67,7 @@ def target_without_direction(context: RuleContext) -> Iterable[Violation]:
             )
 
 
-@rule("KPI004", "invalid-target", severity=Severity.ERROR)
+@rule("KPI004", "invalid-target", severity=Severity.ERROR, severity_note="error; warning for a quoted number")
 def invalid_target(context: RuleContext) -> Iterable[Violation]:
     """A KPI's target or at-risk band is not a number, or is a value the KPI can never take.
 

@@ -69,7 +69,7 @@ def _window_hint(metric: Metric) -> str:
     return "`window: 28 days` or `grain_to_date: month`"
 
 
-@rule("VAN001", "all-time-cumulative", severity=Severity.WARNING)
+@rule("VAN001", "all-time-cumulative", severity=Severity.WARNING, severity_note="warning; error on a KPI")
 def all_time_cumulative(context: RuleContext) -> Iterable[Violation]:
     """A cumulative metric has neither a window nor a grain_to_date: an all-time running total.
 
