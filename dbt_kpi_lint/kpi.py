@@ -20,6 +20,8 @@ class MetaKeys:
     indicator: str = "indicator"
     at_risk_band: str = "at_risk_band"
     grain: str = "grain"
+    number_format: str = "format"  # how people read the number: `number` (the default) or `percent`
+    unit: str = "unit"  # what a number counts, shown after it: `EUR`, `hours`
     lint: str = "kpi_lint"  # per-metric suppressions: {ignore: [CODE, ...], reason: "..."}
 
     @classmethod
@@ -49,6 +51,8 @@ class Kpi:
     indicator: KpiField
     at_risk_band: KpiField
     grain: KpiField
+    number_format: KpiField
+    unit: KpiField
 
 
 def is_present(value: Any) -> bool:
@@ -102,4 +106,6 @@ def kpi_of(metric: Metric, project: Project, keys: MetaKeys) -> Kpi | None:
         indicator=field_of(keys.indicator),
         at_risk_band=field_of(keys.at_risk_band),
         grain=field_of(keys.grain),
+        number_format=field_of(keys.number_format),
+        unit=field_of(keys.unit),
     )

@@ -19,6 +19,7 @@ from ..rules.meta_values import DIRECTIONS, GRAINS, readable_number
 
 DEFAULT_AT_RISK_BAND = 0.10
 DEFAULT_GRAIN = "month"
+NUMBER_FORMATS = ("number", "percent")
 # Its own finding would make the lint codes it compares depend on themselves.
 _STALENESS_RULE = "GEN001"
 
@@ -37,6 +38,8 @@ class KpiSpec:
     grain: str
     at_risk_band: float  # a fraction of |target|: how far on the wrong side still counts as at risk
     target: TargetValue | None  # None: only tracked (`no_target`)
+    number_format: str = NUMBER_FORMATS[0]
+    unit: str | None = None
     lint_codes: tuple[str, ...] = ()
 
 
@@ -74,6 +77,9 @@ def kpi_spec(kpi: Kpi) -> KpiSpec:
         grain=grain if grain in GRAINS.allowed else DEFAULT_GRAIN,
         at_risk_band=band if band is not None and 0 <= band < 1 else DEFAULT_AT_RISK_BAND,
         target=target_value(kpi.target),
+        number_format=number_format if (number_format := _text(kpi.number_format.value)) in NUMBER_FORMATS
+        else NUMBER_FORMATS[0],
+        unit=_text(kpi.unit.value),
     )
 
 

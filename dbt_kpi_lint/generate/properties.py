@@ -16,6 +16,8 @@ _DESCRIPTIONS = {
     "indicator": "`leading` (moves before the outcome) or `lagging` (confirms it).",
     "direction": "`increase` (higher is better) or `decrease` (lower is better); null when not stated.",
     "grain": "The period the KPI is judged over: day, week (from Monday), month, quarter or year.",
+    "number_format": "How to show the numbers: `number`, or `percent` (0.25 reads 25%); meta `format`.",
+    "unit": "What the numbers count (meta `unit`), e.g. EUR or hours; null when not stated.",
     "as_of": "The day the run judged from (var `kpi_as_of`, default the run's start date, UTC).",
     "periods_ago": "0 for the last complete period before `as_of`, 1 for the one before, and so on.",
     "period_start": "First day of the period judged.",

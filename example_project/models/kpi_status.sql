@@ -8,6 +8,8 @@ select
     indicator,
     direction,
     grain,
+    number_format,
+    unit,
     as_of,
     period_start,
     period_end,
