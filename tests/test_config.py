@@ -156,13 +156,13 @@ def test_rule_option_of_the_wrong_type_is_an_error(project: Path, run_cli: Run) 
             'slect = ["KPI"]\n',
             '`slect` is not a setting; did you mean "select"? allowed: dialects, exclude, extend-select, '
             "fail-on, history-periods, ignore, max-kpis-per-owner, meta-keys, min-kpis-for-share, min-metrics-per-kpi, "
-            "select, severity",
+            "select, severity, targets-model",
         ),
         (
             'fail_on = "warning"\n',
             '`fail_on` is not a setting; did you mean "fail-on"? allowed: dialects, exclude, extend-select, '
             "fail-on, history-periods, ignore, max-kpis-per-owner, meta-keys, min-kpis-for-share, min-metrics-per-kpi, "
-            "select, severity",
+            "select, severity, targets-model",
         ),
         ('fail-on = "warn"\n', "`fail-on` must be one of 'error', 'warning', not 'warn'"),
         ('select = "KPI"\n', "`select` must be a list of strings, not 'KPI'"),
@@ -172,7 +172,7 @@ def test_rule_option_of_the_wrong_type_is_an_error(project: Path, run_cli: Run) 
         (
             '[meta-keys]\nowners = "x"\n',
             '`meta-keys.owners` is not a meta key setting; did you mean "owner"? allowed: kpi, owner, '
-            "target, direction, objective, indicator, at-risk-band, grain, lint",
+            "target, direction, objective, indicator, at-risk-band, grain, number-format, unit, lint",
         ),
         ('[meta-keys]\nowner = ""\n', "`meta-keys.owner` must be a non-empty string (a meta key name), not ''"),
     ],

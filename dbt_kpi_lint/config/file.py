@@ -208,6 +208,12 @@ def _dialects(reader: _Reader, key: str, value: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
+def _model_name(reader: _Reader, key: str, value: Any) -> str:
+    if not isinstance(value, str) or not value.strip() or any(quote in value for quote in "'\"{}"):
+        raise reader.fail(key, f"must be the name of a dbt model or seed, not {_shown(value)}")
+    return value.strip()
+
+
 def _history_periods(reader: _Reader, key: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 1000:
         raise reader.fail(key, f"must be a whole number of periods from 1 to 1000, not {_shown(value)}")
@@ -224,6 +230,7 @@ _SETTINGS: dict[str, tuple[str, Callable[[_Reader, str, Any], Any]]] = {
     "meta-keys": ("meta_keys", _meta_keys),
     "dialects": ("dialects", _dialects),
     "history-periods": ("history_periods", _history_periods),
+    "targets-model": ("targets_model", _model_name),
 }
 
 

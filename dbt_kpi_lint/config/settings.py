@@ -24,6 +24,9 @@ class Settings:
     # and how many complete periods kpi_history keeps per KPI.
     dialects: tuple[str, ...] = ()
     history_periods: int = 13
+    # A dbt seed or model with columns metric_name, period_start, target: per-period targets that
+    # win over the meta targets for the periods it holds (a spreadsheet finance keeps).
+    targets_model: str | None = None
     # The configuration file's settings before the command line changed them: what `generate`
     # computes lint codes with, and so what GEN001 compares with (None: these settings are those).
     configured: "Settings | None" = None

@@ -34,7 +34,7 @@ _PART_NAMES = {
     "definitions": "the semantic definitions",
     "kpis": "the KPI fields",
     "lint_codes": "the KPIs' lint codes",
-    "settings": "the history length",
+    "settings": "the history length or the targets model",
     "dialects": "the configured dialects",
     "dbt_kpi_lint": "the dbt-kpi-lint version",
     "metricflow": "the MetricFlow version",
@@ -77,7 +77,7 @@ def fingerprint(
         "definitions": _digest(definitions),
         "kpis": _digest([_kpi_fields(spec) for spec in specs]),
         "lint_codes": _digest({spec.metric: spec.lint_codes for spec in specs}),
-        "settings": _digest({"history_periods": settings.history_periods}),
+        "settings": _digest({"history_periods": settings.history_periods, "targets_model": settings.targets_model}),
         "dbt_kpi_lint": __version__,
     }
     if dialects:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any, Iterable, Union
 
 from ..config.settings import Settings
@@ -15,16 +16,26 @@ from ..kpi import Kpi, KpiField, kpi_of
 from ..lint.engine import lint
 from ..loading.jinja import VarCall, var_call
 from ..model import JinjaExpression, Project
-from ..rules.meta_values import DIRECTIONS, GRAINS, readable_number
+from ..rules.dated_targets import is_dated, read_dated_targets, schedule
+from ..rules.meta_values import DEFAULT_GRAIN, DIRECTIONS, GRAINS, readable_number
 
 DEFAULT_AT_RISK_BAND = 0.10
-DEFAULT_GRAIN = "month"
 NUMBER_FORMATS = ("number", "percent")
 # Its own finding would make the lint codes it compares depend on themselves.
 _STALENESS_RULE = "GEN001"
 
 # A target written as a number, or as `{{ var('name') }}`, which dbt reads when it builds the model.
 TargetValue = Union[float, VarCall]
+
+
+@dataclass(frozen=True)
+class TargetPeriod:
+    """A target and the days it holds for: every period starting in [starts, ends)."""
+
+    starts: date | None  # None: since always
+    ends: date | None  # None: for good
+    value: TargetValue | None  # None: written, but not a number (KPI004): no status for those periods
+    source: str  # how `target_source` names it
 
 
 @dataclass(frozen=True)
@@ -37,7 +48,7 @@ class KpiSpec:
     direction: str | None  # None: not stated in a way the lint accepts, so no status can be judged
     grain: str
     at_risk_band: float  # a fraction of |target|: how far on the wrong side still counts as at risk
-    target: TargetValue | None  # None: only tracked (`no_target`)
+    targets: tuple[TargetPeriod, ...]  # empty: only tracked (`no_target`)
     number_format: str = NUMBER_FORMATS[0]
     unit: str | None = None
     lint_codes: tuple[str, ...] = ()
@@ -76,19 +87,32 @@ def kpi_spec(kpi: Kpi) -> KpiSpec:
         direction=direction if direction in DIRECTIONS.allowed else None,
         grain=grain if grain in GRAINS.allowed else DEFAULT_GRAIN,
         at_risk_band=band if band is not None and 0 <= band < 1 else DEFAULT_AT_RISK_BAND,
-        target=target_value(kpi.target),
+        targets=target_periods(kpi.target),
         number_format=number_format if (number_format := _text(kpi.number_format.value)) in NUMBER_FORMATS
         else NUMBER_FORMATS[0],
         unit=_text(kpi.unit.value),
     )
 
 
-def target_value(target: KpiField) -> TargetValue | None:
+def target_periods(target: KpiField) -> tuple[TargetPeriod, ...]:
+    """A target for every period, or dated targets each for its days (entries that are not entries
+    are KPI004's and are left out)."""
+    if is_dated(target):
+        entries, _ = read_dated_targets(target)
+        return tuple(
+            TargetPeriod(starts, ends, target_value(entry.value, entry.written), f"meta from {starts}")
+            for starts, ends, entry in schedule(entries)
+        )
+    value = target_value(target.value, target.written)
+    return () if value is None else (TargetPeriod(None, None, value, "meta"),)
+
+
+def target_value(value: Any, written: Any) -> TargetValue | None:
     """A `var()` target stays a `var()` call, so `dbt build --vars` still moves it; else its number."""
-    call = var_call(target.written)
+    call = var_call(written)
     if call is not None and (not call.has_default or _is_number(call.default)):
         return call
-    return readable_number(target.value)
+    return readable_number(value)
 
 
 def grains(specs: Iterable[KpiSpec]) -> list[str]:

@@ -6,6 +6,7 @@ tests run them for real. MetricFlow is imported only when a renderer is built.
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Mapping
 
 from .dialects import Dialect, render_only_sql_client
@@ -34,6 +35,9 @@ class MetricFlowRenderer:
             SemanticManifestLookup,
         )
 
+        # MetricFlow warns about proxy metrics it does not add (a measure with `create_metric: true`):
+        # its own bookkeeping, nothing a user can act on.
+        logging.getLogger("metricflow_semantic_interfaces").setLevel(logging.ERROR)
         try:
             # The transformations `mf` applies when it loads target/semantic_manifest.json (lower-cased
             # names, measure proxies): the same SQL as from dbt's own file.

@@ -129,7 +129,8 @@ def generate(
     paths = GeneratedPaths.of(project.model_paths)
     written: dict[str, str | None] = {
         paths.history_sql: history_model(
-            header(source, recorded), specs, queries, relations, dialects, settings.history_periods
+            header(source, recorded), specs, queries, relations, dialects, settings.history_periods,
+            settings.targets_model,
         ),
         **static_files(paths),
     }

@@ -28,7 +28,10 @@ _DESCRIPTIONS = {
     "change": "actual - previous.",
     "relative_change": "(actual - previous) / |previous|; null when previous is 0 or missing.",
     "target": "The target that holds for the period; null when the KPI has no usable target.",
-    "target_source": "Where the target comes from: `meta` (the metric's meta `target`).",
+    "target_source": (
+        "Where the target comes from: `meta` (meta `target`), `meta from <date>` (a dated target), or "
+        "`model <name>` (the targets model, which wins for the periods it holds)."
+    ),
     "gap_to_target": "actual - target.",
     "at_risk_band": "How far short of the target, as a fraction of |target|, still counts as at risk.",
     "attainment": "1 + (actual - target) / |target|, mirrored for `decrease`: 1 or more is on track.",

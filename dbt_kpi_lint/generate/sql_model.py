@@ -11,12 +11,13 @@ every warehouse.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Iterable, Mapping, Sequence
 
 from ..loading.jinja import VarCall
 from .dialects import Dialect
 from .jinja_text import jinja_string, jinja_value, template_text
-from .kpis import KpiSpec, grains
+from .kpis import KpiSpec, TargetValue, grains
 from .paths import HISTORY_MODEL
 from .periods import periods_prelude
 from .semantic_manifest import ModelRef, Relations
@@ -74,12 +75,18 @@ def history_model(
     relations: Relations,
     dialects: Sequence[Dialect],
     history_periods: int,
+    targets_model: str | None = None,
 ) -> str:
-    """The whole `kpi_history.sql`: header, config, lineage, the periods' Jinja, one statement per dialect."""
-    depends_on = "".join(f"-- depends_on: {_ref(model)}\n" for model in sorted(set(relations.models)))
+    """The whole `kpi_history.sql`: header, config, lineage, the periods' Jinja, one statement per dialect.
+
+    `targets_model`: a dbt model or seed with a target per (metric_name, period_start), which wins
+    over the meta targets for the periods it holds.
+    """
+    models = sorted({*relations.models, *([ModelRef(targets_model)] if targets_model else [])})
+    depends_on = "".join(f"-- depends_on: {_ref(model)}\n" for model in models)
     branches = "".join(
         f"{{%- {'if' if index == 0 else 'elif'} target.type == {jinja_string(dialect.adapter_type)} %}}\n"
-        + _History(dialect, specs, queries, relations, history_periods).statement()
+        + _History(dialect, specs, queries, relations, history_periods, targets_model).statement()
         for index, dialect in enumerate(dialects)
     )
     generated_for = ", ".join(dialect.adapter_type for dialect in dialects)
@@ -119,22 +126,27 @@ def _ref(model: ModelRef) -> str:
 
 
 def _var_targets(specs: Sequence[KpiSpec]) -> str:
-    """For each `var()` target, Jinja reading the var at build time into `kpi_target_<n>`: the number
-    as SQL text, or `null` when the var is no number (the lint flags it as KPI004)."""
+    """For each `var()` target, Jinja reading the var at build time into `kpi_target_<kpi>_<n>`: the
+    number as SQL text, or `null` when the var is no number (the lint flags it as KPI004)."""
     number = jinja_string(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
     lines = []
-    for index, spec in enumerate(specs):
-        if isinstance(spec.target, VarCall):
-            call = spec.target
-            arguments = jinja_string(call.name) + (f", {jinja_value(call.default)}" if call.has_default else "")
-            lines.append(
-                f"{{%- set written_target = var({arguments}) %}}\n"
-                f"{{%- set target_text = '' if written_target is none or written_target is boolean "
-                f"else written_target | string | trim %}}\n"
-                f"{{%- set kpi_target_{index} = target_text if modules.re.fullmatch({number}, target_text) "
-                f"else 'null' %}}\n"
-            )
+    for kpi_index, spec in enumerate(specs):
+        for index, held in enumerate(spec.targets):
+            if isinstance(held.value, VarCall):
+                call = held.value
+                arguments = jinja_string(call.name) + (f", {jinja_value(call.default)}" if call.has_default else "")
+                lines.append(
+                    f"{{%- set written_target = var({arguments}) %}}\n"
+                    f"{{%- set target_text = '' if written_target is none or written_target is boolean "
+                    f"else written_target | string | trim %}}\n"
+                    f"{{%- set {_target_variable(kpi_index, index)} = target_text "
+                    f"if modules.re.fullmatch({number}, target_text) else 'null' %}}\n"
+                )
     return "".join(lines)
+
+
+def _target_variable(kpi_index: int, index: int) -> str:
+    return f"kpi_target_{kpi_index}_{index}"
 
 
 @dataclass(frozen=True)
@@ -146,6 +158,7 @@ class _History:
     queries: Sequence[MetricQuery]
     relations: Relations
     history_periods: int
+    targets_model: str | None
 
     def statement(self) -> str:
         if not self.specs:
@@ -153,6 +166,7 @@ class _History:
         query_index = {(query.metric, query.grain): index for index, query in enumerate(self.queries)}
         ctes = [
             self._definitions(),
+            self._targets(),
             self._periods(),
             *(self._metric_values(index, query) for index, query in enumerate(self.queries)),
             self._kpi_values(query_index),
@@ -193,12 +207,38 @@ class _History:
                 f"{self.text(spec.number_format)} as number_format",
                 f"{self.text(spec.unit)} as unit",
                 f"{self.cast(repr(spec.at_risk_band), 'float')} as at_risk_band",
-                f"{self.cast(_target_sql(index, spec), 'float')} as target",
-                f"{self.text('meta' if spec.target is not None else None)} as target_source",
                 f"{self.text(','.join(spec.lint_codes))} as lint_codes",
             ]
             rows.append("    select " + ", ".join(values))
         return "kpi_definitions as (\n" + "\n    union all\n".join(rows) + "\n)"
+
+    def _targets(self) -> str:
+        """One row per KPI target and the days it holds for; a period's target is the row whose
+        days hold its first day (the generator made them disjoint)."""
+        rows = [
+            "    select "
+            + ", ".join(
+                (
+                    f"{kpi_index} as kpi_id",
+                    f"{self.cast(self.date(held.starts), 'date')} as holds_from",
+                    f"{self.cast(self.date(held.ends), 'date')} as holds_before",
+                    f"{self.cast(_target_sql(kpi_index, index, held.value), 'float')} as target",
+                    f"{self.text(held.source)} as target_source",
+                )
+            )
+            for kpi_index, spec in enumerate(self.specs)
+            for index, held in enumerate(spec.targets)
+        ]
+        if not rows:  # no KPI has a target: the columns, typed, and no row
+            rows = [
+                f"    select 0 as kpi_id, {self.cast('null', 'date')} as holds_from, {self.cast('null', 'date')} "
+                f"as holds_before, {self.cast('null', 'float')} as target, {self.cast('null', 'text')} as "
+                f"target_source from (select 1 as one) as no_targets where 1 = 0"
+            ]
+        return "kpi_targets as (\n" + "\n    union all\n".join(rows) + "\n)"
+
+    def date(self, day: date | None) -> str:
+        return "null" if day is None else f"'{day.isoformat()}'"
 
     def _periods(self) -> str:
         grain, start, end = (
@@ -249,6 +289,28 @@ class _History:
         return "kpi_values as (\n" + "\n    union all\n".join(selects) + "\n)"
 
     def _rows(self) -> str:
+        model_target = (
+            "    left join (\n"
+            "        select\n"
+            f"            {self.cast('metric_name', 'text')} as metric_name,\n"
+            f"            {self.cast('period_start', 'date')} as period_start,\n"
+            f"            max({self.cast('target', 'float')}) as target\n"
+            f"        from {_ref(ModelRef(self.targets_model))}\n"
+            f"        group by {self.cast('metric_name', 'text')}, {self.cast('period_start', 'date')}\n"
+            "    ) as model_target\n"
+            "        on model_target.metric_name = kpi.metric_name and model_target.period_start = period.period_start\n"
+            if self.targets_model
+            else ""
+        )
+        target, source = (
+            (
+                "coalesce(model_target.target, meta_target.target)",
+                f"case when model_target.target is not null then {self.text(f'model {self.targets_model}')} "
+                f"else meta_target.target_source end",
+            )
+            if self.targets_model
+            else ("meta_target.target", "meta_target.target_source")
+        )
         return (
             "kpi_rows as (\n"
             "    select\n"
@@ -258,7 +320,9 @@ class _History:
             "        period.period_end,\n"
             "        previous_period.period_start as previous_period_start,\n"
             "        current_value.metric_value as actual,\n"
-            "        previous_value.metric_value as previous\n"
+            "        previous_value.metric_value as previous,\n"
+            f"        {target} as target,\n"
+            f"        {source} as target_source\n"
             "    from kpi_definitions as kpi\n"
             "    inner join kpi_periods as period on period.grain = kpi.grain\n"
             "    inner join kpi_periods as previous_period\n"
@@ -267,7 +331,12 @@ class _History:
             "        on current_value.kpi_id = kpi.kpi_id and current_value.period_start = period.period_start\n"
             "    left join kpi_values as previous_value\n"
             "        on previous_value.kpi_id = kpi.kpi_id and previous_value.period_start = previous_period.period_start\n"
-            f"    where period.periods_ago < {self.history_periods}\n"
+            "    left join kpi_targets as meta_target\n"
+            "        on meta_target.kpi_id = kpi.kpi_id\n"
+            "        and (meta_target.holds_from is null or meta_target.holds_from <= period.period_start)\n"
+            "        and (meta_target.holds_before is null or period.period_start < meta_target.holds_before)\n"
+            + model_target
+            + f"    where period.periods_ago < {self.history_periods}\n"
             ")"
         )
 
@@ -298,12 +367,12 @@ class _History:
         return f"select\n{columns}\nfrom kpi_rows"
 
 
-def _target_sql(index: int, spec: KpiSpec) -> str:
-    if spec.target is None:
+def _target_sql(kpi_index: int, index: int, value: TargetValue | None) -> str:
+    if value is None:
         return "null"
-    if isinstance(spec.target, VarCall):
-        return f"{{{{ kpi_target_{index} }}}}"
-    return repr(spec.target)
+    if isinstance(value, VarCall):
+        return f"{{{{ {_target_variable(kpi_index, index)} }}}}"
+    return repr(value)
 
 
 def metric_queries(specs: Iterable[KpiSpec]) -> list[tuple[str, str]]:

@@ -75,6 +75,9 @@ GRAINS = Vocabulary(
     ),
 )
 
+# The grain a KPI is judged at when its meta names none (or none the lint accepts).
+DEFAULT_GRAIN = "month"
+
 INDICATORS = Vocabulary(
     allowed=("leading", "lagging"),
     synonyms=_synonyms(

@@ -2,11 +2,28 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Iterable
 
+from ..calendar import last_complete_period, period_start
 from ..kpi import Kpi, KpiField, MetaKeys
 from ..model import JinjaExpression, Project, Severity
-from .meta_values import DIRECTION_MEANINGS, DIRECTIONS, as_number, quoted_number, shown
+from .dated_targets import (
+    ENTRY_SHAPE,
+    DatedTarget,
+    is_dated,
+    read_dated_targets,
+    schedule,
+)
+from .meta_values import (
+    DEFAULT_GRAIN,
+    DIRECTION_MEANINGS,
+    DIRECTIONS,
+    GRAINS,
+    as_number,
+    quoted_number,
+    shown,
+)
 from .registry import RuleContext, Violation, rule
 from .value_range import value_range_of
 
@@ -77,6 +94,9 @@ def invalid_target(context: RuleContext) -> Iterable[Violation]:
     - `target` must be a number. A quoted number (`target: "1000"`) is a string to dbt and to
       everything reading the manifest; the KPI status step converts it, other readers may not, so
       it is reported as a **warning** (and its value is still checked as below).
+    - A dated target (`target: [{from: 2026-01-01, value: 120000}, ...]`) must be a list of such
+      entries, each `from` (and `until`, when set) a date; every `value` is checked as a target.
+      How the dates fit together is KPI011's.
     - `target` must lie within what the metric can produce, when its definition makes that
       certain: a conversion metric with `calculation: conversion_rate` (MetricFlow's default)
       yields values from 0 to 1; a `count`, `count_distinct` or `sum_boolean` aggregation, a
@@ -125,7 +145,23 @@ def invalid_target(context: RuleContext) -> Iterable[Violation]:
 
 
 def _target_problems(kpi: Kpi, project: Project, keys: MetaKeys) -> Iterable[Violation]:
-    target = kpi.target
+    if not is_dated(kpi.target):
+        yield from _value_problems(kpi, project, keys, kpi.target)
+        return
+    entries, malformed = read_dated_targets(kpi.target)
+    for problem in malformed:
+        yield Violation(
+            f"KPI `{kpi.metric.name}` has a dated `{keys.target}` whose {problem.reason}: write each entry as "
+            f"{ENTRY_SHAPE}",
+            kpi.metric,
+            location=problem.location,
+        )
+    for entry in entries:
+        yield from _value_problems(kpi, project, keys, KpiField(entry.value, entry.value_location, entry.written))
+
+
+def _value_problems(kpi: Kpi, project: Project, keys: MetaKeys, target: KpiField) -> Iterable[Violation]:
+    """What is wrong with one target value: the target, or one value of a dated target."""
     if not _judgeable(target):
         return
     number, problem = _read_number(kpi, keys.target, target, "the value the KPI should reach, e.g. `target: 1000`")
@@ -209,4 +245,98 @@ def _read_number(kpi: Kpi, key: str, kpi_field: KpiField, expected: str) -> tupl
         f"computed: set it to {expected}",
         kpi.metric,
         location=kpi_field.location,
+    )
+
+
+@rule("KPI011", "dated-target-schedule", severity=Severity.WARNING)
+def dated_target_schedule(context: RuleContext) -> Iterable[Violation]:
+    """A KPI's dated targets are out of order, repeated, off a period start, or hold no longer.
+
+    ## What it checks
+    A dated target (`target: [{from: 2026-01-01, value: 120000}, {from: 2026-04-01, value: 150000}]`)
+    holds each value from its `from` day until the next entry's, or until its own `until` day
+    (inclusive). The entries must be:
+
+    - in date order, oldest first;
+    - one per `from` day (of two, the first written is used);
+    - on the first day of a period of the KPI's `grain` (a Monday for `week`, the 1st for `month`,
+      1 January, April, July or October for `quarter`, 1 January for `year`): a target holds whole
+      periods, and the generated models look a period's target up by its first day;
+    - still holding for the period judged today (the last complete period of the grain): a list
+      whose last entry ended (`until`) before it, or whose first entry starts after it, has
+      expired or not begun, and the KPI shows `no_target`.
+
+    Malformed entries and values that are no numbers are KPI004's.
+
+    ## Why it matters
+    Budgets change per quarter, and a schedule written out of order or off by a day quietly
+    compares a month with the wrong target. An expired schedule turns a KPI into a bare number
+    the moment a new budget was not entered.
+
+    ## Example
+    ```yaml
+    config:
+      meta:
+        kpi: true
+        grain: month
+        target:
+          - {from: 2026-04-15, value: 150000}   # KPI011: not the first day of a month
+          - {from: 2026-01-01, value: 120000}   # KPI011: out of order
+    ```
+
+    ## Fix
+    List the entries oldest first, each from the first day of a period; add the next period's
+    target before the last one runs out (or drop its `until`).
+    """
+    today = date.today()
+    for kpi in context.kpis:
+        if not is_dated(kpi.target):
+            continue
+        entries, _ = read_dated_targets(kpi.target)
+        grain = kpi.grain.value if kpi.grain.value in GRAINS.allowed else DEFAULT_GRAIN
+        name, key = kpi.metric.name, context.meta_keys.target
+        seen: set[date] = set()
+        for previous, entry in zip([None, *entries], entries):
+            if previous is not None and entry.starts < previous.starts:
+                yield Violation(
+                    f"the dated `{key}` of KPI `{name}` is not in date order: `from: {entry.starts}` comes after "
+                    f"`from: {previous.starts}`; list the entries oldest first",
+                    kpi.metric,
+                    location=entry.location,
+                )
+            if entry.starts in seen:
+                yield Violation(
+                    f"two dated `{key}` entries of KPI `{name}` start on {entry.starts}; the first is used: keep one",
+                    kpi.metric,
+                    location=entry.location,
+                )
+            seen.add(entry.starts)
+            if period_start(entry.starts, grain) != entry.starts:
+                yield Violation(
+                    f"the dated `{key}` of KPI `{name}` starts on {entry.starts}, which is not the first day of a "
+                    f"{grain} (its grain): a target holds whole periods; write `from: {period_start(entry.starts, grain)}`",
+                    kpi.metric,
+                    location=entry.location,
+                )
+        yield from _expired(kpi, key, grain, entries, today)
+
+
+def _expired(kpi: Kpi, key: str, grain: str, entries: list[DatedTarget], today: date) -> Iterable[Violation]:
+    held = schedule(entries)
+    if not held:
+        return
+    judged, _ = last_complete_period(today, grain)
+    if any(starts <= judged and (ends is None or judged < ends) for starts, ends, _ in held):
+        return
+    first_start, _, first = held[0]
+    _, last_end, last = held[-1]
+    if judged < first_start:
+        reason, entry = f"its first entry starts {first_start}", first
+    else:
+        reason, entry = f"its last entry ended {last.until}", last
+    yield Violation(
+        f"no dated `{key}` of KPI `{kpi.metric.name}` holds for the {grain} starting {judged}, the one judged today: "
+        f"{reason}; add the target that holds now",
+        kpi.metric,
+        location=entry.location,
     )

@@ -19,7 +19,7 @@ HOSTILE_OWNER = "o'brien'); drop table x; --"
 # Per KPI of the fixture project, as of 2024-06-10: (grain, status of its last complete period).
 FIXTURE_STATUSES = {
     "revenue": ("month", "at_risk"),
-    "completed_revenue": ("month", "on_track"),  # simple metric with a filter
+    "completed_revenue": ("month", "at_risk"),  # simple metric with a filter; May's target from the seed
     "distinct_customers": ("month", "off_track"),  # made by dbt from a measure (create_metric)
     "order_count": ("quarter", "off_track"),
     "returned_orders": ("week", "off_track"),  # direction: decrease
@@ -148,3 +148,44 @@ def test_duckdb_and_postgres_build_the_same_tables_row_for_row(build, name: str)
     duckdb_rows, postgres_rows = comparable("duckdb"), comparable("postgres")
     assert len(duckdb_rows) == 13 * len(FIXTURE_STATUSES if name == "kpi_project" else EXAMPLE_STATUSES)
     assert postgres_rows == duckdb_rows
+
+
+def targets_of(project: BuiltProject, metric: str) -> list[tuple[int, date, float | None, str | None, str]]:
+    rows = [row for row in project.rows("kpi_history") if row["metric_name"] == metric and row["periods_ago"] < 6]
+    return sorted(
+        (row["periods_ago"], row["period_start"], row["target"], row["target_source"], row["status"]) for row in rows
+    )
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "postgres"])
+def test_each_period_is_judged_against_the_target_that_held_for_it(build, engine: str) -> None:
+    """Dated targets in meta, none before the first; the targets seed wins for the periods it holds."""
+    assert targets_of(build("kpi_project", engine), "completed_revenue") == [
+        (0, date(2024, 5, 1), 3500.0, "model kpi_targets", "at_risk"),
+        (1, date(2024, 4, 1), 2500.0, "meta from 2024-02-01", "on_track"),
+        (2, date(2024, 3, 1), 2500.0, "meta from 2024-02-01", "on_track"),
+        (3, date(2024, 2, 1), 2500.0, "meta from 2024-02-01", "on_track"),
+        (4, date(2024, 1, 1), None, None, "no_target"),
+        (5, date(2023, 12, 1), None, None, "no_target"),
+    ]
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "postgres"])
+def test_a_seed_target_overrides_a_plain_meta_target_for_its_period_only(build, engine: str) -> None:
+    assert [(ago, target, source) for ago, _, target, source, _ in targets_of(build("kpi_project", engine), "avg_order_value")][:3] == [
+        (0, 120.0, "meta"),
+        (1, 100.0, "model kpi_targets"),
+        (2, 120.0, "meta"),
+    ]
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "postgres"])
+def test_a_target_of_zero_on_a_decrease_kpi_is_judged_and_has_no_attainment(build, engine: str) -> None:
+    rows = [row for row in build("kpi_project", engine).rows("kpi_history") if row["metric_name"] == "returned_orders"]
+    latest = next(row for row in rows if row["periods_ago"] == 0)
+    assert (latest["actual"], latest["target"], latest["status"], latest["attainment"], latest["gap_to_target"]) == (
+        5.0, 0.0, "off_track", None, 5.0,
+    )
+    assert [row["status"] for row in sorted(rows, key=lambda row: row["periods_ago"])][1:4] == [
+        "on_track", "on_track", "no_data",  # 2 and 1 returns against a ceiling of 3; no return that week
+    ]
