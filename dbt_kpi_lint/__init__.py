@@ -1,3 +1,3 @@
 """dbt-kpi-lint: keep the promotion of dbt metrics to KPIs honest."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -117,7 +117,7 @@ def test_sarif_describes_the_tool_and_every_enabled_rule(project: Path, run_cli:
     driver = json.loads(result.stdout)["runs"][0]["tool"]["driver"]
     assert (driver["name"], driver["version"], driver["informationUri"]) == (
         "dbt-kpi-lint",
-        "0.1.0",
+        "0.2.0",
         "https://pypi.org/project/dbt-kpi-lint/",
     )
     on_by_default = sorted(code for code, rule in RULES.items() if rule.enabled_by_default)

@@ -19,6 +19,8 @@ import hashlib
 import json
 import re
 from dataclasses import asdict, dataclass
+from functools import lru_cache
+from pathlib import Path
 from importlib import metadata
 from typing import Any, Mapping, Sequence
 
@@ -37,6 +39,7 @@ _PART_NAMES = {
     "settings": "the history length or the targets model",
     "dialects": "the configured dialects",
     "dbt_kpi_lint": "the dbt-kpi-lint version",
+    "generator": "the generator's code",
     "metricflow": "the MetricFlow version",
 }
 
@@ -79,6 +82,7 @@ def fingerprint(
         "lint_codes": _digest({spec.metric: spec.lint_codes for spec in specs}),
         "settings": _digest({"history_periods": settings.history_periods, "targets_model": settings.targets_model}),
         "dbt_kpi_lint": __version__,
+        "generator": _generator_digest(),
     }
     if dialects:
         parts["dialects"] = ",".join(sorted(dialects))
@@ -106,6 +110,14 @@ def metricflow_version() -> str | None:
         return metadata.version("metricflow")
     except metadata.PackageNotFoundError:
         return None
+
+
+@lru_cache(maxsize=1)
+def _generator_digest() -> str:
+    """The generator's own source: SQL written by other code than the installed one is stale,
+    whatever the version number says (a development install, a patched one)."""
+    sources = sorted(Path(__file__).parent.glob("*.py"))
+    return _digest({path.name: path.read_text(encoding="utf-8") for path in sources})
 
 
 def _kpi_fields(spec: KpiSpec) -> dict[str, Any]:
