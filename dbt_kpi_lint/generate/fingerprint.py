@@ -20,8 +20,8 @@ import json
 import re
 from dataclasses import asdict, dataclass
 from functools import lru_cache
-from pathlib import Path
 from importlib import metadata
+from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from .. import __version__

@@ -32,7 +32,7 @@ from .paths import (
     GeneratedPaths,
 )
 from .properties import properties_yaml
-from .semantic_manifest import ModelRef, Relations
+from .semantic_manifest import ModelRef, Relations, needed_for
 from .sql_model import MetricQuery, history_model, metric_queries, status_model
 
 
@@ -121,7 +121,7 @@ def generate(
     recorded = fingerprint(
         project, settings, [dialect.adapter_type for dialect in dialects], None if kpi_project else specs
     )
-    renderer = MetricFlowRenderer(semantic_manifest)
+    renderer = MetricFlowRenderer(needed_for(semantic_manifest, [spec.metric for spec in specs]))
     queries = [
         MetricQuery(metric, grain, {dialect.adapter_type: renderer.render(metric, grain, dialect) for dialect in dialects})
         for metric, grain in metric_queries(specs)

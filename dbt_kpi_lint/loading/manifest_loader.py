@@ -37,6 +37,7 @@ from .yaml_loader import (
     _first,
     _lower,
     _text,
+    metric_input,
     read_schema_files,
     ref_name,
 )
@@ -476,17 +477,9 @@ def _references(params: Mapping[str, Any], location: Location) -> Iterable[Metri
         (conversion.get("conversion_metric"), "conversion_metric"),
     ]
     for reference, role in references:
-        reference = {"name": reference} if isinstance(reference, str) else reference
-        if isinstance(reference, dict) and isinstance(reference.get("name"), str):
-            yield MetricInput(
-                reference["name"],
-                role,
-                location,
-                offset_window=_duration(reference.get("offset_window")),
-                offset_to_grain=_lower(reference.get("offset_to_grain")),
-                alias=_text(reference.get("alias")),
-                has_filter=reference.get("filter") is not None,
-            )
+        found = metric_input(reference, role, location, window=_duration)
+        if found is not None:
+            yield found
 
 
 def _duration(value: Any) -> str | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from ..generate.paths import GeneratedPaths
 from ..model import (
@@ -471,18 +471,29 @@ class _DocumentReader:
 
     @staticmethod
     def _input(reference: Any, role: str, location: Location) -> Iterable[MetricInput]:
-        if isinstance(reference, str):
-            yield MetricInput(reference, role, location)
-        elif isinstance(reference, dict) and isinstance(reference.get("name"), str):
-            yield MetricInput(
-                reference["name"],
-                role,
-                location,
-                offset_window=_text(reference.get("offset_window")),
-                offset_to_grain=_lower(reference.get("offset_to_grain")),
-                alias=_text(reference.get("alias")),
-                has_filter=reference.get("filter") is not None,
-            )
+        found = metric_input(reference, role, location)
+        if found is not None:
+            yield found
+
+
+def metric_input(
+    reference: Any, role: str, location: Location, window: Callable[[Any], str | None] | None = None
+) -> MetricInput | None:
+    """A metric reference, `name` or `{name, offset_window, offset_to_grain, alias, filter}`;
+    `window` reads `offset_window` (dbt's manifest writes it as {count, granularity})."""
+    if isinstance(reference, str):
+        return MetricInput(reference, role, location)
+    if not isinstance(reference, dict) or not isinstance(reference.get("name"), str):
+        return None
+    return MetricInput(
+        reference["name"],
+        role,
+        location,
+        offset_window=(window or _text)(reference.get("offset_window")),
+        offset_to_grain=_lower(reference.get("offset_to_grain")),
+        alias=_text(reference.get("alias")),
+        has_filter=reference.get("filter") is not None,
+    )
 
 
 def _entries(value: Any) -> list[YamlMap]:
