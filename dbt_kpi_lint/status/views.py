@@ -16,6 +16,8 @@ from .formatting import change, number, period_label
 from .tables import KpiRow, KpiTables
 
 _HEADERS = ("kpi", "status", "period", "actual", "target", "attainment", "change", "owner", "lint")
+# Longer text is cut in the text view, so that one long label does not push every number off screen.
+_WIDEST_TEXT = 40
 
 
 def _cells(row: KpiRow) -> tuple[str, ...]:
@@ -33,7 +35,7 @@ def _cells(row: KpiRow) -> tuple[str, ...]:
 
 
 def text_view(tables: KpiTables) -> str:
-    rows = [_HEADERS, *(_one_line(_cells(row)) for row in tables.current)]
+    rows = [_HEADERS, *(tuple(_cut(cell) for cell in _one_line(_cells(row))) for row in tables.current)]
     widths = [max(len(row[index]) for row in rows) for index in range(len(_HEADERS))]
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
     return "\n".join(lines) + "\n" + _footer(tables) + "\n"
@@ -68,6 +70,10 @@ VIEWS: dict[str, Callable[[KpiTables], str]] = {
     "csv": csv_view,
     "json": json_view,
 }
+
+
+def _cut(cell: str) -> str:
+    return cell if len(cell) <= _WIDEST_TEXT else cell[: _WIDEST_TEXT - 1] + "…"
 
 
 def _one_line(cells: Sequence[str]) -> tuple[str, ...]:

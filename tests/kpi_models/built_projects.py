@@ -8,7 +8,9 @@ value is the real `mf query` on the database dbt built.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
 import os
 import shutil
 import subprocess
@@ -86,10 +88,12 @@ def run(args: list[str], cwd: Path, env: dict[str, str], check: bool) -> subproc
 
 
 def generate(root: Path, *args: str) -> int:
+    """`dbt-kpi-lint generate ARGS` in `root`, its report kept off the test's own output."""
     previous = Path.cwd()
     os.chdir(root)
     try:
-        return main(["generate", *args])
+        with contextlib.redirect_stdout(io.StringIO()):
+            return main(["generate", *args])
     finally:
         os.chdir(previous)
 
