@@ -275,3 +275,19 @@ def test_from_manifest_without_dbt_parse_is_a_one_line_error(tmp_path: Path, run
     result = run_cli("generate", "--force", "--from-manifest", cwd=root)
     assert (result.exit_code, len(result.stderr.splitlines())) == (2, 1)
     assert result.stderr.endswith("manifest.json: no such file; `dbt parse` writes it\n")
+
+
+def test_a_kpi_dbt_s_semantic_manifest_does_not_hold_is_a_one_line_error(tmp_path: Path, run_cli) -> None:
+    """A semantic_manifest.json from another run than the YAML: MetricFlow cannot plan the KPI."""
+    root = copy_example_project(tmp_path / "project")
+    run_dbt(root, "parse")
+    path = root / "target" / "semantic_manifest.json"
+    document = json.loads(path.read_text())
+    document["metrics"] = [metric for metric in document["metrics"] if metric["name"] != "revenue"]
+    path.write_text(json.dumps(document))
+    result = run_cli("generate", "--force", "--from-manifest", cwd=root)
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "dbt-kpi-lint: error: KPI `revenue` is not in the semantic manifest, which is from another state of the "
+        "project than the YAML: re-run `dbt parse`\n",
+    )

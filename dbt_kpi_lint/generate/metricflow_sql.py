@@ -80,5 +80,8 @@ class MetricFlowRenderer:
 
 
 def _first_line(error: BaseException) -> str:
-    text = str(error).strip()
-    return (text.splitlines()[0] if text else type(error).__name__)[:500]
+    """MetricFlow's message on one line: its messages are LazyFormat objects (an exception shows
+    them by their repr), a title and the values it names on lines of their own."""
+    text = " ".join(str(getattr(argument, "evaluated_value", argument)) for argument in error.args) or str(error)
+    flat = " ".join(text.split())
+    return (flat or type(error).__name__)[:400]

@@ -32,7 +32,7 @@ from .paths import (
     GeneratedPaths,
 )
 from .properties import properties_yaml
-from .semantic_manifest import ModelRef, Relations, needed_for
+from .semantic_manifest import ModelRef, NeedsDbtParse, Relations, needed_for
 from .sql_model import MetricQuery, history_model, metric_queries, status_model
 
 
@@ -121,6 +121,13 @@ def generate(
     recorded = fingerprint(
         project, settings, [dialect.adapter_type for dialect in dialects], None if kpi_project else specs
     )
+    defined = {metric["name"] for metric in semantic_manifest["metrics"]}
+    missing = [spec.metric for spec in specs if spec.metric not in defined]
+    if missing:
+        raise NeedsDbtParse(
+            f"KPI {', '.join(f'`{name}`' for name in missing)} is not in the semantic manifest, which is from another "
+            f"state of the project than the YAML: re-run `dbt parse`"
+        )
     renderer = MetricFlowRenderer(needed_for(semantic_manifest, [spec.metric for spec in specs]))
     queries = [
         MetricQuery(metric, grain, {dialect.adapter_type: renderer.render(metric, grain, dialect) for dialect in dialects})

@@ -189,3 +189,22 @@ def test_a_target_of_zero_on_a_decrease_kpi_is_judged_and_has_no_attainment(buil
     assert [row["status"] for row in sorted(rows, key=lambda row: row["periods_ago"])][1:4] == [
         "on_track", "on_track", "no_data",  # 2 and 1 returns against a ceiling of 3; no return that week
     ]
+
+
+# An unquoted 2024-02-30 never reaches the model: dbt's own YAML reading of --vars refuses it.
+@pytest.mark.parametrize("written", ["June 15", "'2024-02-30'", "'2024-13-01'"])
+def test_a_kpi_as_of_that_is_no_date_stops_compilation_naming_the_var_and_the_format(build, written: str) -> None:
+    done = build("kpi_project").dbt("compile", "-s", "kpi_history", "--vars", f"{{kpi_as_of: {written}}}", check=False)
+    assert done.returncode != 0
+    assert "var kpi_as_of must be a date written YYYY-MM-DD between 1000-01-01 and 9998-12-31" in done.stdout
+    assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_a_quoted_iso_timestamp_as_of_is_its_day(build) -> None:
+    project = build("kpi_project")
+    project.dbt("run", "-s", "kpi_history", "kpi_status", "--vars", "{kpi_as_of: '2024-07-02T08:30:00Z'}")
+    rows = by_metric(project)
+    project.dbt("run", "-s", "kpi_history", "kpi_status", "--vars", f"{{kpi_as_of: {AS_OF['kpi_project']}}}")
+    assert (rows["revenue"]["as_of"], rows["revenue"]["period_start"], rows["returned_orders"]["period_start"]) == (
+        date(2024, 7, 2), date(2024, 6, 1), date(2024, 6, 24),
+    )
