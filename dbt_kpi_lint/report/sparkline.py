@@ -9,7 +9,7 @@ it changes, and a period without a value or a target leaves a gap rather than a 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Iterator, Sequence
 
 from ..status.formatting import number, period_label
 from ..status.tables import KpiRow
@@ -98,31 +98,29 @@ class _Scale:
 
 
 def _actual_path(periods: Sequence[KpiRow], scale: _Scale) -> str:
-    commands: list[str] = []
-    previous_had_value = False
-    for index, row in enumerate(periods):
-        if row.actual is None:
-            previous_had_value = False
-            continue
-        commands.append(f"{'L' if previous_had_value else 'M'}{scale.centre(index):.1f} {scale.y(row.actual):.1f}")
-        previous_had_value = True
-    return " ".join(commands)
+    return " ".join(
+        f"{'L' if joined else 'M'}{scale.centre(index):.1f} {scale.y(actual):.1f}"
+        for index, actual, joined in _with_gaps([row.actual for row in periods])
+    )
 
 
 def _target_path(periods: Sequence[KpiRow], scale: _Scale) -> str:
-    commands: list[str] = []
-    previous_had_target = False
-    for index, row in enumerate(periods):
-        if row.target is None:
-            previous_had_target = False
-            continue
-        y, right = scale.y(row.target), scale.left(index + 1)
-        if previous_had_target:  # the pen stands at this slot's left edge: a step to the new level
-            commands.append(f"V{y:.1f} H{right:.1f}")
-        else:
-            commands.append(f"M{scale.left(index):.1f} {y:.1f} H{right:.1f}")
-        previous_had_target = True
-    return " ".join(commands)
+    # Joined to the period before, the pen stands at this slot's left edge: a step to the new level.
+    return " ".join(
+        f"V{scale.y(target):.1f} H{scale.left(index + 1):.1f}"
+        if joined
+        else f"M{scale.left(index):.1f} {scale.y(target):.1f} H{scale.left(index + 1):.1f}"
+        for index, target, joined in _with_gaps([row.target for row in periods])
+    )
+
+
+def _with_gaps(values: Sequence[float | None]) -> Iterator[tuple[int, float, bool]]:
+    """(index, value, whether the period before has a value too) for each period with a value."""
+    previous_has_value = False
+    for index, value in enumerate(values):
+        if value is not None:
+            yield index, value, previous_has_value
+        previous_has_value = value is not None
 
 
 def _note(row: KpiRow) -> str:

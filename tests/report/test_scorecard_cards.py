@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from kpi_rows import REVENUE, kpi, tables
 
-from dbt_kpi_lint.report.cards import Card, scorecard
+from dbt_kpi_lint.report.cards import Card, Scorecard, scorecard
+from dbt_kpi_lint.status.tables import KpiRow
 
 
-def only_card(*rows, **options) -> Card:
+def only_card(*rows: KpiRow, **options: Any) -> Card:
     (group,) = scorecard(tables(*rows), **options).groups
     (card,) = group.cards
     return card
 
 
-def order(card_set) -> list[tuple[str, list[str]]]:
+def order(card_set: Scorecard) -> list[tuple[str, list[str]]]:
     return [(group.title, [card.metric_name for card in group.cards]) for group in card_set.groups]
 
 

@@ -7,19 +7,24 @@ import socket
 import subprocess
 import sys
 from pathlib import Path
+from typing import Callable
 
 import pytest
-from conftest import copy_example_project
+from conftest import CliResult, copy_example_project
+from kpi_models.built_projects import BuiltProject
 from scorecard_page import CARD_TEXTS_JS, expected_card_texts
+from services.chromium import HeadlessChromium
 
 from benchmarks.run import imported_modules
 from benchmarks.synthetic_kpis import synthetic_rows, write_duckdb
 from dbt_kpi_lint.cli import scorecard as scorecard_command
 from dbt_kpi_lint.report import cards
 
+Build = Callable[..., BuiltProject]
+RunCli = Callable[..., CliResult]
 
 
-def assert_one_line_error(result, starting: str) -> None:
+def assert_one_line_error(result: CliResult, starting: str) -> None:
     assert result.exit_code == 2
     assert result.stdout == ""
     assert len(result.stderr.splitlines()) == 1, result.stderr
@@ -27,7 +32,7 @@ def assert_one_line_error(result, starting: str) -> None:
 
 
 def test_report_of_the_built_example_project_shows_every_kpi_with_the_tables_numbers(
-    build, run_cli, chromium, tmp_path: Path
+    build: Build, run_cli: RunCli, chromium: HeadlessChromium, tmp_path: Path
 ) -> None:
     project = build("example_project")
     output = tmp_path / "scorecard.html"
@@ -40,7 +45,7 @@ def test_report_of_the_built_example_project_shows_every_kpi_with_the_tables_num
 
 
 def test_report_through_dbt_on_postgres_shows_every_kpi_with_the_tables_numbers(
-    build, run_cli, chromium, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    build: Build, run_cli: RunCli, chromium: HeadlessChromium, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     project = build("kpi_project", "postgres")
     for name in ("DBT_PROFILES_DIR", "DBT_TARGET", "DBT_SEND_ANONYMOUS_USAGE_STATS"):
@@ -55,7 +60,7 @@ def test_report_through_dbt_on_postgres_shows_every_kpi_with_the_tables_numbers(
     assert chromium.render(output).evaluate(CARD_TEXTS_JS) == expected
 
 
-def test_the_report_is_written_to_kpi_report_html_by_default(run_cli, tmp_path: Path) -> None:
+def test_the_report_is_written_to_kpi_report_html_by_default(run_cli: RunCli, tmp_path: Path) -> None:
     database = write_duckdb(synthetic_rows(3), tmp_path / "kpi.duckdb")
 
     result = run_cli("report", "--database", str(database), cwd=tmp_path)
@@ -64,7 +69,9 @@ def test_the_report_is_written_to_kpi_report_html_by_default(run_cli, tmp_path: 
     assert (tmp_path / "kpi_report.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 
 
-def test_group_by_owner_titles_each_group_with_its_owner(run_cli, chromium, tmp_path: Path) -> None:
+def test_group_by_owner_titles_each_group_with_its_owner(
+    run_cli: RunCli, chromium: HeadlessChromium, tmp_path: Path
+) -> None:
     rows = [row for row in synthetic_rows(12) if row.owner is not None]
     database = write_duckdb(rows, tmp_path / "kpi.duckdb")
 
@@ -77,7 +84,7 @@ def test_group_by_owner_titles_each_group_with_its_owner(run_cli, chromium, tmp_
     assert sorted(titles) == sorted(f"Owner {owner}" for owner in {row.owner for row in rows})
 
 
-def test_a_duckdb_file_without_the_tables_is_a_one_line_error(run_cli, tmp_path: Path) -> None:
+def test_a_duckdb_file_without_the_tables_is_a_one_line_error(run_cli: RunCli, tmp_path: Path) -> None:
     import duckdb
 
     duckdb.connect(str(tmp_path / "empty.duckdb")).close()
@@ -88,7 +95,7 @@ def test_a_duckdb_file_without_the_tables_is_a_one_line_error(run_cli, tmp_path:
     assert not (tmp_path / "kpi_report.html").exists()
 
 
-def test_a_project_without_kpis_is_a_one_line_error(run_cli, tmp_path: Path) -> None:
+def test_a_project_without_kpis_is_a_one_line_error(run_cli: RunCli, tmp_path: Path) -> None:
     database = write_duckdb([], tmp_path / "kpi.duckdb")  # the generated model of a project without KPIs: no row
 
     result = run_cli("report", "--database", str(database), cwd=tmp_path)
@@ -100,7 +107,7 @@ def test_a_project_without_kpis_is_a_one_line_error(run_cli, tmp_path: Path) -> 
     )
 
 
-def test_a_warehouse_that_cannot_be_reached_is_a_one_line_error(run_cli, tmp_path: Path) -> None:
+def test_a_warehouse_that_cannot_be_reached_is_a_one_line_error(run_cli: RunCli, tmp_path: Path) -> None:
     pytest.importorskip("dbt.adapters.postgres")
     project = copy_example_project(tmp_path / "project")
     (project / "profiles.yml").write_text(
@@ -120,7 +127,7 @@ def test_the_command_offers_the_groupings_the_report_knows() -> None:
     assert scorecard_command.GROUPINGS == cards.GROUPINGS
 
 
-def test_the_lint_path_imports_neither_the_report_nor_jinja2(make_project) -> None:
+def test_the_lint_path_imports_neither_the_report_nor_jinja2(make_project: Callable[..., Path]) -> None:
     root = make_project({"models/metrics.yml": "metrics: []\n"})
 
     result = subprocess.run(
