@@ -70,7 +70,7 @@ def _kpi_rows(index: int, periods: int, rng: random.Random) -> list[KpiRow]:
     base = rng.uniform(0.2, 0.8) if percent else scale * rng.uniform(0.6, 1.4)
     has_target = index % 9 != 5
     starts = _period_starts(grain, periods)
-    team = TEAMS[index * 5 % len(TEAMS)]
+    team = TEAMS[index % len(TEAMS)]
     label = f"{team.capitalize()} KPI {index:03d}" + (" measured over the trailing thirty days, net of refunds" if index % 17 == 0 else "")
     values: list[float | None] = []
     for _ in starts:
@@ -86,7 +86,7 @@ def _kpi_rows(index: int, periods: int, rng: random.Random) -> list[KpiRow]:
                 metric_name=f"kpi_{index:03d}",
                 label=label,
                 owner=None if index % 23 == 11 else f"{team}-lead-{index % 3}@example.com",
-                objective=None if index % 19 == 7 else OBJECTIVES[index * 7 % len(OBJECTIVES)],
+                objective=None if index % 19 == 7 else OBJECTIVES[(index + index // len(OBJECTIVES)) % len(OBJECTIVES)],
                 indicator="leading" if index % 2 else "lagging",
                 direction=direction,
                 grain=grain,
