@@ -122,8 +122,8 @@ def scorecard(
 
 
 def _group_order(key: str | None, rows: Sequence[KpiRow]) -> tuple[int, int, bool, str]:
-    """Worst status first; at the same worst status, the group with more KPIs in it first; then
-    the named groups before the KPIs nobody grouped, by name."""
+    """Worst status first; at the same worst status, the group with more KPIs of that status
+    first; then the named groups before the KPIs nobody grouped, by name."""
     worst = min(row.status_rank for row in rows)
     return worst, -sum(1 for row in rows if row.status_rank == worst), key is None, (key or "").casefold()
 
