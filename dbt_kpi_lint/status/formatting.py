@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import date
+from datetime import date, datetime
 
 # Significant digits a value keeps at least: 35.39 stays 35.39, never "35"; 276,470 keeps every digit.
 _SIGNIFICANT = 4
@@ -21,6 +21,11 @@ def period_label(grain: str, start: date) -> str:
     if grain == "year":
         return str(start.year)
     return start.isoformat()
+
+
+def timestamp(moment: datetime) -> str:
+    """When the tables were built, to the minute: dbt's `run_started_at` is UTC."""
+    return f"{moment:%Y-%m-%d %H:%M} UTC"
 
 
 def number(value: float | None, number_format: str = "number", unit: str | None = None) -> str:

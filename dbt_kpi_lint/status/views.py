@@ -12,7 +12,7 @@ import json
 from dataclasses import asdict
 from typing import Callable, Sequence
 
-from .formatting import change, number, period_label
+from .formatting import change, number, period_label, timestamp
 from .tables import KpiRow, KpiTables
 
 _HEADERS = ("kpi", "status", "period", "actual", "target", "attainment", "change", "owner", "lint")
@@ -88,4 +88,4 @@ def _footer(tables: KpiTables) -> str:
     counts = {status: sum(1 for row in current if row.status == status) for status in dict.fromkeys(r.status for r in current)}
     summary = ", ".join(f"{count} {status}" for status, count in counts.items())
     built = tables.built_at
-    return f"{len(current)} KPIs as of {current[0].as_of}: {summary}." + (f" Built {built:%Y-%m-%d %H:%M} UTC." if built else "")
+    return f"{len(current)} KPIs as of {current[0].as_of}: {summary}." + (f" Built {timestamp(built)}." if built else "")
