@@ -11,11 +11,12 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import json
 import os
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -42,6 +43,8 @@ class BuiltProject:
     root: Path
     env: dict[str, str]
     postgres_dsn: str | None = None  # None: built on DuckDB, in root/kpi.duckdb
+    # target/run_results.json of the build itself: later `dbt run`s of a test overwrite the file.
+    build_results: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def dbt(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         return run([str(BIN / "dbt"), *args], self.root, self.env, check)
@@ -139,7 +142,8 @@ def build(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureReque
                 dsn = server.dsn(database)
             project = BuiltProject(root, env, dsn)
             project.dbt("build", "--vars", f"{{kpi_as_of: {AS_OF[name]}}}")
-            built[(name, engine)] = project
+            results = json.loads((root / "target" / "run_results.json").read_text())
+            built[(name, engine)] = replace(project, build_results=results)
         return built[(name, engine)]
 
     return build_project

@@ -24,7 +24,7 @@ def test_kpi_history_depends_on_every_model_behind_the_semantic_layer(build) -> 
 
 
 def test_kpi_history_is_built_after_every_model_it_reads(build) -> None:
-    results = json.loads((build("example_project").root / "target" / "run_results.json").read_text())["results"]
+    results = build("example_project").build_results["results"]
     finished = {result["unique_id"]: result["timing"][-1]["completed_at"] for result in results if result["timing"]}
     started = next(result["timing"][-1]["started_at"] for result in results if result["unique_id"] == "model.kpi_demo.kpi_history")
     assert all(finished[model] <= started for model in SEMANTIC_LAYER_MODELS)
