@@ -1,0 +1,158 @@
+"""Bad input never breaks the linter: every malformed file is a finding, every unusable setting one line.
+
+One section per root cause of issue 13, each from its minimal example and its neighbours (the same
+cause through another field or another kind of file). What dbt does with the same input was measured
+with dbt-core 1.11.16 (`dbt parse`), where a test says so.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from pathlib import Path
+from typing import Callable
+
+import pytest
+from conftest import CliResult
+
+FIXTURES = Path(__file__).parent / "fixtures"
+Run = Callable[..., CliResult]
+
+# A KPI with an error finding of its own (no owner: KPI001 at 2:5), to show that it is still linted.
+OWNERLESS_KPI = """\
+metrics:
+  - name: signups
+    type: simple
+    type_params: {measure: signups}
+    config:
+      meta: {kpi: true, target: 10, direction: increase, objective: grow, indicator: leading}
+"""
+OWNERLESS_KPI001 = ("KPI001", "models/signups.yml", 2, 5)
+OWNERLESS_FINDING = (
+    *OWNERLESS_KPI001,
+    "KPI `signups` has no owner: set `meta.owner` to the accountable person or team, or put the metric in a dbt "
+    "group that has an owner (`config.group`)",
+)
+
+
+def revenue_kpi(label: str = "Revenue", owner: str = "fin@example.com", target: str = "100") -> str:
+    return (
+        "metrics:\n"
+        "  - name: revenue\n"
+        f"    label: {label}\n"
+        "    type: simple\n"
+        "    type_params: {measure: revenue}\n"
+        "    config:\n"
+        "      meta:\n"
+        "        kpi: true\n"
+        f"        owner: {owner}\n"
+        f"        target: {target}\n"
+        "        direction: increase\n"
+        "        objective: grow\n"
+        "        indicator: leading\n"
+    )
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Callable[..., Path]:
+    """A dbt project named `p` whose files are written byte for byte, beside OWNERLESS_KPI."""
+
+    def make(files: dict[str, str | bytes], project_file: str = "name: p\n") -> Path:
+        root = tmp_path / "project"
+        for relative, content in {"dbt_project.yml": project_file, "models/signups.yml": OWNERLESS_KPI, **files}.items():
+            path = root / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content.encode() if isinstance(content, str) else content)
+        return root
+
+    return make
+
+
+def check(run_cli: Run, root: Path, *args: str) -> tuple[int, list[tuple[str, str, int, int, str]]]:
+    result = run_cli("check", "--format", "json", *args, cwd=root)
+    assert result.stderr == ""
+    found = [(item["code"], item["path"], item["line"], item["column"], item["message"]) for item in json.loads(result.stdout)]
+    return result.exit_code, found
+
+
+def codes_and_places(found: list[tuple[str, str, int, int, str]]) -> list[tuple[str, str, int, int]]:
+    return [(code, path, line, column) for code, path, line, column, _ in found]
+
+
+def one_line_error(run_cli: Run, root: Path, *args: str) -> str:
+    result = run_cli("check", *args, cwd=root)
+    assert (result.exit_code, result.stdout, result.stderr.count("\n")) == (2, "", 1), result.stderr
+    assert result.stderr.startswith("dbt-kpi-lint: error: ")
+    return result.stderr.removeprefix("dbt-kpi-lint: error: ").rstrip("\n")
+
+
+# Aliases: shared, as dbt's loader shares them, never copied per use ----------------------------------
+
+ALIAS_BOMB = ["b0: &b0 [x, x, x, x, x, x, x, x, x]"] + [
+    f"b{level}: &b{level} [" + ", ".join([f"*b{level - 1}"] * 9) + "]" for level in range(1, 9)
+]
+
+
+def indented(lines: list[str], spaces: int) -> str:
+    return "".join(" " * spaces + line + "\n" for line in lines)
+
+
+def test_an_alias_bomb_as_a_kpi_owner_is_read_by_reference(project, run_cli: Run) -> None:
+    kpi = revenue_kpi(owner="*b8").replace("      meta:\n", "      meta:\n" + indented(ALIAS_BOMB, 8))
+
+    assert check(run_cli, project({"models/revenue.yml": kpi})) == (1, [OWNERLESS_FINDING])
+
+
+def test_an_alias_bomb_as_a_group_owner_is_read_by_reference(project, run_cli: Run) -> None:
+    groups = "anchors:\n" + indented(ALIAS_BOMB, 2) + "groups:\n  - name: g\n    owner: {name: *b8, email: *b8}\n"
+    root = project({"models/groups.yml": groups, "models/revenue.yml": revenue_kpi(owner="''").replace("      meta:", "      group: g\n      meta:")})
+
+    assert codes_and_places(check(run_cli, root)[1]) == [("KPI001", "models/revenue.yml", 2, 5), OWNERLESS_KPI001]
+
+
+def test_an_alias_bomb_in_project_meta_is_read_by_reference(project, run_cli: Run) -> None:
+    root = project({}, project_file="name: p\nmetrics:\n  +meta:\n" + indented(ALIAS_BOMB, 4))
+
+    assert codes_and_places(check(run_cli, root)[1]) == [OWNERLESS_KPI001]
+
+
+# Jinja: var() read in one pass, as dbt renders it ------------------------------------------------------
+
+
+def test_a_var_that_refers_to_itself_is_its_own_text_as_in_dbt(project, run_cli: Run) -> None:
+    """dbt renders meta once: the var's value, Jinja and all, is the target (measured)."""
+    root = project(
+        {"models/revenue.yml": revenue_kpi(target="\"{{ var('loop') }}\"")},
+        project_file="name: p\nvars:\n  loop: \"{{ var('loop') }}\"\n",
+    )
+
+    _, found = check(run_cli, root, "--select", "KPI004")
+
+    assert found == [
+        (
+            "KPI004",
+            "models/revenue.yml",
+            10,
+            9,
+            "KPI `revenue` has `target: \"{{ var('loop') }}\"`, not a number, so its status cannot be computed: set "
+            "it to the value the KPI should reach, e.g. `target: 1000`",
+        )
+    ]
+
+
+def test_a_var_call_padded_with_3000_spaces_is_read_in_linear_time(project, run_cli: Run) -> None:
+    root = project({"models/revenue.yml": revenue_kpi(target="\"{{ var('x', " + " " * 3000 + "1 ) }\"")})
+    start = time.perf_counter()
+
+    _, found = check(run_cli, root, "--select", "KPI002,KPI004")
+
+    assert (found, time.perf_counter() - start < 2) == ([], True)  # not a var() call: unknown Jinja, present
+
+
+@pytest.mark.parametrize("default", ["{[1]: 2}", "0x" + "f" * 4000])
+def test_a_var_default_python_cannot_build_or_write_counts_as_unknown_jinja(project, run_cli: Run, default) -> None:
+    root = project({"models/revenue.yml": revenue_kpi(target=f"\"{{{{ var('t', {default}) }}}}\"")})
+
+    assert check(run_cli, root, "--select", "KPI002,KPI004") == (0, [])
