@@ -88,6 +88,65 @@ def one_line_error(run_cli: Run, root: Path, *args: str) -> str:
     return result.stderr.removeprefix("dbt-kpi-lint: error: ").rstrip("\n")
 
 
+# Metric input graphs: followed on an explicit stack, each metric once ---------------------------------
+
+
+def test_a_chain_of_1100_derived_metrics_is_followed_to_its_all_time_total(project, run_cli: Run) -> None:
+    chain = "".join(f"  - {{name: m{i}, type: derived, type_params: {{expr: m{i + 1}, metrics: [m{i + 1}]}}}}\n" for i in range(1100))
+    root = project({"models/chain.yml": f"metrics:\n{chain}  - {{name: m1100, type: cumulative, type_params: {{measure: x}}}}\n"})
+
+    _, found = check(run_cli, root, "--select", "VAN002")
+
+    assert len(found) == 1100
+    assert found[0] == (
+        "VAN002",
+        "models/chain.yml",
+        2,
+        65,
+        "`m0` is built on an all-time running total (m1 -> m2 -> m3 -> m4 -> m5 -> m6 -> m7 -> ... 1,092 more -> "
+        "m1100): its value drifts with all history; use a windowed or period-to-date input, or bound `m1100` with a "
+        "window",
+    )
+
+
+def ratio_chain(length: int) -> str:
+    """A KPI `k`, a ratio of r1 by r1, each r<i> a ratio of r<i+1> by r<i+1>, down to a count."""
+    ratios = "".join(
+        f"  - name: r{i}\n    type: ratio\n    type_params: {{numerator: r{i + 1}, denominator: r{i + 1}}}\n"
+        for i in range(1, length)
+    )
+    return (
+        "semantic_models:\n  - name: s\n    model: ref('s')\n    measures:\n      - {name: x, agg: count}\n"
+        "metrics:\n  - name: k\n    type: ratio\n    type_params: {numerator: r1, denominator: r1}\n"
+        "    config: {meta: {kpi: true, owner: a, target: -1, direction: increase}}\n"
+        f"{ratios}  - name: r{length}\n    type: simple\n    type_params: {{measure: x}}\n"
+    )
+
+
+KPI004_NEGATIVE_RATIO = (
+    "KPI004",
+    "models/ratios.yml",
+    10,
+    42,
+    "KPI `k` can never reach `target: -1`: it is a ratio of two metrics that are never negative, which is never "
+    "negative; set a target of 0 or more, in the metric's own unit",
+)
+
+
+def test_500_chained_ratios_give_the_kpi_its_value_range(project, run_cli: Run) -> None:
+    root = project({"models/ratios.yml": ratio_chain(500)})
+
+    assert check(run_cli, root, "--select", "KPI004") == (1, [KPI004_NEGATIVE_RATIO])
+
+
+def test_40_ratios_each_reading_the_next_twice_are_judged_in_linear_time(project, run_cli: Run) -> None:
+    root = project({"models/ratios.yml": ratio_chain(40)})
+    start = time.perf_counter()
+
+    assert check(run_cli, root, "--select", "KPI004") == (1, [KPI004_NEGATIVE_RATIO])
+    assert time.perf_counter() - start < 5  # 2^40 paths, read once each, would take days
+
+
 # Aliases: shared, as dbt's loader shares them, never copied per use ----------------------------------
 
 ALIAS_BOMB = ["b0: &b0 [x, x, x, x, x, x, x, x, x]"] + [

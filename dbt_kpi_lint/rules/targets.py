@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..kpi import Kpi, KpiField, MetaKeys
-from ..model import JinjaExpression, Project, Severity
+from ..model import JinjaExpression, Severity
 from .meta_values import DIRECTION_MEANINGS, DIRECTIONS, as_number, quoted_number, shown
 from .registry import RuleContext, Violation, rule
-from .value_range import value_range_of
+from .value_range import ValueRanges
 
 
 @rule("KPI003", "target-without-direction", severity=Severity.ERROR)
@@ -119,12 +119,13 @@ def invalid_target(context: RuleContext) -> Iterable[Violation]:
     value in `dbt_project.yml` (`vars: {conversion_target: 0.25}`), not a quoted one.
     """
     keys = context.meta_keys
+    value_ranges = ValueRanges(context.project)
     for kpi in context.kpis:
-        yield from _target_problems(kpi, context.project, keys)
+        yield from _target_problems(kpi, value_ranges, keys)
         yield from _band_problems(kpi, keys)
 
 
-def _target_problems(kpi: Kpi, project: Project, keys: MetaKeys) -> Iterable[Violation]:
+def _target_problems(kpi: Kpi, value_ranges: ValueRanges, keys: MetaKeys) -> Iterable[Violation]:
     target = kpi.target
     if not _judgeable(target):
         return
@@ -133,7 +134,7 @@ def _target_problems(kpi: Kpi, project: Project, keys: MetaKeys) -> Iterable[Vio
         yield problem
     if number is None:
         return
-    value_range = value_range_of(kpi.metric, project)
+    value_range = value_ranges(kpi.metric)
     if value_range is None or value_range.contains(number):
         return
     if number < 0:
