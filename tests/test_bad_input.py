@@ -88,6 +88,106 @@ def one_line_error(run_cli: Run, root: Path, *args: str) -> str:
     return result.stderr.removeprefix("dbt-kpi-lint: error: ").rstrip("\n")
 
 
+# Values PyYAML's constructors cannot build: dbt stops on the file (ValueError, KeyError: measured) ---
+
+
+@pytest.mark.parametrize(
+    ("label", "column", "message"),
+    [
+        ("2024-02-30", 12, "`2024-02-30` is not a date or timestamp dbt can read (day is out of range for month)"),
+        ("2024-13-01", 12, "`2024-13-01` is not a date or timestamp dbt can read (month must be in 1..12)"),
+        ("2024-01-01 25:00:00", 12, "`2024-01-01 25:00:00` is not a date or timestamp dbt can read (hour must be in 0..23)"),
+        ("0000-01-01", 12, "`0000-01-01` is not a date or timestamp dbt can read (year 0 is out of range)"),
+        ("!!int abc", 12, "`abc` is not an integer dbt can read (invalid literal for int() with base 10: 'abc')"),
+        ("!!float abc", 12, "`abc` is not a number dbt can read (could not convert string to float: 'abc')"),
+        ("!!int", 12, "an empty value is not an integer dbt can read"),
+        ("!!bool maybe", 12, "`maybe` is not a boolean dbt can read (true, false, yes, no, on or off)"),
+        ("!!timestamp x", 12, "`x` is not a date or timestamp dbt can read"),
+        (
+            "1" * 4301,
+            12,
+            "`111111111111111111111111111111... (4,301 characters)` is not an integer dbt can read (an integer of "
+            "more than 4,300 digits)",
+        ),
+    ],
+)
+def test_a_value_dbt_cannot_build_is_a_finding_where_it_is_written(project, run_cli: Run, label, column, message) -> None:
+    root = project({"models/revenue.yml": revenue_kpi(label=label)})
+
+    exit_code, found = check(run_cli, root)
+
+    assert exit_code == 1
+    assert found == [
+        ("YML001", "models/revenue.yml", 3, column, f"{message}: correct it, or quote it (without a tag) to make it text"),
+        OWNERLESS_FINDING,
+    ]
+
+
+def test_a_hexadecimal_target_of_3600_digits_is_a_finding_as_dbt_cannot_store_it(project, run_cli: Run) -> None:
+    """dbt reads it, then fails writing partial_parse.msgpack (OverflowError): measured."""
+    root = project({"models/revenue.yml": revenue_kpi(target="0x" + "f" * 3600)})
+
+    exit_code, found = check(run_cli, root)
+
+    assert (exit_code, codes_and_places(found)) == (1, [("YML001", "models/revenue.yml", 10, 17), OWNERLESS_KPI001])
+    assert found[0][4].startswith("`0xffffffffffffffffffffffffffff... (3,602 characters)` is not an integer dbt can read")
+
+
+def test_a_tag_on_the_wrong_kind_of_node_is_a_finding(project, run_cli: Run) -> None:
+    root = project({"models/revenue.yml": revenue_kpi(label="!!map [1]")})
+
+    _, found = check(run_cli, root)
+
+    assert found[0] == ("YML001", "models/revenue.yml", 3, 12, "`!!map` needs a mapping, not a sequence: remove the tag")
+
+
+def test_a_value_dbt_cannot_build_in_dbt_project_yml_is_a_one_line_error(project, run_cli: Run) -> None:
+    root = project({}, project_file="name: p\nvars:\n  launch: 2024-02-30\n")
+
+    assert one_line_error(run_cli, root) == (
+        "dbt_project.yml:3:11: invalid YAML: `2024-02-30` is not a date or timestamp dbt can read (day is out of "
+        "range for month): correct it, or quote it (without a tag) to make it text"
+    )
+
+
+# A key dbt's loader cannot hash: `found unhashable key`, and the file is refused (measured) -----------
+
+
+def test_a_list_as_a_key_is_a_finding_as_dbt_refuses_the_file(project, run_cli: Run) -> None:
+    root = project({"models/revenue.yml": revenue_kpi(label="{? [a, b] : c}")})
+
+    _, found = check(run_cli, root)
+
+    assert found[0] == (
+        "YML001",
+        "models/revenue.yml",
+        3,
+        15,
+        "while constructing a mapping found unhashable key (a sequence used as a key): write a plain key",
+    )
+
+
+def test_a_mapping_as_a_meta_key_is_a_finding_too(project, run_cli: Run) -> None:
+    root = project({"models/revenue.yml": revenue_kpi().replace("        kpi: true\n", "        {owner: x}: y\n        kpi: true\n")})
+
+    _, found = check(run_cli, root)
+
+    assert found[0][:4] == ("YML001", "models/revenue.yml", 8, 9)
+    assert found[0][4].endswith("found unhashable key (a mapping used as a key): write a plain key")
+
+
+# Nesting: bounded with a finding, as PyYAML's C parser bounds it at 1,000 levels ---------------------
+
+
+def test_values_nested_deeper_than_200_levels_are_a_finding_where_the_bound_is_crossed(project, run_cli: Run) -> None:
+    root = project({"models/revenue.yml": revenue_kpi(owner="[" * 300 + "]" * 300)})
+
+    _, found = check(run_cli, root)
+
+    # Five levels of mappings and lists lead to `owner:`, so the 196th `[` (column 16 + 195) is the 201st level.
+    assert found[0] == ("YML001", "models/revenue.yml", 9, 211, "values nested deeper than 200 levels: flatten this value")
+
+
 # Metric input graphs: followed on an explicit stack, each metric once ---------------------------------
 
 
