@@ -247,6 +247,28 @@ def test_40_ratios_each_reading_the_next_twice_are_judged_in_linear_time(project
     assert time.perf_counter() - start < 5  # 2^40 paths, read once each, would take days
 
 
+# Project files that cannot be used as written ---------------------------------------------------------
+
+
+def test_a_dbtignore_pattern_pathspec_refuses_is_a_one_line_error_naming_its_line(project, run_cli: Run) -> None:
+    """dbt reads .dbtignore with the same pathspec, and stops on it (re.error) too."""
+    root = project({".dbtignore": "target/\n[z-a]\n"})
+
+    assert one_line_error(run_cli, root) == (
+        ".dbtignore:2: `[z-a]` is not a valid gitignore pattern (bad character range z-a at position 10), so dbt "
+        "cannot read the project either: correct or remove the line"
+    )
+
+
+def test_a_dbtignore_pattern_pathspec_calls_invalid_is_a_one_line_error_too(project, run_cli: Run) -> None:
+    root = project({".dbtignore": "!\n"})
+
+    assert one_line_error(run_cli, root) == (
+        ".dbtignore:1: `!` is not a valid gitignore pattern (Invalid git pattern: '!'), so dbt cannot read the "
+        "project either: correct or remove the line"
+    )
+
+
 # Aliases: shared, as dbt's loader shares them, never copied per use ----------------------------------
 
 ALIAS_BOMB = ["b0: &b0 [x, x, x, x, x, x, x, x, x]"] + [
@@ -315,3 +337,44 @@ def test_a_var_default_python_cannot_build_or_write_counts_as_unknown_jinja(proj
     root = project({"models/revenue.yml": revenue_kpi(target=f"\"{{{{ var('t', {default}) }}}}\"")})
 
     assert check(run_cli, root, "--select", "KPI002,KPI004") == (0, [])
+
+
+# Files that are not regular files, or too large: never read, a finding each --------------------------
+
+NOT_REGULAR = (
+    "not a regular file but a FIFO, a device or a socket, which dbt would hang or fail reading: replace it with a "
+    "regular YAML file, or delete it"
+)
+
+
+def test_a_fifo_as_a_schema_file_is_a_finding_not_a_hang(project, run_cli: Run) -> None:
+    root = project({})
+    os.mkfifo(root / "models/fifo.yml")
+
+    assert check(run_cli, root) == (1, [("YML001", "models/fifo.yml", 1, 1, NOT_REGULAR), OWNERLESS_FINDING])
+
+
+def test_a_schema_file_linked_to_dev_zero_is_a_finding_not_memory_exhausted(project, run_cli: Run) -> None:
+    root = project({})
+    os.symlink("/dev/zero", root / "models/zero.yml")
+
+    assert codes_and_places(check(run_cli, root)[1]) == [OWNERLESS_KPI001, ("YML001", "models/zero.yml", 1, 1)]
+
+
+def test_a_schema_file_over_8_mb_is_a_finding_not_read(project, run_cli: Run) -> None:
+    root = project({"models/huge.yml": b"# " + b"x" * (8 * 1024 * 1024)})
+
+    assert check(run_cli, root)[1][0] == (
+        "YML001",
+        "models/huge.yml",
+        1,
+        1,
+        "file is 8.0 MB, more than the 8 MB dbt-kpi-lint reads from one YAML file: split it into smaller files",
+    )
+
+
+def test_a_fifo_as_dbtignore_is_a_one_line_error_not_a_hang(project, run_cli: Run) -> None:
+    root = project({})
+    os.mkfifo(root / ".dbtignore")
+
+    assert one_line_error(run_cli, root) == ".dbtignore: cannot read: not a regular file (a FIFO, a device or a socket)"

@@ -11,6 +11,7 @@ import textwrap
 from pathlib import Path
 from typing import Callable
 
+import pytest
 from conftest import CliResult
 from test_yaml_loading import LIFETIME_CUSTOMERS, check_json
 
@@ -26,6 +27,24 @@ def test_metrics_after_a_utf8_bom_on_the_first_line_are_read(make_project, run_c
     root = make_project({})
     (root / "models").mkdir()
     (root / "models/metrics.yml").write_bytes(b"\xef\xbb\xbf" + textwrap.dedent(LIFETIME_CUSTOMERS).encode())
+
+    assert check_json(run_cli, root) == [("VAN001", "lifetime_customers", "models/metrics.yml", 2, 5)]
+
+
+@pytest.mark.parametrize("line_break", ["\r", "\x85", "\u2028", "\u2029"], ids=["CR", "NEL", "LS", "PS"])
+def test_metrics_after_line_breaks_other_than_newline_are_read_at_their_lines(make_project, run_cli, line_break):
+    root = make_project({})
+    (root / "models").mkdir()
+    text = "version: 2\n" + textwrap.dedent(LIFETIME_CUSTOMERS)
+    (root / "models/metrics.yml").write_bytes(text.replace("\n", line_break).encode())
+
+    assert check_json(run_cli, root) == [("VAN001", "lifetime_customers", "models/metrics.yml", 3, 5)]
+
+
+def test_metrics_after_two_byte_order_marks_are_read(make_project, run_cli):
+    root = make_project({})
+    (root / "models").mkdir()
+    (root / "models/metrics.yml").write_bytes(b"\xef\xbb\xbf\xef\xbb\xbf" + textwrap.dedent(LIFETIME_CUSTOMERS).encode())
 
     assert check_json(run_cli, root) == [("VAN001", "lifetime_customers", "models/metrics.yml", 2, 5)]
 
@@ -84,6 +103,19 @@ def test_a_model_path_outside_the_project_is_read_and_shown_relative_to_it(make_
 
 
 # Files dbt refuses ---------------------------------------------------------------------------------
+
+
+def test_utf16_without_a_byte_order_mark_is_a_finding_as_dbt_refuses_it(make_project, run_cli):
+    """dbt reads it as UTF-8 and stops: `unacceptable character #x0000` (measured)."""
+    root = make_project({})
+    (root / "models").mkdir()
+    (root / "models/metrics.yml").write_bytes(textwrap.dedent(LIFETIME_CUSTOMERS).encode("utf-16-le"))
+
+    assert check_json(run_cli, root) == [("YML001", None, "models/metrics.yml", 1, 2)]
+    assert messages(run_cli, root) == [
+        "the file holds NUL characters, which dbt refuses (unacceptable character #x0000): it is probably UTF-16 "
+        "without a byte-order mark; save it as UTF-8"
+    ]
 
 
 def test_metrics_written_as_a_mapping_is_a_finding(make_project, run_cli):
