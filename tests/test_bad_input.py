@@ -188,6 +188,28 @@ def test_values_nested_deeper_than_200_levels_are_a_finding_where_the_bound_is_c
     assert found[0] == ("YML001", "models/revenue.yml", 9, 211, "values nested deeper than 200 levels: flatten this value")
 
 
+def test_a_manifest_nested_5000_deep_is_a_one_line_error(project, run_cli: Run) -> None:
+    root = project({"target/manifest.json": '{"metadata": ' + "[" * 5000 + "]" * 5000 + "}"})
+
+    assert one_line_error(run_cli, root, "--manifest", "target/manifest.json") == (
+        "target/manifest.json: nested too deeply to be a dbt manifest; re-run `dbt parse` to rewrite it"
+    )
+
+
+def test_a_baseline_nested_5000_deep_is_a_one_line_error(project, run_cli: Run) -> None:
+    root = project({"kpi-baseline.json": '{"version": 1, "findings": ' + "[" * 5000 + "]" * 5000 + "}"})
+
+    assert one_line_error(run_cli, root, "--baseline", "kpi-baseline.json") == (
+        "kpi-baseline.json: cannot read baseline: nested too deeply; rewrite it with --write-baseline"
+    )
+
+
+def test_a_configuration_nested_2000_deep_is_a_one_line_error(project, run_cli: Run) -> None:
+    root = project({".dbt-kpi-lint.toml": "select = " + "[" * 2000 + "]" * 2000 + "\n"})
+
+    assert one_line_error(run_cli, root) == ".dbt-kpi-lint.toml: invalid TOML: values nested too deeply"
+
+
 # Metric input graphs: followed on an explicit stack, each metric once ---------------------------------
 
 
@@ -266,6 +288,67 @@ def test_a_dbtignore_pattern_pathspec_calls_invalid_is_a_one_line_error_too(proj
     assert one_line_error(run_cli, root) == (
         ".dbtignore:1: `!` is not a valid gitignore pattern (Invalid git pattern: '!'), so dbt cannot read the "
         "project either: correct or remove the line"
+    )
+
+
+def test_a_pyproject_whose_tool_is_no_table_holds_no_configuration(project, run_cli: Run) -> None:
+    root = project({"pyproject.toml": "# linted with dbt-kpi-lint\ntool = 1\n"})
+
+    assert codes_and_places(check(run_cli, root)[1]) == [OWNERLESS_KPI001]
+
+
+def test_a_pyproject_whose_tool_is_no_table_named_by_config_is_a_one_line_error(project, run_cli: Run) -> None:
+    root = project({"pyproject.toml": "# linted with dbt-kpi-lint\ntool = 1\n"})
+
+    assert one_line_error(run_cli, root, "--config", "pyproject.toml") == "pyproject.toml: has no [tool.dbt-kpi-lint] table"
+
+
+def test_a_configuration_integer_beyond_64_bits_is_a_one_line_error(project, run_cli: Run) -> None:
+    root = project({".dbt-kpi-lint.toml": "max-kpis-per-owner = 0x" + "f" * 4000 + "\n"})
+
+    assert one_line_error(run_cli, root) == ".dbt-kpi-lint.toml: invalid TOML: an integer beyond the 64 bits TOML allows"
+
+
+def test_a_configuration_integer_beyond_python_digits_is_a_one_line_error(project, run_cli: Run) -> None:
+    root = project({".dbt-kpi-lint.toml": "max-kpis-per-owner = " + "1" * 5000 + "\n"})
+
+    assert one_line_error(run_cli, root) == ".dbt-kpi-lint.toml: invalid TOML: an integer of more than 4,300 digits"
+
+
+@pytest.fixture
+def manifest_project(tmp_path: Path) -> Callable[[Callable[[dict], None]], Path]:
+    """The dbt 1.7 fixture project with its real manifest, changed by `edit` first."""
+
+    def make(edit: Callable[[dict], None]) -> Path:
+        root = Path(shutil.copytree(FIXTURES / "manifest_v11/project", tmp_path / "project"))
+        manifest = json.loads((FIXTURES / "manifest_v11/manifest.json").read_text())
+        edit(manifest)
+        (root / "target").mkdir()
+        (root / "target/manifest.json").write_text(json.dumps(manifest))
+        return root
+
+    return make
+
+
+def first_metric(manifest: dict) -> dict:
+    return next(iter(manifest["metrics"].values()))
+
+
+def test_a_manifest_metric_whose_package_is_a_mapping_is_of_no_package_linted(manifest_project, run_cli: Run) -> None:
+    root = manifest_project(lambda manifest: first_metric(manifest).update(package_name={"shop": 1}))
+
+    result = run_cli("check", "--manifest", "target/manifest.json", "--format", "json", cwd=root)
+
+    assert (result.exit_code, result.stderr) == (1, "")
+    assert "revenue" not in {item["metric"] for item in json.loads(result.stdout)}
+
+
+def test_a_manifest_file_path_of_5000_characters_is_a_one_line_error(manifest_project, run_cli: Run) -> None:
+    root = manifest_project(lambda manifest: first_metric(manifest).update(original_file_path="models/" + "x" * 5000))
+
+    assert one_line_error(run_cli, root, "--manifest", "target/manifest.json") == (
+        "target/manifest.json: names models/" + "x" * 93 + "... (5,007 characters), which does not exist any more; "
+        "the manifest is stale: re-run `dbt parse`"
     )
 
 
@@ -370,6 +453,25 @@ def test_a_schema_file_over_8_mb_is_a_finding_not_read(project, run_cli: Run) ->
         1,
         1,
         "file is 8.0 MB, more than the 8 MB dbt-kpi-lint reads from one YAML file: split it into smaller files",
+    )
+
+
+def test_a_fifo_as_the_manifest_is_a_one_line_error_not_a_hang(project, run_cli: Run) -> None:
+    root = project({})
+    (root / "target").mkdir()
+    os.mkfifo(root / "target/manifest.json")
+
+    assert one_line_error(run_cli, root, "--manifest", "target/manifest.json") == (
+        "target/manifest.json: cannot read: not a regular file (a FIFO, a device or a socket)"
+    )
+
+
+def test_a_fifo_as_the_baseline_is_a_one_line_error_not_a_hang(project, run_cli: Run) -> None:
+    root = project({})
+    os.mkfifo(root / "kpi-baseline.json")
+
+    assert one_line_error(run_cli, root, "--baseline", "kpi-baseline.json") == (
+        "kpi-baseline.json: cannot read baseline: not a regular file (a FIFO, a device or a socket)"
     )
 
 
