@@ -150,6 +150,15 @@ def test_a_value_dbt_cannot_build_in_dbt_project_yml_is_a_one_line_error(project
     )
 
 
+def test_a_value_dbt_cannot_build_in_vars_is_a_one_line_error(project, run_cli: Run) -> None:
+    root = project({})
+
+    assert one_line_error(run_cli, root, "--vars", "{target: !!int abc}") == (
+        "--vars is not YAML: `abc` is not an integer dbt can read (invalid literal for int() with base 10: 'abc'): "
+        "correct it, or quote it (without a tag) to make it text"
+    )
+
+
 # A key dbt's loader cannot hash: `found unhashable key`, and the file is refused (measured) -----------
 
 
@@ -349,6 +358,15 @@ def test_a_manifest_file_path_of_5000_characters_is_a_one_line_error(manifest_pr
     assert one_line_error(run_cli, root, "--manifest", "target/manifest.json") == (
         "target/manifest.json: names models/" + "x" * 93 + "... (5,007 characters), which does not exist any more; "
         "the manifest is stale: re-run `dbt parse`"
+    )
+
+
+def test_a_manifest_name_with_a_line_break_stays_a_one_line_error(manifest_project, run_cli: Run) -> None:
+    root = manifest_project(lambda manifest: first_metric(manifest).update(name="rev\nenue"))
+
+    assert one_line_error(run_cli, root, "--manifest", "target/manifest.json") == (
+        "target/manifest.json: metric `rev\\nenue` is not in models/metrics.yml any more; the manifest is older than "
+        "the YAML: re-run `dbt parse`"
     )
 
 

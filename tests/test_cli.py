@@ -230,3 +230,23 @@ def test_console_script_runs_as_a_module(make_project):
     )
     assert (completed.returncode, completed.stderr) == (1, "")
     assert "models/m.yml:2:5: KPI001" in completed.stdout
+
+
+@pytest.mark.parametrize("command", ["check", "generate"])
+def test_vars_that_are_not_yaml_are_a_one_line_error(make_project, run_cli, command):
+    root = make_project({"models/m.yml": REVENUE_KPI})
+    result = run_cli(command, "--vars", "{x: [1", cwd=root)
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        2,
+        "",
+        "dbt-kpi-lint: error: --vars is not YAML: while parsing a flow sequence did not find expected ',' or ']'\n",
+    )
+
+
+def test_vars_that_are_not_a_mapping_are_a_one_line_error(make_project, run_cli):
+    root = make_project({"models/m.yml": REVENUE_KPI})
+    result = run_cli("check", "--vars", "[1]", cwd=root)
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "dbt-kpi-lint: error: --vars must be a YAML mapping, e.g. '{revenue_target: 1000}'\n",
+    )

@@ -22,11 +22,11 @@ COMMANDS = (check, explain, generate, status)
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
-    args = parser.parse_args(argv)
     try:
+        args = parser.parse_args(argv)  # an option's type may raise UsageError (`--vars`)
         return int(args.run(args))
     except (UsageError, ProjectError) as error:
-        print(f"dbt-kpi-lint: error: {error}", file=sys.stderr)
+        print(f"dbt-kpi-lint: error: {_one_line(str(error))}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
@@ -34,11 +34,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     except Exception as error:  # the promise: never a traceback
         print(
-            f"dbt-kpi-lint: internal error: {type(error).__name__}: {error} "
+            f"dbt-kpi-lint: internal error: {type(error).__name__}: {_one_line(str(error))} "
             "(please report it with the command you ran)",
             file=sys.stderr,
         )
         return EXIT_ERROR
+
+
+def _one_line(message: str) -> str:
+    """A message that quotes the user's text (a name from a manifest, say) kept on one line."""
+    return "\\n".join(message.splitlines())
 
 
 def _parser() -> argparse.ArgumentParser:
