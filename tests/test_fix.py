@@ -430,3 +430,105 @@ def test_a_file_changed_between_planning_and_writing_is_not_overwritten(project)
     with pytest.raises(OSError, match="models/m.yml changed while fixing; run the fix again"):
         write_fix(plan.files[0])
     assert (root / "models/m.yml").read_text() == OLD_STYLE_KPI + "# edited meanwhile\n"
+
+
+FLOW_META_HEAD = "metrics:\n  - name: orders\n    type: simple\n    type_params: {measure: orders}\n"
+FLOW_META_FIXED_HEAD = FLOW_META_HEAD + "    config:\n      meta:\n"
+
+
+def test_fix_keeps_a_comment_inside_a_flow_meta_at_the_end_of_its_key(project, run_cli) -> None:
+    root = project({"models/m.yml": FLOW_META_HEAD + "    meta: {kpi: true,  # promoted by the board\n      owner: ops@example.com}\n"})
+    result = run_fix(run_cli, root)
+    assert (result.stderr, (root / "models/m.yml").read_text()) == (
+        "Fixed 1 finding in 1 file.\n",
+        FLOW_META_FIXED_HEAD + "        kpi: true  # promoted by the board\n        owner: ops@example.com\n",
+    )
+
+
+def test_fix_keeps_comments_of_their_own_lines_inside_a_flow_meta_on_lines_of_their_own(project, run_cli) -> None:
+    root = project(
+        {
+            "models/m.yml": FLOW_META_HEAD
+            + "    meta:  # older style\n      {  # KPI fields\n      kpi: true,\n      # who answers for it\n"
+            "      owner: ops@example.com,  # the ops team\n      target: 5}  # yearly\n"
+        }
+    )
+    run_fix(run_cli, root)
+    assert (root / "models/m.yml").read_text() == FLOW_META_FIXED_HEAD.replace("meta:\n", "meta:  # yearly\n") + (
+        "        # older style\n"
+        "        # KPI fields\n"
+        "        kpi: true\n"
+        "        # who answers for it\n"
+        "        owner: ops@example.com  # the ops team\n"
+        "        target: 5\n"
+    )
+
+
+def test_fix_keeps_a_comment_inside_a_latest_spec_flow_meta(project, run_cli) -> None:
+    """META002 moves the latest spec's top-level meta with the same machinery."""
+    root = project(
+        {
+            "models/m.yml": "metrics:\n  - name: orders\n    type: simple\n    agg: count\n"
+            "    meta: {kpi: true,  # promoted by the board\n      owner: ops@example.com}\n"
+        }
+    )
+    run_fix(run_cli, root)
+    assert (root / "models/m.yml").read_text() == (
+        "metrics:\n  - name: orders\n    type: simple\n    agg: count\n    config:\n      meta:\n"
+        "        kpi: true  # promoted by the board\n        owner: ops@example.com\n"
+    )
+
+
+def test_fix_leaves_a_flow_meta_whose_comment_parts_a_key_from_its_value_and_says_why(project, run_cli) -> None:
+    text = FLOW_META_HEAD + "    meta: {kpi:  # promoted\n      true}\n"
+    root = project({"models/m.yml": text})
+    result = run_fix(run_cli, root)
+    assert ((root / "models/m.yml").read_text(), result.stderr) == (
+        text,
+        "models/m.yml:5:12: META001 not fixed: a comment parts `kpi` from its value inside {...}; move it by hand\n"
+        "Fixed 0 findings in 0 files.\n",
+    )
+
+
+def test_fix_moves_meta_and_the_legacy_window_of_a_metric_whose_name_is_not_first_in_one_run(project, run_cli) -> None:
+    root = project(
+        {
+            "models/m.yml": (
+                "metrics:\n"
+                "  - type: cumulative\n"
+                "    meta:\n"
+                "      kpi: true\n"
+                "    name: orders_7d\n"
+                "    type_params:\n"
+                "      window: 7 days\n"
+                "      measure: orders\n"
+            )
+        }
+    )
+    result = run_fix(run_cli, root)
+    assert (result.stderr, (root / "models/m.yml").read_text()) == (
+        "Fixed 2 findings in 1 file.\n",
+        "metrics:\n"
+        "  - type: cumulative\n"
+        "    config:\n"
+        "      meta:\n"
+        "        kpi: true\n"
+        "    name: orders_7d\n"
+        "    type_params:\n"
+        "      cumulative_type_params:\n"
+        "        window: 7 days\n"
+        "      measure: orders\n",
+    )
+
+
+def test_fix_beside_an_alias_bomb_under_an_unrelated_key_reads_back_by_reference(project, run_cli) -> None:
+    bomb = ["b0: &b0 [x, x, x, x, x, x, x, x, x]"] + [
+        f"b{level}: &b{level} [" + ", ".join([f"*b{level - 1}"] * 9) + "]" for level in range(1, 9)
+    ]
+    head = "anchors:\n" + "".join(f"  {line}\n" for line in bomb) + "metrics:\n  - name: a\n    type_params: {measure: a}\n"
+    root = project({"models/m.yml": head + "    meta:\n      kpi: true\n"})
+    result = run_fix(run_cli, root)
+    assert (result.stderr, (root / "models/m.yml").read_text()) == (
+        "Fixed 1 finding in 1 file.\n",
+        head + "    config:\n      meta:\n        kpi: true\n",
+    )
