@@ -532,3 +532,9 @@ def test_fix_beside_an_alias_bomb_under_an_unrelated_key_reads_back_by_reference
         "Fixed 1 finding in 1 file.\n",
         head + "    config:\n      meta:\n        kpi: true\n",
     )
+
+
+def test_fix_keeps_a_comment_between_meta_and_its_first_key(project, run_cli) -> None:
+    root = project({"models/m.yml": FLOW_META_HEAD + "    meta:\n      # KPI fields, older style\n      kpi: true\n"})
+    run_fix(run_cli, root)
+    assert (root / "models/m.yml").read_text() == FLOW_META_FIXED_HEAD + "        # KPI fields, older style\n        kpi: true\n"

@@ -338,18 +338,27 @@ def test_a_hostile_manifest_is_linted_or_refused_in_one_line(node: str, field: s
 
 
 comments = st.sampled_from(["  # promoted by the board", "  # who: ops", "", "", "  #"])
+own_line_comments = st.sampled_from(["", "", "      # on a line of its own\n", "\n", "  # less indented\n"])
 
 
 @st.composite
 def fixable_metric(draw: st.DrawFn) -> str:
-    """A legacy metric whose top-level meta (block or flow, commented) and window --fix moves, its
-    keys in any order."""
+    """A legacy metric whose top-level meta (block or flow) and window --fix moves: comments at the
+    ends of lines and on lines of their own, keys in any order."""
     first, second, third = (draw(comments) for _ in range(3))
+    above_first, above_second, above_third = (draw(own_line_comments) for _ in range(3))
     if draw(st.booleans()):
-        meta = f"    meta:{draw(comments)}\n      kpi: true{first}\n      owner: ops@example.com{second}\n      target: 5{third}\n"
+        meta = (
+            f"    meta:{draw(comments)}\n{above_first}      kpi: true{first}\n{above_second}"
+            f"      owner: ops@example.com{second}\n{above_third}      target: 5{third}\n"
+        )
     else:
-        meta = f"    meta: {{kpi: true,{first}\n      owner: ops@example.com,{second}\n      target: 5}}{third}\n"
-    parts = [meta, f"    type_params:\n      window: 7 days{draw(comments)}\n      measure: orders\n", "    type: cumulative\n"]
+        meta = (
+            f"    meta: {{{first}\n{above_first}      kpi: true,{second}\n{above_second}"
+            f"      owner: ops@example.com,\n{above_third}      target: 5}}{third}\n"
+        )
+    window = f"    type_params:\n{draw(own_line_comments)}      window: 7 days{draw(comments)}\n      measure: orders\n"
+    parts = [meta, window, "    type: cumulative\n"]
     body = [parts[index] for index in draw(st.permutations(range(3)))]
     body.insert(draw(st.integers(0, 3)), "    name: orders_7d\n")
     return "metrics:\n" + body[0].replace("    ", "  - ", 1) + "".join(body[1:])

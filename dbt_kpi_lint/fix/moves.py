@@ -482,8 +482,8 @@ class _Move:
         document = self.document
         if source.flow_style:  # moved whole: a part of a `{...}` is left for the user
             return self._flow_body(source_key, source, indent)
-        if whole:  # every line of the block, so comments between the keys travel with them
-            first = document.line_of(moved[0][0].start_mark.index)
+        if whole:  # every line below the key, so comments before and between the keys travel with them
+            first = document.line_of(source_key.start_mark.index) + 1
             lines = document.lines[first : document.last_line(source) + 1]
             return _reindent(lines, document.column_of(moved[0][0]), indent, document.newline)
         return [
@@ -522,8 +522,10 @@ class _Move:
         return lines
 
     def _comments(self, start: int, end: int) -> list[tuple[str, int]]:
-        """The comments, and where each starts, in `text[start:end]`: a stretch between two tokens,
-        where every `#` starts a comment."""
+        """The comments in `text[start:end]`, with where each starts.
+
+        The stretch lies between two tokens of a flow mapping, so every `#` in it starts a comment.
+        """
         text = self.document.text
         comments = []
         index = text.find("#", start, end)
