@@ -432,29 +432,29 @@ def test_a_file_changed_between_planning_and_writing_is_not_overwritten(project)
     assert (root / "models/m.yml").read_text() == OLD_STYLE_KPI + "# edited meanwhile\n"
 
 
-FLOW_META_HEAD = "metrics:\n  - name: orders\n    type: simple\n    type_params: {measure: orders}\n"
-FLOW_META_FIXED_HEAD = FLOW_META_HEAD + "    config:\n      meta:\n"
+ORDERS_HEAD = "metrics:\n  - name: orders\n    type: simple\n    type_params: {measure: orders}\n"
+ORDERS_FIXED_HEAD = ORDERS_HEAD + "    config:\n      meta:\n"
 
 
 def test_fix_keeps_a_comment_inside_a_flow_meta_at_the_end_of_its_key(project, run_cli) -> None:
-    root = project({"models/m.yml": FLOW_META_HEAD + "    meta: {kpi: true,  # promoted by the board\n      owner: ops@example.com}\n"})
+    root = project({"models/m.yml": ORDERS_HEAD + "    meta: {kpi: true,  # promoted by the board\n      owner: ops@example.com}\n"})
     result = run_fix(run_cli, root)
     assert (result.stderr, (root / "models/m.yml").read_text()) == (
         "Fixed 1 finding in 1 file.\n",
-        FLOW_META_FIXED_HEAD + "        kpi: true  # promoted by the board\n        owner: ops@example.com\n",
+        ORDERS_FIXED_HEAD + "        kpi: true  # promoted by the board\n        owner: ops@example.com\n",
     )
 
 
 def test_fix_keeps_comments_of_their_own_lines_inside_a_flow_meta_on_lines_of_their_own(project, run_cli) -> None:
     root = project(
         {
-            "models/m.yml": FLOW_META_HEAD
+            "models/m.yml": ORDERS_HEAD
             + "    meta:  # older style\n      {  # KPI fields\n      kpi: true,\n      # who answers for it\n"
             "      owner: ops@example.com,  # the ops team\n      target: 5}  # yearly\n"
         }
     )
     run_fix(run_cli, root)
-    assert (root / "models/m.yml").read_text() == FLOW_META_FIXED_HEAD.replace("meta:\n", "meta:  # yearly\n") + (
+    assert (root / "models/m.yml").read_text() == ORDERS_FIXED_HEAD.replace("meta:\n", "meta:  # yearly\n") + (
         "        # older style\n"
         "        # KPI fields\n"
         "        kpi: true\n"
@@ -480,7 +480,7 @@ def test_fix_keeps_a_comment_inside_a_latest_spec_flow_meta(project, run_cli) ->
 
 
 def test_fix_leaves_a_flow_meta_whose_comment_parts_a_key_from_its_value_and_says_why(project, run_cli) -> None:
-    text = FLOW_META_HEAD + "    meta: {kpi:  # promoted\n      true}\n"
+    text = ORDERS_HEAD + "    meta: {kpi:  # promoted\n      true}\n"
     root = project({"models/m.yml": text})
     result = run_fix(run_cli, root)
     assert ((root / "models/m.yml").read_text(), result.stderr) == (
@@ -535,6 +535,6 @@ def test_fix_beside_an_alias_bomb_under_an_unrelated_key_reads_back_by_reference
 
 
 def test_fix_keeps_a_comment_between_meta_and_its_first_key(project, run_cli) -> None:
-    root = project({"models/m.yml": FLOW_META_HEAD + "    meta:\n      # KPI fields, older style\n      kpi: true\n"})
+    root = project({"models/m.yml": ORDERS_HEAD + "    meta:\n      # KPI fields, older style\n      kpi: true\n"})
     run_fix(run_cli, root)
-    assert (root / "models/m.yml").read_text() == FLOW_META_FIXED_HEAD + "        # KPI fields, older style\n        kpi: true\n"
+    assert (root / "models/m.yml").read_text() == ORDERS_FIXED_HEAD + "        # KPI fields, older style\n        kpi: true\n"
