@@ -278,6 +278,22 @@ def test_40_ratios_each_reading_the_next_twice_are_judged_in_linear_time(project
     assert time.perf_counter() - start < 5  # 2^40 paths, read once each, would take days
 
 
+def test_a_derived_expression_in_400000_parentheses_is_read_in_linear_time(project, run_cli: Run) -> None:
+    expression = "(" * 400_000 + "total - other" + ")" * 400_000
+    root = project(
+        {
+            "models/expression.yml": "metrics:\n"
+            "  - {name: total, type: cumulative, type_params: {measure: x}}\n"
+            "  - {name: other, type: simple, type_params: {measure: y}}\n"
+            f"  - {{name: d, type: derived, type_params: {{expr: '{expression}', metrics: [total, other]}}}}\n"
+        }
+    )
+    start = time.perf_counter()
+
+    assert codes_and_places(check(run_cli, root, "--select", "VAN002")[1]) == [("VAN002", "models/expression.yml", 4, 800_077)]
+    assert time.perf_counter() - start < 5  # slicing off each pair of parentheses took minutes
+
+
 # Project files that cannot be used as written ---------------------------------------------------------
 
 

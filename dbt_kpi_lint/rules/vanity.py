@@ -27,10 +27,7 @@ def is_period_to_date_difference(metric: Metric, project: Project) -> bool:
     """
     if metric.type != "derived" or metric.expr is None or len(metric.inputs) != 2:
         return False
-    expression = metric.expr.strip()
-    while expression.startswith("(") and expression.endswith(")"):
-        expression = expression[1:-1].strip()
-    match = _DIFFERENCE.fullmatch(expression)
+    match = _DIFFERENCE.fullmatch(_unparenthesized(metric.expr.strip()))
     if match is None:
         return False
     by_alias = {reference.reads_as: reference for reference in metric.inputs}
@@ -41,6 +38,21 @@ def is_period_to_date_difference(metric: Metric, project: Project) -> bool:
         and _unshifted(total)
         and _start_of_grain_value_of(at_start, project) == total.name
     )
+
+
+def _unparenthesized(expression: str) -> str:
+    """`expression` without the parentheses around all of it: `((a - b))` -> `a - b`.
+
+    By index, not by slicing per pair: an expression in 100,000 parentheses is 100,000 copies.
+    """
+    start, end = 0, len(expression)
+    while end - start >= 2 and expression[start] == "(" and expression[end - 1] == ")":
+        start, end = start + 1, end - 1
+        while start < end and expression[start].isspace():
+            start += 1
+        while end > start and expression[end - 1].isspace():
+            end -= 1
+    return expression[start:end]
 
 
 def _unshifted(reference: MetricInput) -> bool:
