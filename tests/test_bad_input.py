@@ -133,6 +133,22 @@ def test_a_hexadecimal_target_of_3600_digits_is_a_finding_as_dbt_cannot_store_it
     assert found[0][4].startswith("`0xffffffffffffffffffffffffffff... (3,602 characters)` is not an integer dbt can read")
 
 
+def test_a_quoted_meta_value_dbt_would_not_read_unquoted_is_shown_quoted(project, run_cli: Run) -> None:
+    """A message quotes a value only where YAML needs it, read as dbt reads it: no constructor error."""
+    root = project({"models/revenue.yml": revenue_kpi(target='"2024-02-30"')})
+
+    assert check(run_cli, root, "--select", "KPI004")[1] == [
+        (
+            "KPI004",
+            "models/revenue.yml",
+            10,
+            9,
+            'KPI `revenue` has `target: "2024-02-30"`, not a number, so its status cannot be computed: set it to '
+            "the value the KPI should reach, e.g. `target: 1000`",
+        )
+    ]
+
+
 def test_a_tag_on_the_wrong_kind_of_node_is_a_finding(project, run_cli: Run) -> None:
     root = project({"models/revenue.yml": revenue_kpi(label="!!map [1]")})
 
@@ -414,6 +430,46 @@ def test_an_alias_bomb_in_project_meta_is_read_by_reference(project, run_cli: Ru
     root = project({}, project_file="name: p\nmetrics:\n  +meta:\n" + indented(ALIAS_BOMB, 4))
 
     assert codes_and_places(check(run_cli, root)[1]) == [OWNERLESS_KPI001]
+
+
+def kpi_with_metas(top_level_owner: str, config_owner: str) -> str:
+    return (
+        "anchors:\n" + indented(ALIAS_BOMB, 2) + "metrics:\n  - name: r\n    type: simple\n    type_params: {measure: r}\n"
+        f"    meta: {{owner: {top_level_owner}}}\n    config: {{meta: {{owner: {config_owner}, kpi: true}}}}\n"
+    )
+
+
+def test_the_same_alias_bomb_in_both_metas_is_compared_by_reference(project, run_cli: Run) -> None:
+    root = project({"models/r.yml": kpi_with_metas("*b8", "*b8")})
+
+    assert check(run_cli, root, "--select", "META001") == (0, [])
+
+
+def test_an_alias_bomb_dbt_keeps_over_the_top_level_meta_is_named_not_written_out(project, run_cli: Run) -> None:
+    root = project({"models/r.yml": kpi_with_metas("x", "*b8")})
+
+    assert check(run_cli, root, "--select", "META001")[1] == [
+        (
+            "META001",
+            "models/r.yml",
+            15,
+            12,
+            "dbt discards the top-level `meta` of `r` because its `config.meta` is set, so dbt sees only `config.meta` "
+            "(`owner`, `kpi`); delete the top-level `owner` (dbt uses `owner: [...]` from `config.meta`)",
+        )
+    ]
+
+
+def test_10000_metrics_of_one_name_are_reported_in_linear_space(project, run_cli: Run) -> None:
+    root = project({"models/copies.yml": "metrics:\n" + "  - {name: copy, type: simple, type_params: {measure: x}}\n" * 10_000})
+
+    _, found = check(run_cli, root, "--select", "YML003")
+
+    assert (len(found), found[0][4]) == (
+        10_000,
+        "metric `copy` is also defined at models/copies.yml:3:6, models/copies.yml:4:6, models/copies.yml:5:6 and "
+        "9,996 more: dbt refuses a project with two metrics of one name; rename or delete one of them",
+    )
 
 
 # Jinja: var() read in one pass, as dbt renders it ------------------------------------------------------

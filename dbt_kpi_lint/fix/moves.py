@@ -23,7 +23,7 @@ from ..files import read_regular_file, write_bytes_atomically
 from ..findings import Finding
 from ..kpi import MetaKeys
 from ..loading import yaml_reader
-from ..model import Location, Metric, Project
+from ..model import Location, Metric, Project, same_value
 from ..rules.meta import meta_keys_to_move
 
 FIXABLE_CODES = frozenset({"META001", "META002", "DEP001"})
@@ -213,7 +213,7 @@ def _check(before: str, after: str, path: list[Any], move: "_Move") -> None:
         actual = yaml_reader.parse(after)
     except yaml_reader.YamlError as error:
         raise _CannotFix(f"the edit would not parse ({error.reason}); left unchanged") from None
-    if not _same(actual, expected):
+    if not same_value(actual, expected):
         raise _CannotFix("the edit would change more than the moved keys; left unchanged")
 
 
@@ -231,33 +231,6 @@ def _unshared(data: Any, path: list[Any]) -> Any:
         data[step] = child
         data = child
     return data
-
-
-def _same(left: Any, right: Any) -> bool:
-    """`left == right` for parsed YAML, comparing each pair of shared (aliased) values once.
-
-    `==` walks every path: through an alias bomb (nine anchors, each nine aliases of the one
-    before) that is 9^9 values.
-    """
-    pending = [(left, right)]
-    compared: set[tuple[int, int]] = set()
-    while pending:
-        one, other = pending.pop()
-        if isinstance(one, (dict, list)):
-            if (id(one), id(other)) in compared:
-                continue
-            compared.add((id(one), id(other)))
-            if isinstance(one, dict):
-                if not isinstance(other, dict) or one.keys() != other.keys():
-                    return False
-                pending.extend((item, other[key]) for key, item in one.items())
-            else:
-                if not isinstance(other, list) or len(one) != len(other):
-                    return False
-                pending.extend(zip(one, other))
-        elif isinstance(other, (dict, list)) or not (one == other or (one != one and other != other)):  # NaN is NaN
-            return False
-    return True
 
 
 @dataclass
