@@ -78,6 +78,7 @@ HOSTILE_SCALARS = [
     "\"{{ var('t', {[1]: 2}) }}\"", "\"{{ var('x', " + " " * 3000 + "1 ) }\"", "\"{{ var('loop') }}\"",
     "\"{{ var('t', 0x" + "f" * 4000 + ") }}\"", "\"{{ var('t', " + "[" * 300 + "]" * 300 + ") }}\"",
     "\"{{ var('" + "v" * 3000 + "') }}\"", "\"{{ env_var('X') }}\"", "\"{{\"", "yes", "off", "~", "''", "[]", "{}",
+    "'2024-02-30'", "'!!int abc'", "'" + "1" * 4301 + "'", "'" + "(" * 100_000 + "a - b" + ")" * 100_000 + "'",
 ]
 nested = st.integers(min_value=1, max_value=1300).map(lambda depth: "[" * depth + "]" * depth)
 hostile_values = st.one_of(
@@ -102,16 +103,18 @@ def hostile_metric(draw: st.DrawFn, number: int) -> str:
         lines += [f"      expr: m{number + 1}", f"      metrics: [m{number + 1}, {{name: m{draw(st.integers(0, 40))}}}]"]
     else:
         lines += ["      measure: x"]
-    meta = [f"{draw(meta_keys)}: {draw(hostile_values)}" for _ in range(draw(st.integers(0, 3)))]
-    where = draw(st.sampled_from(["    meta:", "    config:\n      meta:"]))
-    indent = " " * (where.count("\n") * 2 + 6)
-    return "\n".join([*lines, where, f"{indent}kpi: true", *(f"{indent}{line}" for line in meta)]) + "\n"
+    for where in draw(st.sampled_from([["    meta:"], ["    config:\n      meta:"], ["    meta:", "    config:\n      meta:"]])):
+        indent = " " * (where.count("\n") * 2 + 6)
+        meta = [f"{draw(meta_keys)}: {draw(hostile_values)}" for _ in range(draw(st.integers(0, 3)))]
+        lines += [where, f"{indent}kpi: true", *(f"{indent}{line}" for line in meta)]
+    return "\n".join(lines) + "\n"
 
 
 @st.composite
 def hostile_schema_file(draw: st.DrawFn) -> bytes:
     """A schema file of hostile metrics, maybe damaged byte by byte, maybe re-encoded."""
     metrics = "".join(draw(hostile_metric(number)) for number in range(draw(st.integers(1, 6))))
+    metrics += "  - {name: m0, type: simple}\n" * draw(st.sampled_from([0, 0, 1, 5000]))  # one name defined again and again
     text = (ALIAS_BOMB if draw(st.booleans()) else "") + "version: 2\nmetrics:\n" + metrics
     raw = text.encode("utf-8", "surrogatepass")
     for _ in range(draw(st.integers(0, 3))):
