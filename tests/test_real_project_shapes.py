@@ -164,3 +164,28 @@ def test_an_integer_target_beyond_float_range_is_invalid_not_a_crash(make_projec
 
     assert result.exit_code == 1
     assert [(item["code"], item["line"], item["column"]) for item in json.loads(result.stdout)] == [("KPI004", 6, 37)]
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column", "kind"),
+    [
+        ("# metrics of the shop\n- metrics:\n    - name: revenue\n", 2, 1, "a list"),
+        ('"metrics: none"\n', 1, 1, "a single value"),
+    ],
+)
+def test_a_schema_file_that_is_not_a_mapping_is_a_finding_as_dbt_expects_a_dictionary(
+    make_project, run_cli, text, line, column, kind
+):
+    """dbt: "Contents of file 'models/metrics.yml' are not valid. Dictionary expected." (measured)."""
+    root = make_project({"models/metrics.yml": text})
+
+    assert check_json(run_cli, root) == [("YML001", None, "models/metrics.yml", line, column)]
+    assert messages(run_cli, root) == [
+        f"the file holds {kind}, not a mapping of keys such as `metrics:`, so dbt refuses it: make its top level a mapping"
+    ]
+
+
+def test_an_empty_schema_file_is_read_as_nothing(make_project, run_cli):
+    root = make_project({"models/metrics.yml": "# metrics: to come\n"})
+
+    assert check_json(run_cli, root) == []

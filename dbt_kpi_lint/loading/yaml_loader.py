@@ -181,7 +181,10 @@ class SchemaFiles:
             return
         self.files.append(relative)
         self._collect_noqa(relative, text)
+        if document is None:  # an empty file, or comments only: dbt reads nothing from it either
+            return
         if not isinstance(document, YamlMap):
+            self.problems.append(_not_a_mapping(document, relative))
             return
         refusals = _refusals(document, relative)
         if refusals:
@@ -215,6 +218,17 @@ def _refusals(document: YamlMap, path: str) -> list[LoadProblem]:
         for entry in _entries(document.get("metrics"))
         if "type_params" not in entry and any(key in entry for key in _DBT_METRICS_KEYS)
     ]
+
+
+def _not_a_mapping(document: Any, path: str) -> LoadProblem:
+    """dbt's `yaml_from_file`: a schema file must be a mapping ("Dictionary expected")."""
+    kind = "a list" if isinstance(document, YamlList) else "a single value"
+    where = Location(path, document.line, document.column) if isinstance(document, YamlList) else Location(path, 1, 1)
+    return LoadProblem(
+        where,
+        f"the file holds {kind}, not a mapping of keys such as `metrics:`, so dbt refuses it: make its top level "
+        f"a mapping",
+    )
 
 
 def _keys_of(entry: YamlMap) -> str:
