@@ -393,6 +393,28 @@ def test_a_manifest_file_path_of_5000_characters_is_a_one_line_error(manifest_pr
     )
 
 
+def test_a_manifest_of_20000_metrics_is_joined_with_its_yaml_in_linear_time(manifest_project, run_cli: Run) -> None:
+    def many_metrics(manifest: dict) -> None:
+        manifest["metrics"] = {
+            f"metric.shop.m{number}": {
+                "name": f"m{number}", "package_name": "shop", "original_file_path": "models/many.yml",
+                "resource_type": "metric", "type": "cumulative", "type_params": {"measure": {"name": "x"}},
+            }
+            for number in range(20_000)
+        }
+
+    root = manifest_project(many_metrics)
+    entries = "".join(f"  - {{name: m{number}, type: cumulative, type_params: {{measure: x}}}}\n" for number in range(20_000))
+    (root / "models/many.yml").write_text(f"metrics:\n{entries}")
+    os.utime(root / "target/manifest.json")  # newer than the YAML, as after `dbt parse`
+    start = time.perf_counter()
+
+    result = run_cli("check", "--manifest", "target/manifest.json", "--select", "VAN001", "--format", "json", cwd=root)
+
+    assert (result.exit_code, len(json.loads(result.stdout))) == (0, 20_000)
+    assert time.perf_counter() - start < 20  # one scan of every YAML metric per node took minutes
+
+
 def test_a_manifest_name_with_a_line_break_stays_a_one_line_error(manifest_project, run_cli: Run) -> None:
     root = manifest_project(lambda manifest: first_metric(manifest).update(name="rev\nenue"))
 

@@ -15,7 +15,7 @@ import json
 import os
 import re
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable, Mapping, TypeVar
 
@@ -282,6 +282,17 @@ class _ManifestProject:
     manifest: Manifest
     projects: Mapping[str, DbtProject]
     written: Mapping[str, SchemaFiles]
+    # What each file defines, by (package, file, name), the first written first: a scan of every
+    # written metric per manifest node was quadratic in the project's size.
+    _metrics: dict[tuple[str, str, str], Metric] = field(init=False, default_factory=dict)
+    _semantic_models: dict[tuple[str, str, str], SemanticModel] = field(init=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for package, files in self.written.items():
+            for metric in (*files.metrics, *files.disabled_metrics):
+                self._metrics.setdefault((package, metric.location.path, metric.name), metric)
+            for model in files.semantic_models:
+                self._semantic_models.setdefault((package, model.location.path, model.name), model)
 
     def build(self, dbt_project: DbtProject) -> Project:
         # Project-wide facts the manifest does not hold (model paths, generated files) as the YAML
@@ -333,17 +344,15 @@ class _ManifestProject:
             f"is older than the YAML: re-run `dbt parse`"
         )
 
-    def _metric(self, node: Mapping[str, Any]) -> Metric:
-        files, path = self._where(node)
+    def _key(self, node: Mapping[str, Any]) -> tuple[str, str, str]:
+        """The node's package, its file as findings name it, and its name."""
+        _, path = self._where(node)
         name = node.get("name")
-        written = next(
-            (
-                metric
-                for metric in (*files.metrics, *files.disabled_metrics)
-                if metric.name == name and metric.location.path == path
-            ),
-            None,
-        )
+        return str(_package_of(node)), path, name if isinstance(name, str) else ""
+
+    def _metric(self, node: Mapping[str, Any]) -> Metric:
+        package, path, name = self._key(node)
+        written = self._metrics.get((package, path, name))
         if written is None:
             raise self._stale("metric", node, path)
         return _compiled_metric(node, written)
@@ -363,15 +372,8 @@ class _ManifestProject:
         )
 
     def _semantic_model(self, node: Mapping[str, Any]) -> SemanticModel:
-        files, path = self._where(node)
-        written = next(
-            (
-                model
-                for model in files.semantic_models
-                if model.name == node.get("name") and model.location.path == path
-            ),
-            None,
-        )
+        package, path, name = self._key(node)
+        written = self._semantic_models.get((package, path, name))
         if written is None:
             raise self._stale("semantic model", node, path)
         written_measures = {measure.name: measure for measure in written.measures}
