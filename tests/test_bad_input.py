@@ -16,6 +16,7 @@ from typing import Callable
 
 import pytest
 from conftest import CliResult
+from hostile_yaml import ALIAS_BOMB, BOMB_ALIAS, indented
 
 FIXTURES = Path(__file__).parent / "fixtures"
 Run = Callable[..., CliResult]
@@ -426,23 +427,14 @@ def test_a_manifest_name_with_a_line_break_stays_a_one_line_error(manifest_proje
 
 # Aliases: shared, as dbt's loader shares them, never copied per use ----------------------------------
 
-ALIAS_BOMB = ["b0: &b0 [x, x, x, x, x, x, x, x, x]"] + [
-    f"b{level}: &b{level} [" + ", ".join([f"*b{level - 1}"] * 9) + "]" for level in range(1, 9)
-]
-
-
-def indented(lines: list[str], spaces: int) -> str:
-    return "".join(" " * spaces + line + "\n" for line in lines)
-
-
 def test_an_alias_bomb_as_a_kpi_owner_is_read_by_reference(project, run_cli: Run) -> None:
-    kpi = revenue_kpi(owner="*b8").replace("      meta:\n", "      meta:\n" + indented(ALIAS_BOMB, 8))
+    kpi = revenue_kpi(owner=BOMB_ALIAS).replace("      meta:\n", "      meta:\n" + indented(ALIAS_BOMB, 8))
 
     assert check(run_cli, project({"models/revenue.yml": kpi})) == (1, [OWNERLESS_FINDING])
 
 
 def test_an_alias_bomb_as_a_group_owner_is_read_by_reference(project, run_cli: Run) -> None:
-    groups = "anchors:\n" + indented(ALIAS_BOMB, 2) + "groups:\n  - name: g\n    owner: {name: *b8, email: *b8}\n"
+    groups = "anchors:\n" + indented(ALIAS_BOMB, 2) + f"groups:\n  - name: g\n    owner: {{name: {BOMB_ALIAS}, email: {BOMB_ALIAS}}}\n"
     root = project({"models/groups.yml": groups, "models/revenue.yml": revenue_kpi(owner="''").replace("      meta:", "      group: g\n      meta:")})
 
     assert codes_and_places(check(run_cli, root)[1]) == [("KPI001", "models/revenue.yml", 2, 5), OWNERLESS_KPI001]
@@ -462,13 +454,13 @@ def kpi_with_metas(top_level_owner: str, config_owner: str) -> str:
 
 
 def test_the_same_alias_bomb_in_both_metas_is_compared_by_reference(project, run_cli: Run) -> None:
-    root = project({"models/r.yml": kpi_with_metas("*b8", "*b8")})
+    root = project({"models/r.yml": kpi_with_metas(BOMB_ALIAS, BOMB_ALIAS)})
 
     assert check(run_cli, root, "--select", "META001") == (0, [])
 
 
 def test_an_alias_bomb_dbt_keeps_over_the_top_level_meta_is_named_not_written_out(project, run_cli: Run) -> None:
-    root = project({"models/r.yml": kpi_with_metas("x", "*b8")})
+    root = project({"models/r.yml": kpi_with_metas("x", BOMB_ALIAS)})
 
     assert check(run_cli, root, "--select", "META001")[1] == [
         (

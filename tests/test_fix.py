@@ -13,6 +13,7 @@ from typing import Callable
 
 import pytest
 from conftest import CliResult, run_dbt
+from hostile_yaml import ALIAS_BOMB, indented
 
 from dbt_kpi_lint.fix import moves as fix_module
 from dbt_kpi_lint.config.settings import Settings
@@ -522,10 +523,7 @@ def test_fix_moves_meta_and_the_legacy_window_of_a_metric_whose_name_is_not_firs
 
 
 def test_fix_beside_an_alias_bomb_under_an_unrelated_key_reads_back_by_reference(project, run_cli) -> None:
-    bomb = ["b0: &b0 [x, x, x, x, x, x, x, x, x]"] + [
-        f"b{level}: &b{level} [" + ", ".join([f"*b{level - 1}"] * 9) + "]" for level in range(1, 9)
-    ]
-    head = "anchors:\n" + "".join(f"  {line}\n" for line in bomb) + "metrics:\n  - name: a\n    type_params: {measure: a}\n"
+    head = "anchors:\n" + indented(ALIAS_BOMB, 2) + "metrics:\n  - name: a\n    type_params: {measure: a}\n"
     root = project({"models/m.yml": head + "    meta:\n      kpi: true\n"})
     result = run_fix(run_cli, root)
     assert (result.stderr, (root / "models/m.yml").read_text()) == (

@@ -34,6 +34,7 @@ from typing import NoReturn
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hostile_yaml import ALIAS_BOMB, BOMB_ALIAS, indented
 
 from dbt_kpi_lint.cli import main
 
@@ -65,16 +66,13 @@ def examples(ci_default: int) -> settings:
 
 # What broke the linter before, and its neighbours -----------------------------------------------------
 
-ALIAS_BOMB = "anchors:\n" + "".join(
-    f"  b{level}: &b{level} [" + ", ".join(["x"] * 9 if level == 0 else [f"*b{level - 1}"] * 9) + "]\n"
-    for level in range(9)
-)
+ANCHORS = "anchors:\n" + indented(ALIAS_BOMB, 2)
 HOSTILE_SCALARS = [
     "2024-02-30", "2024-13-01", "2024-01-01 25:00:00", "0000-01-01", "!!int abc", "!!int", "!!float ''",
     "!!bool maybe", "!!timestamp x", "!!timestamp {=: 2020-01-01}", "!!map [1]", "!!seq {a: 1}", "!!set {[1]: 2}",
     "!!omap [1]", "!!binary '@@'", "!!python/object:os.system x", "!custom x", "1" * 4301, "0x" + "f" * 3600,
     "1" + "0" * 25, "1" + "0" * 400 + ":00", "1e400", ".nan", "-.inf", "{? [a, b] : c}", "{[1]: 2}", "&r [*r]", "*undefined",
-    "*b8", "{<<: *b8}", "\"\\x00\"", "\"\\ud800\"", "\"\\U0010ffff\"", "'" + "x" * 5000 + "'", "|\n  block\n  text",
+    BOMB_ALIAS, f"{{<<: {BOMB_ALIAS}}}", "\"\\x00\"", "\"\\ud800\"", "\"\\U0010ffff\"", "'" + "x" * 5000 + "'", "|\n  block\n  text",
     "\"{{ var('t', {[1]: 2}) }}\"", "\"{{ var('x', " + " " * 3000 + "1 ) }\"", "\"{{ var('loop') }}\"",
     "\"{{ var('t', 0x" + "f" * 4000 + ") }}\"", "\"{{ var('t', " + "[" * 300 + "]" * 300 + ") }}\"",
     "\"{{ var('" + "v" * 3000 + "') }}\"", "\"{{ env_var('X') }}\"", "\"{{\"", "yes", "off", "~", "''", "[]", "{}",
@@ -115,7 +113,7 @@ def hostile_schema_file(draw: st.DrawFn) -> bytes:
     """A schema file of hostile metrics, maybe damaged byte by byte, maybe re-encoded."""
     metrics = "".join(draw(hostile_metric(number)) for number in range(draw(st.integers(1, 6))))
     metrics += "  - {name: m0, type: simple}\n" * draw(st.sampled_from([0, 0, 1, 5000]))  # one name defined again and again
-    text = (ALIAS_BOMB if draw(st.booleans()) else "") + "version: 2\nmetrics:\n" + metrics
+    text = (ANCHORS if draw(st.booleans()) else "") + "version: 2\nmetrics:\n" + metrics
     raw = text.encode("utf-8", "surrogatepass")
     for _ in range(draw(st.integers(0, 3))):
         raw = draw(byte_damage(raw))
