@@ -69,6 +69,21 @@ def test_a_hidden_directory_under_a_model_path_is_read(make_project, run_cli):
     assert check_json(run_cli, root) == [("VAN001", "lifetime_customers", "models/.semantic/metrics.yml", 2, 5)]
 
 
+def test_a_schema_file_1500_directories_deep_is_read(make_project, run_cli):
+    """Deeper than Python's recursion limit, where os.walk (and so dbt) fails."""
+    root = make_project({})
+    deep = root / "models"
+    deep.mkdir()
+    for _ in range(1500):  # mkdir(parents=True) recurses too
+        deep /= "a"
+        deep.mkdir()
+    (deep / "metrics.yml").write_text(textwrap.dedent(LIFETIME_CUSTOMERS))
+
+    [(code, metric, path, line, column)] = check_json(run_cli, root)
+
+    assert (code, metric, path, line, column) == ("VAN001", "lifetime_customers", "models/" + "a/" * 1500 + "metrics.yml", 2, 5)
+
+
 def test_hidden_backup_and_editor_lock_files_are_skipped(make_project, run_cli):
     root = make_project(
         {"models/.metrics.yml": LIFETIME_CUSTOMERS, "models/~metrics.yml": LIFETIME_CUSTOMERS, "models/#m.yml": "{"}

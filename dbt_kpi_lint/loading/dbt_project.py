@@ -160,7 +160,7 @@ def iter_yaml_files(project: DbtProject, also: frozenset[str] = frozenset()) -> 
         base = project.root / source_path
         if not base.is_dir():
             continue
-        for directory, subdirs, files in os.walk(base):
+        for directory, subdirs, files in _walk(base):
             here = Path(directory)
             subdirs[:] = sorted(
                 name for name in subdirs if not (here == project.root and name in project.ignored_dirs)
@@ -173,6 +173,35 @@ def iter_yaml_files(project: DbtProject, also: frozenset[str] = frozenset()) -> 
                     continue
                 seen.add(path)
                 yield path, source_path
+
+
+def _walk(top: Path) -> Iterator[tuple[str, list[str], list[str]]]:
+    """`os.walk(top)`, top-down and not into linked directories, on an explicit stack.
+
+    os.walk recurses once per directory level: 1,500 nested directories (a path of 3,000
+    characters) exceeded Python's recursion limit. As there, the caller may prune `subdirs`, and an
+    unreadable directory is passed over.
+    """
+    pending = [os.fspath(top)]
+    while pending:
+        directory = pending.pop()
+        try:
+            with os.scandir(directory) as entries:
+                listed = list(entries)
+        except OSError:
+            continue
+        subdirs, files = [], []
+        for entry in listed:
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            (subdirs if is_dir else files).append(entry.name)
+        yield directory, subdirs, files
+        for name in reversed(subdirs):
+            path = os.path.join(directory, name)
+            if not os.path.islink(path):
+                pending.append(path)
 
 
 def _is_schema_file(file_name: str) -> bool:
