@@ -23,8 +23,10 @@ import json
 import os
 import resource
 import signal
+import subprocess
 import sys
 import tempfile
+import threading
 import time
 import traceback
 from dataclasses import dataclass
@@ -172,21 +174,33 @@ class Run:
 
 
 def lint(root: Path, *args: str) -> Run:
-    """`dbt-kpi-lint ARGS` in `root`, in a forked process under the memory cap and the timeout.
+    """`dbt-kpi-lint ARGS` in `root`, in a child process under the memory cap and the timeout.
 
     Forked from this one, which has imported the linter already: a case costs its lint, not an
-    interpreter start.
+    interpreter start. When another test left threads running, forking could inherit a lock one
+    of them holds, so a fresh interpreter runs the case instead.
     """
     with tempfile.TemporaryFile() as stdout, tempfile.TemporaryFile() as stderr:
-        pid = os.fork()
-        if pid == 0:
-            _lint_in_child(root, args, stdout.fileno(), stderr.fileno())
+        if threading.active_count() == 1:
+            pid = os.fork()
+            if pid == 0:
+                _lint_in_child(root, args, stdout.fileno(), stderr.fileno())
+        else:
+            pid = subprocess.Popen([sys.executable, "-c", _SPAWNED_LINT, *args], cwd=root, stdout=stdout, stderr=stderr).pid
         exit_code = _wait(pid, root, args)
         stdout.seek(0)
         stderr.seek(0)
         run = Run(exit_code, stdout.read().decode("utf-8", "replace"), stderr.read().decode("utf-8", "replace"))
     assert "internal error" not in run.stderr and "Traceback" not in run.stderr, run.stderr
     return run
+
+
+_SPAWNED_LINT = f"""
+import resource, sys
+resource.setrlimit(resource.RLIMIT_AS, ({CASE_MEMORY_BYTES},) * 2)
+from dbt_kpi_lint.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
 
 
 def _lint_in_child(root: Path, args: tuple[str, ...], stdout: int, stderr: int) -> NoReturn:
