@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import math
 import os
 import stat
 import sys
@@ -35,7 +36,8 @@ class FileTooLarge(OSError):
 
 
 def megabytes(size: int) -> str:
-    return f"{size / MEBIBYTE:.1f} MB" if size % MEBIBYTE else f"{size // MEBIBYTE} MB"
+    """`8 MB`, or `8.1 MB` rounded up: a file just past a bound never reads as the bound itself."""
+    return f"{math.ceil(size * 10 / MEBIBYTE) / 10:.1f} MB" if size % MEBIBYTE else f"{size // MEBIBYTE} MB"
 
 
 def read_regular_file(path: Path, max_bytes: int = MAX_TEXT_FILE_BYTES) -> bytes:

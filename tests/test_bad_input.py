@@ -556,7 +556,7 @@ def test_a_schema_file_over_8_mb_is_a_finding_not_read(project, run_cli: Run) ->
         "models/huge.yml",
         1,
         1,
-        "file is 8.0 MB, more than the 8 MB dbt-kpi-lint reads from one YAML file: split it into smaller files",
+        "file is 8.1 MB, more than the 8 MB dbt-kpi-lint reads from one YAML file: split it into smaller files",
     )
 
 
