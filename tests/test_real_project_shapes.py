@@ -69,15 +69,27 @@ def test_a_hidden_directory_under_a_model_path_is_read(make_project, run_cli):
     assert check_json(run_cli, root) == [("VAN001", "lifetime_customers", "models/.semantic/metrics.yml", 2, 5)]
 
 
-def test_a_schema_file_1500_directories_deep_is_read(make_project, run_cli):
+@pytest.fixture
+def nested_directories(tmp_path):
+    """A chain of 1,500 nested directories, removed deepest first: rmtree (and so pytest's own
+    clean-up of old temporary directories) recurses once per level, as mkdir(parents=True) does."""
+    chain = [tmp_path / "project" / "models"]
+    chain[0].mkdir(parents=True)
+    for _ in range(1500):
+        chain.append(chain[-1] / "a")
+        chain[-1].mkdir()
+    yield chain[-1]
+    for directory in reversed(chain):
+        for entry in directory.iterdir():
+            if not entry.is_dir():
+                entry.unlink()
+        directory.rmdir()
+
+
+def test_a_schema_file_1500_directories_deep_is_read(make_project, run_cli, nested_directories):
     """Deeper than Python's recursion limit, where os.walk (and so dbt) fails."""
     root = make_project({})
-    deep = root / "models"
-    deep.mkdir()
-    for _ in range(1500):  # mkdir(parents=True) recurses too
-        deep /= "a"
-        deep.mkdir()
-    (deep / "metrics.yml").write_text(textwrap.dedent(LIFETIME_CUSTOMERS))
+    (nested_directories / "metrics.yml").write_text(textwrap.dedent(LIFETIME_CUSTOMERS))
 
     [(code, metric, path, line, column)] = check_json(run_cli, root)
 
