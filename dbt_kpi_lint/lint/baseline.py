@@ -93,7 +93,9 @@ class Baseline:
         except ValueError as error:  # not UTF-8, not JSON, or an integer of more digits than Python reads
             raise BaselineError(f"{path}: cannot read baseline: {parse_error_text(error)}") from None
         except RecursionError:
-            raise BaselineError(f"{path}: cannot read baseline: nested too deeply; rewrite it with --write-baseline") from None
+            raise BaselineError(
+                f"{path}: cannot read baseline: nested too deeply; rewrite it with --write-baseline"
+            ) from None
         if not isinstance(document, dict) or document.get("version") != VERSION:
             raise BaselineError(f"{path}: not a version {VERSION} dbt-kpi-lint baseline; rewrite it with --write-baseline")
         entries = document.get("findings")

@@ -104,7 +104,9 @@ def read_manifest(path: Path) -> Manifest:
     except ValueError as error:  # not UTF-8, not JSON, or an integer of more digits than Python reads
         raise ProjectError(f"{path}: {_describe_broken(raw, error)}; re-run `dbt parse` to rewrite it") from None
     except RecursionError:
-        raise ProjectError(f"{path}: nested too deeply to be a dbt manifest; re-run `dbt parse` to rewrite it") from None
+        raise ProjectError(
+            f"{path}: nested too deeply to be a dbt manifest; re-run `dbt parse` to rewrite it"
+        ) from None
     if not isinstance(document, dict):
         raise ProjectError(f"{path}: not a dbt manifest (expected a JSON object)")
     metadata = found if isinstance(found := document.get("metadata"), dict) else {}

@@ -34,12 +34,17 @@ from .yaml_reader import YamlList, YamlMap
 # A file can define semantic-layer objects only if the YAML reader finds one of these keys in it.
 _RELEVANT_KEYS = (b"metrics", b"semantic_models", b"semantic_model", b"groups", b"time_spine")
 # A file holding a key holds one of these (`semantic_model` is in `semantic_models`).
-_KEY_SUBSTRINGS = tuple(key for key in _RELEVANT_KEYS if not any(other in key for other in _RELEVANT_KEYS if other != key))
+_KEY_SUBSTRINGS = tuple(
+    key for key in _RELEVANT_KEYS if not any(other in key for other in _RELEVANT_KEYS if other != key)
+)
 # Where the YAML reader could find one of the keys: wider than YAML's rules, never narrower, and not
 # tied to line starts, which YAML also makes with CR, NEL (U+0085), LS and PS (U+2028/9).
-_IMPLICIT_KEY = re.compile(rb"(?:" + b"|".join(_RELEVANT_KEYS) + rb""")["']?[ \t]*:""")  # `{"metrics" :`, `!!str metrics:`
-_EXPLICIT_KEY = re.compile(rb"(?:\A|[\s,\[{\x85\xa8\xa9\xbf-])\?(?:[\s\xc2\xe2]|\Z)")  # `? metrics`, its `:` lines later
-_ALIAS_KEY = re.compile(rb"\*[\w-]+[ \t]*:")  # `*k :`, the alias of a scalar anchored anywhere (`&k metrics`)
+# `{"metrics" :`, `!!str metrics:`
+_IMPLICIT_KEY = re.compile(rb"(?:" + b"|".join(_RELEVANT_KEYS) + rb""")["']?[ \t]*:""")
+# `? metrics`, whose `:` may come lines later
+_EXPLICIT_KEY = re.compile(rb"(?:\A|[\s,\[{\x85\xa8\xa9\xbf-])\?(?:[\s\xc2\xe2]|\Z)")
+# `*k :`, the alias of a scalar anchored anywhere (`&k metrics`)
+_ALIAS_KEY = re.compile(rb"\*[\w-]+[ \t]*:")
 # Escapes that spell letters in a double-quoted scalar (`"\x6detrics"`), or join its lines without a space.
 _SPELLING_ESCAPE = re.compile(rb"\\(?:[xuU]|[\r\n]|\xc2\x85|\xe2\x80[\xa8\xa9])")
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
