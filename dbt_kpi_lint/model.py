@@ -72,6 +72,34 @@ class MetaEntry:
     written: Any = field(default=None, compare=False)
 
 
+def same_value(left: Any, right: Any) -> bool:
+    """`left == right` for values read from YAML, comparing each pair of shared containers once.
+
+    The YAML reader shares an aliased value between its places, as dbt's does; `==` compares along
+    every path, and through an alias bomb (nine anchors, each nine aliases of the one before) that
+    is 9^9 values. NaN is the same value as NaN.
+    """
+    pending = [(left, right)]
+    compared: set[tuple[int, int]] = set()
+    while pending:
+        one, other = pending.pop()
+        if isinstance(one, (dict, list)):
+            if (id(one), id(other)) in compared:
+                continue
+            compared.add((id(one), id(other)))
+            if isinstance(one, dict):
+                if not isinstance(other, dict) or one.keys() != other.keys():
+                    return False
+                pending.extend((item, other[key]) for key, item in one.items())
+            else:
+                if not isinstance(other, list) or len(one) != len(other):
+                    return False
+                pending.extend(zip(one, other))
+        elif isinstance(other, (dict, list)) or not (one == other or (one != one and other != other)):
+            return False
+    return True
+
+
 @dataclass(frozen=True)
 class Metric:
     name: str

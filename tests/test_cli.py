@@ -286,3 +286,23 @@ def test_misspelt_format_suggests_the_format(make_project, run_cli):
         "dbt-kpi-lint: error: argument --format: invalid choice: 'sarf'",
         "; did you mean sarif?\n",
     )
+
+
+@pytest.mark.parametrize("command", ["check", "generate"])
+def test_vars_that_are_not_yaml_are_a_one_line_error(make_project, run_cli, command):
+    root = make_project({"models/m.yml": REVENUE_KPI})
+    result = run_cli(command, "--vars", "{x: [1", cwd=root)
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        2,
+        "",
+        "dbt-kpi-lint: error: --vars is not YAML: while parsing a flow sequence did not find expected ',' or ']'\n",
+    )
+
+
+def test_vars_that_are_not_a_mapping_are_a_one_line_error(make_project, run_cli):
+    root = make_project({"models/m.yml": REVENUE_KPI})
+    result = run_cli("check", "--vars", "[1]", cwd=root)
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "dbt-kpi-lint: error: --vars must be a YAML mapping, e.g. '{revenue_target: 1000}'\n",
+    )

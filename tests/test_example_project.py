@@ -5,7 +5,13 @@ from __future__ import annotations
 import json
 import re
 
-from conftest import EXAMPLE_PROJECT, REPO_ROOT, copy_example_project, finding_lines, run_dbt
+from conftest import (
+    EXAMPLE_PROJECT,
+    REPO_ROOT,
+    copy_example_project,
+    finding_lines,
+    run_dbt,
+)
 
 EXPECTED_FINDINGS = [
     ("KPI004", "error", "new_customers", "models/metrics/customer_metrics.yml", 13, 9),

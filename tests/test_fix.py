@@ -13,6 +13,7 @@ from typing import Callable
 
 import pytest
 from conftest import CliResult, run_dbt
+from hostile_yaml import ALIAS_BOMB, indented
 
 from dbt_kpi_lint.config.settings import Settings
 from dbt_kpi_lint.fix import moves as fix_module
@@ -448,3 +449,108 @@ def test_a_rule_declared_fixable_without_an_edit_is_left_alone_and_says_why(proj
         (),
         [("KPI003", "--fix has no edit for KPI003 yet")],
     )
+
+
+ORDERS_HEAD = "metrics:\n  - name: orders\n    type: simple\n    type_params: {measure: orders}\n"
+ORDERS_FIXED_HEAD = ORDERS_HEAD + "    config:\n      meta:\n"
+
+
+def test_fix_keeps_a_comment_inside_a_flow_meta_at_the_end_of_its_key(project, run_cli) -> None:
+    root = project({"models/m.yml": ORDERS_HEAD + "    meta: {kpi: true,  # promoted by the board\n      owner: ops@example.com}\n"})
+    result = run_fix(run_cli, root)
+    assert (result.stderr, (root / "models/m.yml").read_text()) == (
+        "Fixed 1 finding in 1 file.\n",
+        ORDERS_FIXED_HEAD + "        kpi: true  # promoted by the board\n        owner: ops@example.com\n",
+    )
+
+
+def test_fix_keeps_comments_of_their_own_lines_inside_a_flow_meta_on_lines_of_their_own(project, run_cli) -> None:
+    root = project(
+        {
+            "models/m.yml": ORDERS_HEAD
+            + "    meta:  # older style\n      {  # KPI fields\n      kpi: true,\n      # who answers for it\n"
+            "      owner: ops@example.com,  # the ops team\n      target: 5}  # yearly\n"
+        }
+    )
+    run_fix(run_cli, root)
+    assert (root / "models/m.yml").read_text() == ORDERS_FIXED_HEAD.replace("meta:\n", "meta:  # yearly\n") + (
+        "        # older style\n"
+        "        # KPI fields\n"
+        "        kpi: true\n"
+        "        # who answers for it\n"
+        "        owner: ops@example.com  # the ops team\n"
+        "        target: 5\n"
+    )
+
+
+def test_fix_keeps_a_comment_inside_a_latest_spec_flow_meta(project, run_cli) -> None:
+    """META002 moves the latest spec's top-level meta with the same machinery."""
+    root = project(
+        {
+            "models/m.yml": "metrics:\n  - name: orders\n    type: simple\n    agg: count\n"
+            "    meta: {kpi: true,  # promoted by the board\n      owner: ops@example.com}\n"
+        }
+    )
+    run_fix(run_cli, root)
+    assert (root / "models/m.yml").read_text() == (
+        "metrics:\n  - name: orders\n    type: simple\n    agg: count\n    config:\n      meta:\n"
+        "        kpi: true  # promoted by the board\n        owner: ops@example.com\n"
+    )
+
+
+def test_fix_leaves_a_flow_meta_whose_comment_parts_a_key_from_its_value_and_says_why(project, run_cli) -> None:
+    text = ORDERS_HEAD + "    meta: {kpi:  # promoted\n      true}\n"
+    root = project({"models/m.yml": text})
+    result = run_fix(run_cli, root)
+    assert ((root / "models/m.yml").read_text(), result.stderr) == (
+        text,
+        "models/m.yml:5:12: META001 not fixed: a comment parts `kpi` from its value inside {...}; move it by hand\n"
+        "Fixed 0 findings in 0 files.\n",
+    )
+
+
+def test_fix_moves_meta_and_the_legacy_window_of_a_metric_whose_name_is_not_first_in_one_run(project, run_cli) -> None:
+    root = project(
+        {
+            "models/m.yml": (
+                "metrics:\n"
+                "  - type: cumulative\n"
+                "    meta:\n"
+                "      kpi: true\n"
+                "    name: orders_7d\n"
+                "    type_params:\n"
+                "      window: 7 days\n"
+                "      measure: orders\n"
+            )
+        }
+    )
+    result = run_fix(run_cli, root)
+    assert (result.stderr, (root / "models/m.yml").read_text()) == (
+        "Fixed 2 findings in 1 file.\n",
+        "metrics:\n"
+        "  - type: cumulative\n"
+        "    config:\n"
+        "      meta:\n"
+        "        kpi: true\n"
+        "    name: orders_7d\n"
+        "    type_params:\n"
+        "      cumulative_type_params:\n"
+        "        window: 7 days\n"
+        "      measure: orders\n",
+    )
+
+
+def test_fix_beside_an_alias_bomb_under_an_unrelated_key_reads_back_by_reference(project, run_cli) -> None:
+    head = "anchors:\n" + indented(ALIAS_BOMB, 2) + "metrics:\n  - name: a\n    type_params: {measure: a}\n"
+    root = project({"models/m.yml": head + "    meta:\n      kpi: true\n"})
+    result = run_fix(run_cli, root)
+    assert (result.stderr, (root / "models/m.yml").read_text()) == (
+        "Fixed 1 finding in 1 file.\n",
+        head + "    config:\n      meta:\n        kpi: true\n",
+    )
+
+
+def test_fix_keeps_a_comment_between_meta_and_its_first_key(project, run_cli) -> None:
+    root = project({"models/m.yml": ORDERS_HEAD + "    meta:\n      # KPI fields, older style\n      kpi: true\n"})
+    run_fix(run_cli, root)
+    assert (root / "models/m.yml").read_text() == ORDERS_FIXED_HEAD + "        # KPI fields, older style\n        kpi: true\n"

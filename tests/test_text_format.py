@@ -7,7 +7,13 @@ from typing import Callable
 
 import pytest
 from conftest import CliResult
-from sample_project import DEP001_MESSAGE, KPI001_MESSAGE, LEGACY_WINDOW, METRICS, VAN001_MESSAGE
+from sample_project import (
+    DEP001_MESSAGE,
+    KPI001_MESSAGE,
+    LEGACY_WINDOW,
+    METRICS,
+    VAN001_MESSAGE,
+)
 
 from dbt_kpi_lint.findings import Finding
 from dbt_kpi_lint.formatters import Report, RuleDescription

@@ -23,13 +23,13 @@ COMMANDS = (check, explain, generate, status, scorecard)
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser, commands = _parser()
-    args, unrecognized = parser.parse_known_args(argv)
-    if unrecognized:
-        parser.error(unrecognized_arguments(unrecognized, commands.choices[args.command], parser))
     try:
+        args, unrecognized = parser.parse_known_args(argv)  # an option's type may raise UsageError (`--vars`)
+        if unrecognized:
+            parser.error(unrecognized_arguments(unrecognized, commands.choices[args.command], parser))
         return int(args.run(args))
     except (UsageError, ProjectError) as error:
-        print(f"dbt-kpi-lint: error: {error}", file=sys.stderr)
+        print(f"dbt-kpi-lint: error: {_one_line(str(error))}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
@@ -37,11 +37,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     except Exception as error:  # the promise: never a traceback
         print(
-            f"dbt-kpi-lint: internal error: {type(error).__name__}: {error} "
+            f"dbt-kpi-lint: internal error: {type(error).__name__}: {_one_line(str(error))} "
             "(please report it with the command you ran)",
             file=sys.stderr,
         )
         return EXIT_ERROR
+
+
+def _one_line(message: str) -> str:
+    """A message that quotes the user's text (a name from a manifest, say) kept on one line."""
+    return "\\n".join(message.splitlines())
 
 
 def _parser() -> tuple[argparse.ArgumentParser, Any]:

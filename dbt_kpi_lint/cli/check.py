@@ -9,8 +9,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..config.file import find_config, read_config, settings_from
 from ..config.settings import Settings, unknown_selectors
 from ..findings import Finding
@@ -26,6 +24,7 @@ from ..formatters.base import plural
 from ..kpi import kpi_of
 from ..lint.baseline import Baseline
 from ..lint.engine import lint
+from ..loading import yaml_reader
 from ..loading.source import Source, load_linted_project
 from ..loading.yaml_loader import load_project
 from ..model import Project, Severity
@@ -136,12 +135,13 @@ def _codes(value: str) -> tuple[str, ...]:
     return codes
 
 def parse_vars(value: str) -> dict[str, Any]:
+    """`--vars` read as dbt reads it. Bad YAML is a UsageError (one line, as every other), not argparse's usage text."""
     try:
-        parsed = yaml.safe_load(value)
-    except yaml.YAMLError as error:
-        raise argparse.ArgumentTypeError(f"--vars is not YAML: {error}") from None
+        parsed = yaml_reader.parse(value)
+    except yaml_reader.YamlError as error:
+        raise UsageError(f"--vars is not YAML: {error.reason}") from None
     if not isinstance(parsed, dict):
-        raise argparse.ArgumentTypeError("--vars must be a YAML mapping, e.g. '{revenue_target: 1000}'")
+        raise UsageError("--vars must be a YAML mapping, e.g. '{revenue_target: 1000}'")
     return parsed
 
 

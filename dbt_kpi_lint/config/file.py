@@ -14,6 +14,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
+from ..files import parse_error_text, read_regular_file
 from ..kpi import MetaKeys
 from ..loading.dbt_project import ProjectError
 from ..model import Severity
@@ -73,7 +74,7 @@ def read_config(path: Path) -> ConfigFile:
 
 def _read(path: Path) -> ConfigFile | None:
     try:
-        raw = path.read_bytes()
+        raw = read_regular_file(path)
     except OSError as error:
         raise ConfigError(f"{_display(path)}: cannot read: {error.strerror}") from None
     if path.name == PYPROJECT and TOOL_TABLE.encode() not in raw:
@@ -85,16 +86,33 @@ def _read(path: Path) -> ConfigFile | None:
         import tomli as tomllib
     try:
         document = tomllib.loads(raw.decode("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{_display(path)}: invalid TOML: {error}") from None
+    except ValueError as error:  # TOMLDecodeError, UnicodeDecodeError, or more digits than Python reads
+        raise ConfigError(f"{_display(path)}: invalid TOML: {parse_error_text(error)}") from None
+    except RecursionError:  # tomllib parses nested arrays and inline tables recursively
+        raise ConfigError(f"{_display(path)}: invalid TOML: values nested too deeply") from None
     if path.name != PYPROJECT:
-        return ConfigFile(path, document)
-    table = document.get("tool", {}).get(TOOL_TABLE)
+        return ConfigFile(path, _within_toml_integers(document, path))
+    tools = document.get("tool")
+    table = tools.get(TOOL_TABLE) if isinstance(tools, dict) else None  # `tool = 1` is no [tool] table
     if table is None:
         return None
     if not isinstance(table, dict):
         raise ConfigError(f"{_display(path)}: [tool.{TOOL_TABLE}] must be a table")
-    return ConfigFile(path, table)
+    return ConfigFile(path, _within_toml_integers(table, path))
+
+
+def _within_toml_integers(table: dict[str, Any], path: Path) -> dict[str, Any]:
+    """`table`, once no integer in it is beyond TOML's 64-bit range: tomllib reads `0xfff...` of any length."""
+    pending: list[Any] = [table]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+        elif isinstance(value, int) and not -(2**63) <= value < 2**63:
+            raise ConfigError(f"{_display(path)}: invalid TOML: an integer beyond the 64 bits TOML allows")
+    return table
 
 
 def settings_from(config: ConfigFile | None) -> Settings:

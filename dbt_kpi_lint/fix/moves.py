@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from ..files import write_bytes_atomically
+from ..files import read_regular_file, write_bytes_atomically
 from ..findings import Finding
 from ..kpi import MetaKeys
 from ..loading import yaml_reader
-from ..model import Location, Metric, Project
+from ..model import Location, Metric, Project, same_value
 from ..rules import RULES
 from ..rules.meta import meta_keys_to_move
 
@@ -104,7 +104,7 @@ def plan_fixes(project: Project, findings: Iterable[Finding], meta_keys: MetaKey
 def write_fix(file_fix: FileFix) -> None:
     """Replace the file atomically; refuse if it changed since it was read."""
     target = file_fix.absolute.resolve()  # keep a symlink a symlink: write where it points
-    if target.read_bytes() != file_fix.before:
+    if read_regular_file(target) != file_fix.before:
         raise OSError(f"{file_fix.path} changed while fixing; run the fix again")
     write_bytes_atomically(target, file_fix.after)
 
@@ -121,6 +121,8 @@ def _composer() -> Callable[[str], Any]:
             return YAML(typ="rt").compose(text)
         except YAMLError as error:
             raise _CannotFix(f"ruamel.yaml cannot read the file: {str(error).splitlines()[0]}") from None
+        except RecursionError:  # its composer recurses per level, deeper than PyYAML's C parser
+            raise _CannotFix("ruamel.yaml cannot read the file: values nested too deeply") from None
 
     return compose
 
@@ -133,22 +135,37 @@ def _fix_file(
     meta_keys: MetaKeys,
 ) -> tuple[FileFix | None, list[Unfixed]]:
     absolute = root / path
-    before = absolute.read_bytes()
+    before = read_regular_file(absolute)
     text, bom, codec = _decode(before)
     fixed: list[Finding] = []
     unfixed: list[Unfixed] = []
     if _OTHER_LINE_BREAKS.search(text):
         return None, [Unfixed(finding, "the file uses line breaks other than \\n and \\r\\n") for finding, _ in items]
-    # Bottom-up: a fix moves lines only below its metric's `name:`, so the others stay where read.
-    for finding, metric in sorted(items, key=lambda item: item[1].location, reverse=True):
+    try:
+        paths = _paths_to_metrics(_Document(text, compose(text)), items)
+    except _CannotFix as error:
+        return None, [Unfixed(finding, str(error)) for finding, _ in items]
+    # Found again by its path from the root after each edit: a fix may move lines above the
+    # metric's `name:` (a `meta:` written before it), which the next fix of the metric must not mind.
+    for finding, metric in items:
         try:
-            text = _fix_one(text, finding, metric, compose, meta_keys)
+            text = _fix_one(text, finding, metric, paths[id(metric)], compose, meta_keys)
             fixed.append(finding)
         except _CannotFix as error:
             unfixed.append(Unfixed(finding, str(error)))
     if not fixed:
         return None, unfixed
     return FileFix(path, absolute, before, bom + text.encode(codec), tuple(fixed)), unfixed
+
+
+def _paths_to_metrics(document: _Document, items: list[tuple[Finding, Metric]]) -> dict[int, list[Any] | None]:
+    """Each metric's path from the root of the file as read (None: not where it was read)."""
+    paths: dict[int, list[Any] | None] = {}
+    for _, metric in items:
+        if id(metric) not in paths:
+            found = document.mapping_named_at(metric.location)
+            paths[id(metric)] = found[1] if found else None
+    return paths
 
 
 def _decode(raw: bytes) -> tuple[str, bytes, str]:
@@ -159,12 +176,18 @@ def _decode(raw: bytes) -> tuple[str, bytes, str]:
     return raw.decode("utf-8"), b"", "utf-8"
 
 
-def _fix_one(text: str, finding: Finding, metric: Metric, compose: Callable[[str], Any], meta_keys: MetaKeys) -> str:
+def _fix_one(
+    text: str,
+    finding: Finding,
+    metric: Metric,
+    path: list[Any] | None,
+    compose: Callable[[str], Any],
+    meta_keys: MetaKeys,
+) -> str:
     document = _Document(text, compose(text))
-    found = document.mapping_named_at(metric.location)
-    if found is None:
+    node = document.mapping_at(path) if path is not None else None
+    if node is None:
         raise _CannotFix(f"`{metric.name}` is not where it was read; the file changed")
-    node, path = found
     if finding.code == "META001":
         move = _Move(document, node, "meta", meta_keys_to_move(metric, meta_keys), ("config", "meta"))
     elif finding.code == "META002":
@@ -188,27 +211,29 @@ def _fix_one(text: str, finding: Finding, metric: Metric, compose: Callable[[str
 
 def _check(before: str, after: str, path: list[Any], move: "_Move") -> None:
     """The edit must change exactly what the move means, as dbt's YAML reading sees it."""
-    expected = _plain(yaml_reader.parse(before))
-    move.apply_to(_resolve(expected, path))
+    expected = yaml_reader.parse(before)
+    move.apply_to(_unshared(expected, path))
     try:
-        actual = _plain(yaml_reader.parse(after))
+        actual = yaml_reader.parse(after)
     except yaml_reader.YamlError as error:
         raise _CannotFix(f"the edit would not parse ({error.reason}); left unchanged") from None
-    if actual != expected:
+    if not same_value(actual, expected):
         raise _CannotFix("the edit would change more than the moved keys; left unchanged")
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_plain(item) for item in value]
-    return value
+def _unshared(data: Any, path: list[Any]) -> Any:
+    """The container at `path`, every container on the way copied in place first.
 
-
-def _resolve(data: Any, path: list[Any]) -> Any:
+    YAML aliases share a value between places (the reader keeps them shared, as dbt's does):
+    the move applied to plain data must change only the place the edit changes.
+    """
     for step in path:
-        data = data[step]
+        try:
+            child = data[step].copy()
+        except (KeyError, IndexError, TypeError, AttributeError):
+            raise _CannotFix("the file does not read as it was composed; move the keys by hand") from None
+        data[step] = child
+        data = child
     return data
 
 
@@ -254,10 +279,18 @@ class _Document:
         return last
 
     def mapping_named_at(self, location: Location) -> tuple[Any, list[Any]] | None:
-        """The mapping whose `name:` key starts at `location`, and its path from the root."""
+        """The mapping whose `name:` key starts at `location`, and its path from the root.
+
+        Each node is visited once: an alias is the node it names, and an alias bomb repeats one
+        node 9^9 times.
+        """
         pending: list[tuple[Any, list[Any]]] = [(self.root, [])]
+        visited: set[int] = set()
         while pending:
             node, path = pending.pop()
+            if node is None or id(node) in visited:
+                continue
+            visited.add(id(node))
             if _is_mapping(node):
                 for key, value in node.value:
                     if key.value == "name" and (self.line_of(key.start_mark.index) + 1, self.column_of(key) + 1) == (
@@ -269,6 +302,18 @@ class _Document:
             elif _is_sequence(node):
                 pending.extend((item, [*path, index]) for index, item in enumerate(node.value))
         return None
+
+    def mapping_at(self, path: list[Any]) -> Any:
+        """The mapping node at `path` (keys and sequence indexes from the root), or None."""
+        node = self.root
+        for step in path:
+            if isinstance(step, int) and _is_sequence(node) and step < len(node.value):
+                node = node.value[step]
+            elif isinstance(step, str) and _is_mapping(node) and (entry := _entry(node, step)) is not None:
+                node = entry[1]
+            else:
+                return None
+        return node if _is_mapping(node) else None
 
 
 def _is_mapping(node: Any) -> bool:
@@ -337,7 +382,7 @@ class _Move:
             headers[-1] += "  " + comment
         elif comment:
             headers.append(" " * indent + comment)
-        lines = [header + document.newline for header in headers] + self._body(source, moved, whole, indent)
+        lines = [header + document.newline for header in headers] + self._body(source_key, source, moved, whole, indent)
         edits: list[tuple[int, int, list[str]]] = [(start, end + 1, []) for start, end in removals]
         if after_line is None:
             edits[0] = (edits[0][0], edits[0][1], lines)
@@ -346,15 +391,14 @@ class _Move:
         return _apply_edits(document, edits)
 
     def apply_to(self, holder: dict[str, Any]) -> None:
-        """The same move on plain data, for checking the edited text."""
-        source = holder[self.source]
+        """The same move on parsed data, for checking the edited text; what it changes it copies first."""
+        source = holder[self.source] = dict(holder[self.source])
         moved = {key: source.pop(key) for key in list(source) if key in self.keys}
         if not source and self.destination[0] != self.source:
             del holder[self.source]
         target = holder
         for name in self.destination:
-            if not isinstance(target.get(name), dict):
-                target[name] = {}
+            target[name] = dict(target[name]) if isinstance(target.get(name), dict) else {}
             target = target[name]
         target.update(moved)
 
@@ -411,12 +455,12 @@ class _Move:
         rest = document.text[index:end].strip().lstrip(":").strip()
         return rest if rest.startswith("#") else ""
 
-    def _body(self, source: Any, moved: list[tuple[Any, Any]], whole: bool, indent: int) -> list[str]:
+    def _body(self, source_key: Any, source: Any, moved: list[tuple[Any, Any]], whole: bool, indent: int) -> list[str]:
         document = self.document
-        if source.flow_style:
-            return [self._flow_entry_line(key, value, indent) for key, value in moved]
-        if whole:  # every line of the block, so comments between the keys travel with them
-            first = document.line_of(moved[0][0].start_mark.index)
+        if source.flow_style:  # moved whole: a part of a `{...}` is left for the user
+            return self._flow_body(source_key, source, indent)
+        if whole:  # every line below the key, so comments before and between the keys travel with them
+            first = document.line_of(source_key.start_mark.index) + 1
             lines = document.lines[first : document.last_line(source) + 1]
             return _reindent(lines, document.column_of(moved[0][0]), indent, document.newline)
         return [
@@ -429,6 +473,45 @@ class _Move:
                 document.newline,
             )
         ]
+
+    def _flow_body(self, source_key: Any, source: Any, indent: int) -> list[str]:
+        """The entries of a `{...}` as block lines, with its comments.
+
+        A comment on an entry's line ends that entry's line; a comment on a line of its own keeps a
+        line of its own, before the entry that follows it.
+        """
+        document, newline = self.document, self.document.newline
+        entries = source.value
+        before_first = self._comments(source_key.end_mark.index, entries[0][0].start_mark.index)
+        lines = [" " * indent + comment + newline for comment, _ in before_first]
+        ends = [key.start_mark.index for key, _ in entries[1:]] + [source.end_mark.index - 1]  # the next key, or `}`
+        for (key, value), end in zip(entries, ends):
+            if self._comments(key.end_mark.index, value.start_mark.index):
+                raise _CannotFix(f"a comment parts `{key.value}` from its value inside {{...}}; move it by hand")
+            line = self._flow_entry_line(key, value, indent)
+            own_lines = []
+            for comment, index in self._comments(value.end_mark.index, end):
+                if document.line_of(index) == document.line_of(max(value.end_mark.index - 1, 0)):
+                    line = line[: -len(newline)] + "  " + comment + newline
+                else:
+                    own_lines.append(" " * indent + comment + newline)
+            lines += [line, *own_lines]
+        return lines
+
+    def _comments(self, start: int, end: int) -> list[tuple[str, int]]:
+        """The comments in `text[start:end]`, with where each starts.
+
+        The stretch lies between two tokens of a flow mapping, so every `#` in it starts a comment.
+        """
+        text = self.document.text
+        comments = []
+        index = text.find("#", start, end)
+        while index != -1:
+            line_end = text.find("\n", index)
+            line_end = len(text) if line_end == -1 else line_end
+            comments.append((text[index:line_end].rstrip("\r"), index))
+            index = text.find("#", line_end, end)
+        return comments
 
     def _flow_entry_line(self, key: Any, value: Any, indent: int) -> str:
         document = self.document

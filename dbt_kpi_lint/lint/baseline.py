@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
+from ..files import parse_error_text, read_regular_text
 from ..findings import Finding
 from ..loading.dbt_project import ProjectError
 
@@ -84,11 +85,17 @@ class Baseline:
     @classmethod
     def read(cls, path: Path) -> Baseline:
         try:
-            document = json.loads(path.read_text(encoding="utf-8"))
+            document = json.loads(read_regular_text(path))
         except FileNotFoundError:
             raise BaselineError(f"{path}: no such baseline file; create it with --write-baseline {path}") from None
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise BaselineError(f"{path}: cannot read baseline: {error}") from None
+        except OSError as error:
+            raise BaselineError(f"{path}: cannot read baseline: {error.strerror}") from None
+        except ValueError as error:  # not UTF-8, not JSON, or an integer of more digits than Python reads
+            raise BaselineError(f"{path}: cannot read baseline: {parse_error_text(error)}") from None
+        except RecursionError:
+            raise BaselineError(
+                f"{path}: cannot read baseline: nested too deeply; rewrite it with --write-baseline"
+            ) from None
         if not isinstance(document, dict) or document.get("version") != VERSION:
             raise BaselineError(f"{path}: not a version {VERSION} dbt-kpi-lint baseline; rewrite it with --write-baseline")
         entries = document.get("findings")

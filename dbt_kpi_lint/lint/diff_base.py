@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping
 
+from ..files import read_regular_file
 from ..findings import Finding
 from ..loading import yaml_reader
 from ..loading.dbt_project import ProjectError
@@ -189,7 +190,7 @@ class _Extents:
     def _read(self, path: str) -> list[str]:
         if path not in self._lines:
             try:
-                self._lines[path] = yaml_reader.decode((self._root / path).read_bytes()).splitlines()
+                self._lines[path] = yaml_reader.decode(read_regular_file(self._root / path)).splitlines()
             except (OSError, UnicodeDecodeError):
                 self._lines[path] = []
         return self._lines[path]

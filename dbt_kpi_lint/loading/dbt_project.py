@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
 
+from ..files import read_regular_file
 from ..model import Location, MetaEntry
 from . import yaml_reader
 from .yaml_reader import YamlMap
@@ -74,11 +75,9 @@ def find_project_root(start: Path) -> Path | None:
 def read_dbt_project(root: Path) -> DbtProject:
     path = root / PROJECT_FILE
     try:
-        text = yaml_reader.decode(path.read_bytes())
+        text = _project_text(path, str(path), yaml_reader.decode)
     except FileNotFoundError:
         raise ProjectError(f"{path}: no dbt_project.yml here; pass the dbt project directory") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ProjectError(f"{path}: cannot read: {error}") from None
     try:
         document = yaml_reader.parse(text)
     except yaml_reader.YamlError as error:
@@ -161,7 +160,7 @@ def iter_yaml_files(project: DbtProject, also: frozenset[str] = frozenset()) -> 
         base = project.root / source_path
         if not base.is_dir():
             continue
-        for directory, subdirs, files in os.walk(base):
+        for directory, subdirs, files in _walk(base):
             here = Path(directory)
             subdirs[:] = sorted(
                 name for name in subdirs if not (here == project.root and name in project.ignored_dirs)
@@ -176,6 +175,35 @@ def iter_yaml_files(project: DbtProject, also: frozenset[str] = frozenset()) -> 
                 yield path, source_path
 
 
+def _walk(top: Path) -> Iterator[tuple[str, list[str], list[str]]]:
+    """`os.walk(top)`, top-down and not into linked directories, on an explicit stack.
+
+    os.walk recurses once per directory level: 1,500 nested directories (a path of 3,000
+    characters) exceeded Python's recursion limit. As there, the caller may prune `subdirs`, and an
+    unreadable directory is passed over.
+    """
+    pending = [os.fspath(top)]
+    while pending:
+        directory = pending.pop()
+        try:
+            with os.scandir(directory) as entries:
+                listed = list(entries)
+        except OSError:
+            continue
+        subdirs, files = [], []
+        for entry in listed:
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            (subdirs if is_dir else files).append(entry.name)
+        yield directory, subdirs, files
+        for name in reversed(subdirs):
+            path = os.path.join(directory, name)
+            if not os.path.islink(path):
+                pending.append(path)
+
+
 def _is_schema_file(file_name: str) -> bool:
     """dbt's `[!.#~]*.yml` / `[!.#~]*.yaml`, matched case-insensitively."""
     return (
@@ -188,14 +216,42 @@ def _is_schema_file(file_name: str) -> bool:
 def _dbtignore(root: Path) -> Callable[[str], bool] | None:
     """The `.dbtignore` matcher (gitignore syntax, paths relative to the project root), if any."""
     try:
-        lines = (root / DBTIGNORE_FILE).read_text(encoding="utf-8").splitlines()
+        lines = _project_text(root / DBTIGNORE_FILE, DBTIGNORE_FILE, bytes.decode).splitlines()
     except FileNotFoundError:
         return None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ProjectError(f"{DBTIGNORE_FILE}: cannot read: {error}") from None
     import pathspec  # only projects with a .dbtignore pay for the import
 
-    return pathspec.PathSpec.from_lines("gitwildmatch", lines).match_file
+    try:
+        return pathspec.PathSpec.from_lines("gitwildmatch", lines).match_file
+    except (ValueError, re.error):
+        raise ProjectError(_invalid_dbtignore_line(lines)) from None
+
+
+def _project_text(path: Path, shown: str, decode: Callable[[bytes], str]) -> str:
+    """A project file's text; FileNotFoundError passes, any other failure is a ProjectError."""
+    try:
+        return decode(read_regular_file(path))
+    except FileNotFoundError:
+        raise
+    except OSError as error:
+        raise ProjectError(f"{shown}: cannot read: {error.strerror}") from None
+    except UnicodeDecodeError as error:
+        raise ProjectError(f"{shown}: cannot read: {error}; save it as UTF-8") from None
+
+
+def _invalid_dbtignore_line(lines: list[str]) -> str:
+    """Which line pathspec, as dbt reads `.dbtignore`, refuses (dbt stops on it too), and why."""
+    import pathspec
+
+    for number, line in enumerate(lines, start=1):
+        try:
+            pathspec.PathSpec.from_lines("gitwildmatch", [line])
+        except (ValueError, re.error) as error:
+            return (
+                f"{DBTIGNORE_FILE}:{number}: `{line}` is not a valid gitignore pattern ({error}), so dbt cannot "
+                f"read the project either: correct or remove the line"
+            )
+    return f"{DBTIGNORE_FILE}: its patterns are not valid together; dbt cannot read the project either"
 
 
 def _mapping(value: Any) -> Mapping[str, Any]:

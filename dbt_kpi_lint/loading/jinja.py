@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import ast
 import copy
-import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
 from ..model import JinjaExpression
 
-_VAR_CALL = re.compile(
-    r"""^\{\{-?\s*var\(\s*(?P<quote>['"])(?P<name>[^'"]+)(?P=quote)\s*(?:,\s*(?P<default>.+?)\s*)?\)\s*-?\}\}$"""
-)
+_QUOTES = "'\""
 _MISSING = object()
 # Jinja spells these constants in lower case too; Python's literal_eval does not know them.
 _JINJA_CONSTANTS = {"none": None, "true": True, "false": False}
@@ -37,26 +34,52 @@ class VarCall:
 
 
 def var_call(value: Any) -> VarCall | None:
-    """The `var()` call a YAML string consists of, if that is all it is."""
+    """The `var()` call a YAML string consists of, if that is all it is.
+
+    `{{ var('name') }}` or `{{- var("name", default) -}}`, with any whitespace inside. Read by
+    slicing, in one pass: a regex with optional whitespace around a free-form default backtracks
+    cubically on `{{ var('x',` followed by thousands of spaces.
+    """
     if not isinstance(value, str):
         return None
-    match = _VAR_CALL.match(value.strip())
-    if match is None:
+    text = value.strip()
+    if not (text.startswith("{{") and text.endswith("}}")):
         return None
-    if match["default"] is None:
-        return VarCall(match["name"])
-    default = _literal(match["default"])
-    return None if default is _MISSING else VarCall(match["name"], True, default)
+    inner = text[2:-2]
+    inner = inner[1:] if inner.startswith("-") else inner
+    inner = inner[:-1] if inner.endswith("-") else inner
+    inner = inner.strip()
+    if not (inner.startswith("var(") and inner.endswith(")")):
+        return None
+    arguments = inner[4:-1].lstrip()
+    quote = arguments[:1]
+    name_end = min((index for index in (arguments.find(mark, 1) for mark in _QUOTES) if index > 0), default=-1)
+    if quote not in _QUOTES or name_end <= 1 or arguments[name_end] != quote:
+        return None
+    name, rest = arguments[1:name_end], arguments[name_end + 1 :].strip()
+    if not rest:
+        return VarCall(name)
+    default_text = rest[1:].strip() if rest.startswith(",") else ""
+    if not default_text or "\n" in default_text:
+        return None
+    default = _literal(default_text)
+    return None if default is _MISSING else VarCall(name, True, default)
 
 
 def _literal(text: str) -> Any:
-    """A Jinja literal as Python sees it; _MISSING when it is an expression, not a literal."""
+    """A Jinja literal as Python sees it; _MISSING when it is an expression, not a literal.
+
+    A literal Python cannot write back (an integer beyond 4,300 digits: `0xfff...`) is not taken
+    either: dbt cannot store it, and every message quoting it would fail.
+    """
     if text in _JINJA_CONSTANTS:
         return _JINJA_CONSTANTS[text]
     try:
-        return ast.literal_eval(text)
+        value = ast.literal_eval(text)
+        repr(value)
     except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):  # `{[1]: 2}` is a TypeError
         return _MISSING
+    return value
 
 
 class VarResolver:
@@ -87,12 +110,26 @@ class VarResolver:
         if isinstance(value, str):
             return self._render_string(value, package) if looks_like_jinja(value) else value
         if isinstance(value, (dict, list)):
-            # A shallow copy keeps the container's type, and with it the YAML source positions.
-            rendered = copy.copy(value)
-            for key, item in (value.items() if isinstance(value, dict) else enumerate(value)):
-                rendered[key] = self.render(item, package)
-            return rendered
+            return self._render_container(value, package, {})
         return value
+
+    def _render_container(self, value: dict[Any, Any] | list[Any], package: str, copies: dict[int, Any]) -> Any:
+        """A rendered copy of `value`, made once however many YAML aliases share it.
+
+        The YAML reader shares an aliased value, as dbt's does: an alias bomb (nine anchors, each a
+        list of nine aliases of the one before) is 81 values, and copying it per alias would be 9^9.
+        """
+        known = copies.get(id(value))
+        if known is not None:
+            return known
+        # A shallow copy keeps the container's type, and with it the YAML source positions.
+        rendered = copies[id(value)] = copy.copy(value)
+        for key, item in (value.items() if isinstance(value, dict) else enumerate(value)):
+            if isinstance(item, (dict, list)):
+                rendered[key] = self._render_container(item, package, copies)
+            elif isinstance(item, str) and looks_like_jinja(item):
+                rendered[key] = self._render_string(item, package)
+        return rendered
 
     def _render_string(self, value: str, package: str) -> Any:
         call = var_call(value)

@@ -15,10 +15,11 @@ import json
 import os
 import re
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable, Mapping, TypeVar
 
+from ..files import MEBIBYTE, parse_error_text, read_regular_file
 from ..model import (
     Group,
     Location,
@@ -49,7 +50,9 @@ LEGACY_TIME_SPINE_MODEL = _LEGACY_TIME_SPINE_FILE.removesuffix(".sql")
 # v12; 1.9, 1.10 and 1.11 still write v12, measured with 1.11.16).
 SUPPORTED_SCHEMAS: Mapping[int, str] = {11: "dbt 1.7", 12: "dbt 1.8 and later"}
 
-_SCHEMA_URL = re.compile(r"/dbt/(?P<artifact>[a-z_-]+)/v(?P<version>\d+)\.json$")
+# Manifests of the largest projects are a few hundred MB; `json.loads` needs about five times that.
+MAX_MANIFEST_BYTES = 1024 * MEBIBYTE
+_SCHEMA_URL = re.compile(r"/dbt/(?P<artifact>[a-z_-]+)/v(?P<version>[0-9]{1,9})\.json$")
 # Read from the head of a file that is not valid JSON, to say which version was truncated.
 _SCHEMA_IN_TEXT = re.compile(rb'"dbt_schema_version"\s*:\s*"(?P<url>[^"]+)"')
 _DBT_VERSION_IN_TEXT = re.compile(rb'"dbt_version"\s*:\s*"(?P<version>[^"]+)"')
@@ -92,15 +95,19 @@ def newer_yaml_file(dbt_project: DbtProject, manifest_path: Path) -> str | None:
 def read_manifest(path: Path) -> Manifest:
     """Read and check a manifest.json; any problem is a ProjectError naming the file."""
     try:
-        raw = path.read_bytes()
+        raw = read_regular_file(path, MAX_MANIFEST_BYTES)
     except FileNotFoundError:
         raise ProjectError(f"{path}: no such file; `dbt parse` writes it") from None
     except OSError as error:
         raise ProjectError(f"{path}: cannot read: {error.strerror}") from None
     try:
         document = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+    except ValueError as error:  # not UTF-8, not JSON, or an integer of more digits than Python reads
         raise ProjectError(f"{path}: {_describe_broken(raw, error)}; re-run `dbt parse` to rewrite it") from None
+    except RecursionError:
+        raise ProjectError(
+            f"{path}: nested too deeply to be a dbt manifest; re-run `dbt parse` to rewrite it"
+        ) from None
     if not isinstance(document, dict):
         raise ProjectError(f"{path}: not a dbt manifest (expected a JSON object)")
     metadata = found if isinstance(found := document.get("metadata"), dict) else {}
@@ -174,11 +181,11 @@ def load_manifest_project(
 def _describe_broken(raw: bytes, error: ValueError) -> str:
     found = _SCHEMA_IN_TEXT.search(raw[:4096])
     if found is None:
-        return f"not JSON ({error})"
+        return f"not JSON ({parse_error_text(error)})"
     dbt_version = _DBT_VERSION_IN_TEXT.search(raw[:4096])
     _, version = _schema(found["url"].decode("ascii", "replace"))
     written_by = f", written by dbt {dbt_version['version'].decode('ascii', 'replace')}" if dbt_version else ""
-    return f"manifest schema v{version}{written_by} is truncated or corrupt ({error})"
+    return f"manifest schema v{version}{written_by} is truncated or corrupt ({parse_error_text(error)})"
 
 
 def _schema(url: str) -> tuple[str, int]:
@@ -226,23 +233,39 @@ def _read_named_files(
     """Read, per package, the YAML files the manifest names, in the YAML mode's file order."""
     named: dict[str, set[str]] = {name: set() for name in projects}
     for node in nodes:
-        package, path = node.get("package_name"), node.get("original_file_path")
-        if isinstance(package, str) and package in projects and isinstance(path, str):
-            named.setdefault(package, set()).add(path)
+        package, path = _package_of(node), node.get("original_file_path")
+        if package in projects and isinstance(path, str):
+            named[package].add(path)
     written: dict[str, SchemaFiles] = {}
     for package, paths in named.items():
         project = projects[package]
         files = [(path, source) for path, source in iter_yaml_files(project) if _own_path(project, path) in paths]
         missing = paths - {_own_path(project, path) for path, _ in files}
         for path in sorted(missing):
-            if not (project.root / path).is_file():
+            if not _is_file(project.root / path):
                 raise ProjectError(
-                    f"{manifest_path}: names {project.path_prefix}{path}, which does not exist any more; "
+                    f"{manifest_path}: names {project.path_prefix}{_shortened(path)}, which does not exist any more; "
                     f"the manifest is stale: re-run `dbt parse`"
                 )
             files.append((project.root / path, _source_path(project, path)))
         written[package] = read_schema_files(project, files, cli_vars)
     return written
+
+
+def _package_of(node: Mapping[str, Any]) -> str | None:
+    package = node.get("package_name")
+    return package if isinstance(package, str) else None
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # a name longer than the file system allows, say
+        return False
+
+
+def _shortened(path: str) -> str:
+    return path if len(path) <= 120 else f"{path[:100]}... ({len(path):,} characters)"
 
 
 def _own_path(project: DbtProject, path: Path) -> str:
@@ -262,6 +285,17 @@ class _ManifestProject:
     manifest: Manifest
     projects: Mapping[str, DbtProject]
     written: Mapping[str, SchemaFiles]
+    # What each file defines, by (package, file, name), the first written first: a scan of every
+    # written metric per manifest node was quadratic in the project's size.
+    _metrics: dict[tuple[str, str, str], Metric] = field(init=False, default_factory=dict)
+    _semantic_models: dict[tuple[str, str, str], SemanticModel] = field(init=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for package, files in self.written.items():
+            for metric in (*files.metrics, *files.disabled_metrics):
+                self._metrics.setdefault((package, metric.location.path, metric.name), metric)
+            for model in files.semantic_models:
+                self._semantic_models.setdefault((package, model.location.path, model.name), model)
 
     def build(self, dbt_project: DbtProject) -> Project:
         # Project-wide facts the manifest does not hold (model paths, generated files) as the YAML
@@ -300,11 +334,11 @@ class _ManifestProject:
         return [path for files in self.written.values() for path in files.files]
 
     def _included(self, node: Mapping[str, Any]) -> bool:
-        return node.get("package_name") in self.projects
+        return _package_of(node) in self.projects
 
     def _where(self, node: Mapping[str, Any]) -> tuple[SchemaFiles, str]:
         """The YAML read for the node's package, and the node's file as findings name it."""
-        package = str(node.get("package_name"))
+        package = str(_package_of(node))
         return self.written[package], self.projects[package].path_prefix + str(node.get("original_file_path"))
 
     def _stale(self, kind: str, node: Mapping[str, Any], path: str) -> ProjectError:
@@ -313,17 +347,15 @@ class _ManifestProject:
             f"is older than the YAML: re-run `dbt parse`"
         )
 
-    def _metric(self, node: Mapping[str, Any]) -> Metric:
-        files, path = self._where(node)
+    def _key(self, node: Mapping[str, Any]) -> tuple[str, str, str]:
+        """The node's package, its file as findings name it, and its name."""
+        _, path = self._where(node)
         name = node.get("name")
-        written = next(
-            (
-                metric
-                for metric in (*files.metrics, *files.disabled_metrics)
-                if metric.name == name and metric.location.path == path
-            ),
-            None,
-        )
+        return str(_package_of(node)), path, name if isinstance(name, str) else ""
+
+    def _metric(self, node: Mapping[str, Any]) -> Metric:
+        package, path, name = self._key(node)
+        written = self._metrics.get((package, path, name))
         if written is None:
             raise self._stale("metric", node, path)
         return _compiled_metric(node, written)
@@ -343,15 +375,8 @@ class _ManifestProject:
         )
 
     def _semantic_model(self, node: Mapping[str, Any]) -> SemanticModel:
-        files, path = self._where(node)
-        written = next(
-            (
-                model
-                for model in files.semantic_models
-                if model.name == node.get("name") and model.location.path == path
-            ),
-            None,
-        )
+        package, path, name = self._key(node)
+        written = self._semantic_models.get((package, path, name))
         if written is None:
             raise self._stale("semantic model", node, path)
         written_measures = {measure.name: measure for measure in written.measures}

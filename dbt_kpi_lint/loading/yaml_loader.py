@@ -11,6 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
+from ..files import (
+    FileTooLarge,
+    NotARegularFile,
+    megabytes,
+    read_regular_file,
+    read_regular_text,
+)
 from ..generate.paths import GeneratedPaths
 from ..model import (
     Group,
@@ -30,17 +37,31 @@ from .dbt_project import DbtProject, iter_yaml_files, read_dbt_project
 from .jinja import VarResolver
 from .yaml_reader import YamlList, YamlMap
 
-# A file can define semantic-layer objects only if one of these keys starts a line (after any
-# indentation, list dash, flow-mapping brace, or the UTF-8 BOM that opens a file saved by some editors).
+# A file can define semantic-layer objects only if the YAML reader finds one of these keys in it.
 _RELEVANT_KEYS = (b"metrics", b"semantic_models", b"semantic_model", b"groups", b"time_spine")
-_RELEVANT_KEY = re.compile(
-    rb"""(?m)^(?:\xef\xbb\xbf)?[ \t{-]*["']?(?:""" + b"|".join(_RELEVANT_KEYS) + rb""")["']?[ \t]*:"""
+# A file holding a key holds one of these (`semantic_model` is in `semantic_models`).
+_KEY_SUBSTRINGS = tuple(
+    key for key in _RELEVANT_KEYS if not any(other in key for other in _RELEVANT_KEYS if other != key)
 )
+# Where the YAML reader could find one of the keys: wider than YAML's rules, never narrower, and not
+# tied to line starts, which YAML also makes with CR, NEL (U+0085), LS and PS (U+2028/9).
+# `{"metrics" :`, `!!str metrics:`
+_IMPLICIT_KEY = re.compile(rb"(?:" + b"|".join(_RELEVANT_KEYS) + rb""")["']?[ \t]*:""")
+# `? metrics`, whose `:` may come lines later
+_EXPLICIT_KEY = re.compile(rb"(?:\A|[\s,\[{\x85\xa8\xa9\xbf-])\?(?:[\s\xc2\xe2]|\Z)")
+# `*k :`, the alias of a scalar anchored anywhere (`&k metrics`)
+_ALIAS_KEY = re.compile(rb"\*[\w-]+[ \t]*:")
+# Escapes that spell letters in a double-quoted scalar (`"\x6detrics"`), or join its lines without a space.
+_SPELLING_ESCAPE = re.compile(rb"\\(?:[xuU]|[\r\n]|\xc2\x85|\xe2\x80[\xa8\xa9])")
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 # dbt refuses a whole schema file when one of these keys is not a list of mappings.
 _LIST_KEYS = ("groups", "semantic_models", "models", "metrics")
 # A second document (`---` or `...` opening a later line): dbt reads one document per file and
-# refuses the rest, whatever keys they hold, so such a file is always parsed.
+# refuses the rest, whatever keys they hold, so such a file is parsed. Only `\n` is looked for:
+# other line breaks would make this test the slowest of the lint, and a file without a key of
+# ours has no metric to lose.
 _LATER_DOCUMENT = re.compile(rb"\n(?:---|\.\.\.)(?:[ \t\r\n]|$)")
+_YAML_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 # Keys of the dbt_metrics package's metric spec (dbt < 1.6), which dbt 1.6 and later refuse.
 _DBT_METRICS_KEYS = ("calculation_method", "expression", "timestamp", "time_grains", "sql")
 DBT_METRICS_MIGRATION = "https://docs.getdbt.com/guides/sl-migration"
@@ -131,26 +152,37 @@ class SchemaFiles:
 
     def _current_text(self, relative: str) -> str | None:
         try:
-            return (self.dbt_project.root / relative).read_text(encoding="utf-8")
+            return read_regular_text(self.dbt_project.root / relative)
         except (OSError, UnicodeDecodeError):
             return None
 
     def read_file(self, path: Path, source_path: str) -> None:
         relative = self.dbt_project.relative(path)
         try:
-            raw = path.read_bytes()
+            raw = read_regular_file(path)
         except OSError as error:
-            self.problems.append(LoadProblem(Location(relative, 1, 1), f"cannot read file: {error.strerror}"))
+            self.problems.append(LoadProblem(Location(relative, 1, 1), _unreadable(error)))
             return
-        if not _may_define_semantic_objects(raw) and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-            if _LATER_DOCUMENT.search(raw) is None:
-                return
+        if not _worth_parsing(raw):
+            return
         try:
             text = yaml_reader.decode(raw)
         except UnicodeDecodeError as error:
-            line = raw[: error.start].count(b"\n") + 1
+            readable = raw[: error.start].decode("utf-8", "replace")
             self.problems.append(
-                LoadProblem(Location(relative, line, 1), f"file is not UTF-8 ({error.reason}); save it as UTF-8")
+                LoadProblem(
+                    Location(relative, *_position(readable, len(readable))),
+                    f"file is not UTF-8 ({error.reason}); save it as UTF-8",
+                )
+            )
+            return
+        if "\x00" in text:
+            self.problems.append(
+                LoadProblem(
+                    Location(relative, *_position(text, text.index("\x00"))),
+                    "the file holds NUL characters, which dbt refuses (unacceptable character #x0000): it is "
+                    "probably UTF-16 without a byte-order mark; save it as UTF-8",
+                )
             )
             return
         try:
@@ -160,7 +192,10 @@ class SchemaFiles:
             return
         self.files.append(relative)
         self._collect_noqa(relative, text)
+        if document is None:  # an empty file, or comments only: dbt reads nothing from it either
+            return
         if not isinstance(document, YamlMap):
+            self.problems.append(_not_a_mapping(document, relative))
             return
         refusals = _refusals(document, relative)
         if refusals:
@@ -196,6 +231,17 @@ def _refusals(document: YamlMap, path: str) -> list[LoadProblem]:
     ]
 
 
+def _not_a_mapping(document: Any, path: str) -> LoadProblem:
+    """dbt's `yaml_from_file`: a schema file must be a mapping ("Dictionary expected")."""
+    kind = "a list" if isinstance(document, YamlList) else "a single value"
+    where = Location(path, document.line, document.column) if isinstance(document, YamlList) else Location(path, 1, 1)
+    return LoadProblem(
+        where,
+        f"the file holds {kind}, not a mapping of keys such as `metrics:`, so dbt refuses it: make its top level "
+        f"a mapping",
+    )
+
+
 def _keys_of(entry: YamlMap) -> str:
     return ", ".join(f"`{key}`" for key in _DBT_METRICS_KEYS if key in entry)
 
@@ -220,14 +266,60 @@ def _malformed_list(document: YamlMap, path: str) -> LoadProblem | None:
     return None
 
 
+def _unreadable(error: OSError) -> str:
+    if isinstance(error, FileTooLarge):
+        return (
+            f"file is {megabytes(error.size)}, more than the {megabytes(error.max_bytes)} dbt-kpi-lint reads from one "
+            f"YAML file: split it into smaller files"
+        )
+    if isinstance(error, NotARegularFile):
+        return (
+            "not a regular file but a FIFO, a device or a socket, which dbt would hang or fail reading: replace it "
+            "with a regular YAML file, or delete it"
+        )
+    return f"cannot read file: {error.strerror}"
+
+
+def _worth_parsing(raw: bytes) -> bool:
+    """Whether the YAML reader could find a key of a semantic-layer object in `raw`, or refuse it whole.
+
+    Never false for a file the reader would find such a key in: dbt would read the file's metrics.
+    UTF-16 (its BOM), NUL bytes (UTF-16 without a BOM, which dbt refuses) and a later document
+    (which dbt refuses) always count.
+    """
+    return (
+        _may_define_semantic_objects(raw)
+        or raw.startswith(_UTF16_BOMS)
+        or b"\x00" in raw
+        or _LATER_DOCUMENT.search(raw) is not None
+    )
+
+
 def _may_define_semantic_objects(raw: bytes) -> bool:
-    # The substring test is ~10x cheaper than the line-anchored regex on the thousands of model
-    # files that mention none of the keys.
-    return any(key in raw for key in _RELEVANT_KEYS) and _RELEVANT_KEY.search(raw) is not None
+    # The substring tests are ~10x cheaper than the regexes on the thousands of model files that
+    # mention none of the keys and escape nothing; a regex runs only where its first byte occurs.
+    if any(key in raw for key in _KEY_SUBSTRINGS) and (
+        _IMPLICIT_KEY.search(raw) is not None
+        or (b"?" in raw and _EXPLICIT_KEY.search(raw) is not None)
+        or (b"*" in raw and _ALIAS_KEY.search(raw) is not None)
+    ):
+        return True
+    return b"\\" in raw and _SPELLING_ESCAPE.search(raw) is not None
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    """The 1-based line and column of `text[index]`, counting YAML's line breaks."""
+    line, line_start = 1, 0
+    for line_break in _YAML_LINE_BREAK.finditer(text, 0, index):
+        line, line_start = line + 1, line_break.end()
+    return line, index - line_start + 1
 
 
 def _fqn_dirs(path: Path, source_root: Path) -> list[str]:
-    return list(path.relative_to(source_root).parent.parts)
+    try:
+        return list(path.relative_to(source_root).parent.parts)
+    except ValueError:  # a file outside every source path, as only a hand-made manifest names one
+        return []
 
 
 @dataclass

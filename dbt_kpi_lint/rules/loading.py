@@ -17,7 +17,12 @@ UNREADABLE_FILE = register(
 ## What it checks
 Every schema YAML file that can hold metrics, semantic models or groups must parse as YAML
 (dbt's YAML 1.1 reading) and be UTF-8 encoded. The finding points at the line and column where
-the parser gave up and quotes its reason.
+the parser gave up and quotes its reason. That includes values dbt's reader cannot build (a date
+such as `2024-02-30`, `!!int abc`, an integer of more than 4,300 digits), a mapping or a list
+used as a key, and values nested deeper than 200 levels.
+
+A schema file that is not a regular file (a FIFO, or a link to a device such as `/dev/zero`) or
+that is larger than 8 MB is not read at all, and is reported at its first line.
 
 ## Why it matters
 dbt will refuse the same file, and no rule can vouch for the metrics inside it: a KPI in a broken

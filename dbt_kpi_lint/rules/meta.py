@@ -6,7 +6,8 @@ from typing import Iterable
 
 from ..kpi import MetaKeys
 from ..loading.dbt_project import PROJECT_FILE
-from ..model import MetaEntry, Metric, Severity
+from ..model import MetaEntry, Metric, Severity, same_value
+from .meta_values import shown
 from .registry import RuleContext, Violation, rule
 
 
@@ -110,7 +111,7 @@ def _discarded_message(metric: Metric, discarded: list[str]) -> str:
     if absent:
         actions.append(f"move {_keys(absent)} under `config.meta` (`--fix` does it)")
     if overridden:
-        kept = ", ".join(f"`{key}: {metric.config_meta[key].value}`" for key in overridden)
+        kept = ", ".join(f"`{key}: {shown(metric.config_meta[key].value)}`" for key in overridden)
         actions.append(f"delete the top-level {_keys(overridden)} (dbt uses {kept} from `config.meta`)")
     return (
         f"dbt discards the top-level `meta` of `{metric.name}` because its `config.meta` is set{origin}, "
@@ -119,7 +120,7 @@ def _discarded_message(metric: Metric, discarded: list[str]) -> str:
 
 
 def _differs(top_level: MetaEntry, config: MetaEntry | None) -> bool:
-    return config is None or config.value != top_level.value
+    return config is None or not same_value(config.value, top_level.value)
 
 
 def _keys(keys: list[str]) -> str:

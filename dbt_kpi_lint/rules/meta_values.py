@@ -7,8 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
-import yaml
-
+from ..loading import yaml_reader
 from ..model import JinjaExpression
 
 
@@ -137,9 +136,10 @@ def shown(value: Any) -> str:
 
 
 def _reads_back_as_text(value: str) -> bool:
+    """Whether YAML reads `value`, written unquoted, as this very text (dbt's reading: `2024-02-30` is refused)."""
     try:
-        return bool(yaml.safe_load(value) == value)
-    except yaml.YAMLError:
+        return bool(yaml_reader.parse(value) == value)
+    except yaml_reader.YamlError:
         return False
 
 

@@ -7,7 +7,7 @@ from typing import Iterable
 
 from ..calendar import last_complete_period, period_start
 from ..kpi import Kpi, KpiField, MetaKeys
-from ..model import JinjaExpression, Project, Severity
+from ..model import JinjaExpression, Severity
 from .dated_targets import (
     ENTRY_SHAPE,
     DatedTarget,
@@ -25,7 +25,7 @@ from .meta_values import (
     shown,
 )
 from .registry import RuleContext, Violation, rule
-from .value_range import value_range_of
+from .value_range import ValueRanges
 
 
 @rule("KPI003", "target-without-direction", severity=Severity.ERROR)
@@ -139,14 +139,15 @@ def invalid_target(context: RuleContext) -> Iterable[Violation]:
     value in `dbt_project.yml` (`vars: {conversion_target: 0.25}`), not a quoted one.
     """
     keys = context.meta_keys
+    value_ranges = ValueRanges(context.project)
     for kpi in context.kpis:
-        yield from _target_problems(kpi, context.project, keys)
+        yield from _target_problems(kpi, value_ranges, keys)
         yield from _band_problems(kpi, keys)
 
 
-def _target_problems(kpi: Kpi, project: Project, keys: MetaKeys) -> Iterable[Violation]:
+def _target_problems(kpi: Kpi, value_ranges: ValueRanges, keys: MetaKeys) -> Iterable[Violation]:
     if not is_dated(kpi.target):
-        yield from _value_problems(kpi, project, keys, kpi.target)
+        yield from _value_problems(kpi, value_ranges, keys, kpi.target)
         return
     entries, malformed = read_dated_targets(kpi.target)
     for problem in malformed:
@@ -157,10 +158,10 @@ def _target_problems(kpi: Kpi, project: Project, keys: MetaKeys) -> Iterable[Vio
             location=problem.location,
         )
     for entry in entries:
-        yield from _value_problems(kpi, project, keys, KpiField(entry.value, entry.value_location, entry.written))
+        yield from _value_problems(kpi, value_ranges, keys, KpiField(entry.value, entry.value_location, entry.written))
 
 
-def _value_problems(kpi: Kpi, project: Project, keys: MetaKeys, target: KpiField) -> Iterable[Violation]:
+def _value_problems(kpi: Kpi, value_ranges: ValueRanges, keys: MetaKeys, target: KpiField) -> Iterable[Violation]:
     """What is wrong with one target value: the target, or one value of a dated target."""
     if not _judgeable(target):
         return
@@ -169,7 +170,7 @@ def _value_problems(kpi: Kpi, project: Project, keys: MetaKeys, target: KpiField
         yield problem
     if number is None:
         return
-    value_range = value_range_of(kpi.metric, project)
+    value_range = value_ranges(kpi.metric)
     if value_range is None or value_range.contains(number):
         return
     if number < 0:

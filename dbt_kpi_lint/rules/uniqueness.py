@@ -47,9 +47,20 @@ def duplicate_metric_name(context: RuleContext) -> Iterable[Violation]:
         if len(metrics) < 2:
             continue
         for metric in metrics:
-            others = ", ".join(str(other.location) for other in metrics if other is not metric)
+            others = _places([other for other in metrics if other is not metric])
             yield Violation(
                 f"metric `{name}` is also defined at {others}: dbt refuses a project with two metrics of "
                 f"one name; rename or delete one of them",
                 metric,
             )
+
+
+_SHOWN_PLACES = 3
+
+
+def _places(metrics: list[Metric]) -> str:
+    """Where the other definitions are, the first few of them: 10,000 copies of a name would
+    otherwise make 10,000 messages of 10,000 places each."""
+    shown = ", ".join(str(metric.location) for metric in metrics[:_SHOWN_PLACES])
+    hidden = len(metrics) - _SHOWN_PLACES
+    return f"{shown} and {hidden:,} more" if hidden > 0 else shown

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from dataclasses import dataclass
+from typing import Generator, Iterable
 
 from ..model import Metric, MetricInput, Project, Severity
+from .input_fold import InputFold
 from .registry import RuleContext, Violation, rule
 
 # `a - b`: the one expression that turns two readings of a running total into a period's figure.
@@ -25,10 +27,7 @@ def is_period_to_date_difference(metric: Metric, project: Project) -> bool:
     """
     if metric.type != "derived" or metric.expr is None or len(metric.inputs) != 2:
         return False
-    expression = metric.expr.strip()
-    while expression.startswith("(") and expression.endswith(")"):
-        expression = expression[1:-1].strip()
-    match = _DIFFERENCE.fullmatch(expression)
+    match = _DIFFERENCE.fullmatch(_unparenthesized(metric.expr.strip()))
     if match is None:
         return False
     by_alias = {reference.reads_as: reference for reference in metric.inputs}
@@ -39,6 +38,21 @@ def is_period_to_date_difference(metric: Metric, project: Project) -> bool:
         and _unshifted(total)
         and _start_of_grain_value_of(at_start, project) == total.name
     )
+
+
+def _unparenthesized(expression: str) -> str:
+    """`expression` without the parentheses around all of it: `((a - b))` -> `a - b`.
+
+    By index, not by slicing per pair: an expression in 100,000 parentheses is 100,000 copies.
+    """
+    start, end = 0, len(expression)
+    while end - start >= 2 and expression[start] == "(" and expression[end - 1] == ")":
+        start, end = start + 1, end - 1
+        while start < end and expression[start].isspace():
+            start += 1
+        while end > start and expression[end - 1].isspace():
+            end -= 1
+    return expression[start:end]
 
 
 def _unshifted(reference: MetricInput) -> bool:
@@ -144,43 +158,62 @@ def built_on_all_time_cumulative(context: RuleContext) -> Iterable[Violation]:
     Build on a windowed input instead (`customers_last_28_days`, `customers_mtd`), or bound the
     cumulative input itself.
     """
-    chains = _ChainsToAllTimeTotal(context.project)
+    paths = _PathsToAllTimeTotal(context.project)
     for metric in context.project.metrics:
         if is_period_to_date_difference(metric, context.project):
             continue
         for reference in metric.inputs:
-            chain = chains.from_metric(reference.name)
-            if chain:
+            source = context.project.metric(reference.name)
+            path = paths(source) if source is not None else None
+            if path is not None:
                 yield Violation(
-                    f"`{metric.name}` is built on an all-time running total "
-                    f"({' -> '.join(chain)}): its value drifts with all history; use a windowed "
-                    f"or period-to-date input, or bound `{chain[-1]}` with a window",
+                    f"`{metric.name}` is built on an all-time running total ({path}): its value drifts with "
+                    f"all history; use a windowed or period-to-date input, or bound `{path.total}` with a window",
                     metric,
                     location=reference.location,
                 )
                 break
 
 
-class _ChainsToAllTimeTotal:
-    """Memoized input paths to an all-time running total; input cycles end a path."""
+@dataclass(frozen=True)
+class _Path:
+    """An input path to an all-time running total, kept as far as a message shows it.
+
+    Whole paths would be quadratic: a chain of 10,000 metrics has 10,000 paths of 5,000 names on average.
+    """
+
+    shown: tuple[str, ...]  # the first names of the path, at most _SHOWN_NAMES
+    length: int
+    total: str  # the all-time running total it ends at
+
+    def through(self, name: str) -> _Path:
+        return _Path((name, *self.shown)[:_SHOWN_NAMES], self.length + 1, self.total)
+
+    def __str__(self) -> str:
+        if self.length <= _SHOWN_NAMES:
+            return " -> ".join(self.shown)
+        hidden = self.length - _SHOWN_NAMES
+        return " -> ".join((*self.shown[: _SHOWN_NAMES - 1], f"... {hidden:,} more", self.total))
+
+
+_SHOWN_NAMES = 8
+
+
+class _PathsToAllTimeTotal(InputFold[_Path | None]):
+    """The first input path (in input order) from a metric to an all-time running total, if any."""
 
     def __init__(self, project: Project) -> None:
+        super().__init__(self._path, in_cycle=None)
         self._project = project
-        self._known: dict[str, tuple[str, ...]] = {}
 
-    def from_metric(self, name: str) -> tuple[str, ...]:
-        if name in self._known:
-            return self._known[name]
-        self._known[name] = ()  # guards against input cycles while this name is explored
-        metric = self._project.metric(name)
-        chain: tuple[str, ...] = ()
-        if metric is not None and is_all_time_running_total(metric):
-            chain = (name,)
-        elif metric is not None and not is_period_to_date_difference(metric, self._project):
-            for reference in metric.inputs:
-                below = self.from_metric(reference.name)
-                if below:
-                    chain = (name, *below)
-                    break
-        self._known[name] = chain
-        return chain
+    def _path(self, metric: Metric) -> Generator[Metric, _Path | None, _Path | None]:
+        if is_all_time_running_total(metric):
+            return _Path((metric.name,), 1, metric.name)
+        if is_period_to_date_difference(metric, self._project):
+            return None
+        for reference in metric.inputs:
+            source = self._project.metric(reference.name)
+            below = (yield source) if source is not None else None
+            if below is not None:
+                return below.through(metric.name)
+        return None

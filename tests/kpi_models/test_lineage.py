@@ -8,7 +8,13 @@ from pathlib import Path
 
 import pytest
 import yaml
-from built_projects import FIXTURE_PROJECT, BuiltProject, copy_project, dbt_env, generate
+from built_projects import (
+    FIXTURE_PROJECT,
+    BuiltProject,
+    copy_project,
+    dbt_env,
+    generate,
+)
 
 pytest.importorskip("metricflow")
 
