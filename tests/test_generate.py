@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -291,3 +292,17 @@ def test_a_kpi_dbt_s_semantic_manifest_does_not_hold_is_a_one_line_error(tmp_pat
         "dbt-kpi-lint: error: KPI `revenue` is not in the semantic manifest, which is from another state of the "
         "project than the YAML: re-run `dbt parse`\n",
     )
+
+
+def test_gen001_on_a_semantic_model_holding_an_alias_bomb_answers_at_once(project: Path, run_cli) -> None:
+    """Nine anchors of nine aliases each: 387 million values when written out, one each by reference."""
+    run_cli("generate", cwd=project)
+    anchors = "".join(
+        f"          a{level}: &a{level} [" + ", ".join([f"*a{level - 1}"] * 9) + "]\n" for level in range(1, 10)
+    )
+    bomb = "      - name: revenue\n        agg: sum\n        expr: amount\n        agg_params:\n"
+    bomb += "          a0: &a0 [lol]\n" + anchors
+    edit(project, "      - {name: revenue, agg: sum, expr: amount}  # net of refunds\n", bomb)
+    started = time.monotonic()
+    [(_, _, _, message)] = gen001(run_cli, project)
+    assert (time.monotonic() - started < 10, "the semantic definitions changed" in message) == (True, True)

@@ -125,5 +125,20 @@ def _kpi_fields(spec: KpiSpec) -> dict[str, Any]:
 
 
 def _digest(value: Any) -> str:
-    canonical = json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
-    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:32]
+    return "sha256:" + _tree_digest(value, {})[:32]
+
+
+def _tree_digest(value: Any, seen: dict[int, str]) -> str:
+    """A hash of `value`'s canonical form, each container hashed once: YAML aliases share one
+    object many times over (nine anchors of nine aliases each are 387 million values written out),
+    and the lint runs this on every project that holds generated models."""
+    if not isinstance(value, (dict, list, tuple)):
+        return hashlib.sha256(json.dumps(value, default=str).encode("utf-8")).hexdigest()
+    if id(value) not in seen:
+        if isinstance(value, dict):
+            items = sorted((str(key), _tree_digest(item, seen)) for key, item in value.items())
+            canonical = "{" + ",".join(f"{json.dumps(key)}:{digest}" for key, digest in items) + "}"
+        else:
+            canonical = "[" + ",".join(_tree_digest(item, seen) for item in value) + "]"
+        seen[id(value)] = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return seen[id(value)]

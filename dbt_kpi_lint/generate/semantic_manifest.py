@@ -182,6 +182,9 @@ class _Builder:
     variables: VarResolver
     relations: Relations
     _input_measures: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # Containers already rendered, by identity: a YAML alias is one object used many times over.
+    # Each entry keeps its original alive, so that no later object takes its id.
+    _rendered: dict[tuple[int, bool], tuple[Any, Any]] = field(default_factory=dict)
 
     # Rendering -----------------------------------------------------------------------------------
 
@@ -191,15 +194,20 @@ class _Builder:
         Descriptions are never rendered by dbt at parse time, and metric filters are MetricFlow's
         own Jinja (`{{ Dimension(...) }}`): both are kept as written. Any other Jinja needs dbt.
         """
-        if isinstance(value, dict):
-            return {
-                key: item
-                if key == "description" or (filters_raw and key == "filter")
-                else self.rendered(item, where, filters_raw=filters_raw, path=f"{path}.{key}".lstrip("."))
-                for key, item in value.items()
-            }
-        if isinstance(value, list):
-            return [self.rendered(item, where, filters_raw=filters_raw, path=path) for item in value]
+        if isinstance(value, (dict, list)):
+            key = (id(value), filters_raw)
+            if key not in self._rendered:
+                self._rendered[key] = value, (
+                    {
+                        key: item
+                        if key == "description" or (filters_raw and key == "filter")
+                        else self.rendered(item, where, filters_raw=filters_raw, path=f"{path}.{key}".lstrip("."))
+                        for key, item in value.items()
+                    }
+                    if isinstance(value, dict)
+                    else [self.rendered(item, where, filters_raw=filters_raw, path=path) for item in value]
+                )
+            return self._rendered[key][1]
         rendered = self.variables.render(value, self.project.name)
         if isinstance(rendered, JinjaExpression):
             raise NeedsDbtParse(
