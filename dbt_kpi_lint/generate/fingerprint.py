@@ -124,14 +124,30 @@ def _kpi_fields(spec: KpiSpec) -> dict[str, Any]:
     return {name: value for name, value in asdict(spec).items() if name != "lint_codes"}
 
 
+# Values a canonical JSON text may hold before hashing goes container by container instead.
+_WRITTEN_OUT_LIMIT = 1_000_000
+
+
 def _digest(value: Any) -> str:
+    """A hash of `value`'s canonical form. YAML aliases share one object many times over (nine
+    anchors of nine aliases each are 387 million values written out), and the lint runs this on
+    every project that holds generated models: past a size, each shared container is hashed once."""
+    if _written_out_size(value, {}) <= _WRITTEN_OUT_LIMIT:
+        canonical = json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
+        return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:32]
     return "sha256:" + _tree_digest(value, {})[:32]
 
 
+def _written_out_size(value: Any, seen: dict[int, int]) -> int:
+    if not isinstance(value, (dict, list, tuple)):
+        return 1
+    if id(value) not in seen:
+        items = value.values() if isinstance(value, dict) else value
+        seen[id(value)] = 1 + sum(_written_out_size(item, seen) for item in items)
+    return seen[id(value)]
+
+
 def _tree_digest(value: Any, seen: dict[int, str]) -> str:
-    """A hash of `value`'s canonical form, each container hashed once: YAML aliases share one
-    object many times over (nine anchors of nine aliases each are 387 million values written out),
-    and the lint runs this on every project that holds generated models."""
     if not isinstance(value, (dict, list, tuple)):
         return hashlib.sha256(json.dumps(value, default=str).encode("utf-8")).hexdigest()
     if id(value) not in seen:

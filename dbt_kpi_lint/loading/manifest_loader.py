@@ -38,6 +38,7 @@ from .yaml_loader import (
     _first,
     _lower,
     _text,
+    cyclic_gc_paused,
     metric_input,
     read_schema_files,
     ref_name,
@@ -152,6 +153,7 @@ def read_manifest(path: Path) -> Manifest:
     )
 
 
+@cyclic_gc_paused()
 def load_manifest_project(
     root: Path,
     manifest_path: Path,
