@@ -45,7 +45,7 @@ from .yaml_reader import YamlList, YamlMap
 MANIFEST_FILE = "manifest.json"
 LEGACY_TIME_SPINE_MODEL = _LEGACY_TIME_SPINE_FILE.removesuffix(".sql")
 # Manifest schema version -> the dbt releases that write it (dbt docs: 1.7 wrote v11, 1.8 moved to
-# v12; 1.9, 1.10 and 1.11 still write v12, measured with 1.11.16).
+# v12; 1.9 to 1.12 still write v12, measured with 1.11.16 and 1.12.6).
 SUPPORTED_SCHEMAS: Mapping[int, str] = {11: "dbt 1.7", 12: "dbt 1.8 and later"}
 
 _SCHEMA_URL = re.compile(r"/dbt/(?P<artifact>[a-z_-]+)/v(?P<version>\d+)\.json$")
@@ -371,6 +371,7 @@ class _ManifestProject:
             model=ref_name(node.get("model")) or written.model,
             location=written.location,
             measures=measures,
+            spec=written.spec,  # dbt writes both specs' semantic models alike
         )
 
 
