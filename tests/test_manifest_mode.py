@@ -18,6 +18,7 @@ from typing import Callable
 
 import pytest
 from conftest import copy_example_project, run_dbt
+from test_example_project import EXPECTED_FINDINGS as EXAMPLE_FINDINGS
 
 from dbt_kpi_lint.config.settings import Settings
 from dbt_kpi_lint.lint.engine import lint
@@ -132,11 +133,15 @@ def from_manifest(root: Path, **options: object) -> Project:
 
 
 @pytest.mark.parametrize(("name", "dbt"), PARITY_CASES)
-def test_manifest_mode_reports_exactly_the_yaml_mode_findings(parsed: Callable[..., Path], name: str, dbt: str) -> None:
+def test_manifest_mode_reports_exactly_the_yaml_mode_findings(
+    parsed: Callable[..., Path], run_cli, name: str, dbt: str
+) -> None:
+    """Every rule, under the project's own configuration, messages included (GEN001's say what is stale)."""
     root = parsed(name, dbt)
-    from_yaml = all_findings(load_project(root))
-    assert all_findings(from_manifest(root)) == from_yaml
-    assert {code for code, *_ in from_yaml} >= EXERCISED_CODES[name]
+    from_yaml = run_cli("check", "--select", "ALL", "--format", "json", cwd=root)
+    compiled = run_cli("check", "--select", "ALL", "--format", "json", "--manifest", "target/manifest.json", cwd=root)
+    assert (compiled.exit_code, json.loads(compiled.stdout)) == (from_yaml.exit_code, json.loads(from_yaml.stdout))
+    assert {finding["code"] for finding in json.loads(from_yaml.stdout)} >= EXERCISED_CODES[name]
 
 
 @pytest.mark.parametrize(("name", "dbt"), PARITY_CASES)
@@ -163,6 +168,35 @@ def test_manifest_mode_builds_the_yaml_mode_project_value_for_value_and_position
         yaml_project.model_paths,
         yaml_project.generated_files,
     )
+
+
+LATEST_SPEC_EXAMPLE_FINDINGS = [
+    ("KPI004", "error", "new_customers", "models/marts/dim_customers.yml", 42, 13),
+    ("KPI002", "error", "website_sessions", "models/marts/fct_web_traffic.yml", 22, 9),
+    ("VAN001", "error", "total_customers", "models/metrics/customer_metrics.yml", 4, 5),
+    ("VAN001", "warning", "lifetime_revenue", "models/metrics/revenue_metrics.yml", 14, 5),
+    ("VAN002", "warning", "lifetime_revenue_per_customer", "models/metrics/revenue_metrics.yml", 26, 9),
+    ("KPI001", "error", "avg_order_value", "models/metrics/revenue_metrics.yml", 41, 5),
+    ("KPI003", "error", "refund_rate", "models/metrics/revenue_metrics.yml", 66, 9),
+    ("KPI007", "warning", "refund_rate", "models/metrics/revenue_metrics.yml", 67, 9),
+    ("KPI006", "warning", "avg_resolution_hours", "models/metrics/support_metrics.yml", 36, 5),
+]
+
+
+@pytest.mark.parametrize("source", [(), ("--manifest", "target/manifest.json")], ids=["yaml", "dbt-1.12-manifest"])
+def test_the_latest_spec_example_lints_as_example_project_less_its_legacy_spellings(
+    parsed: Callable[..., Path], run_cli, source: tuple[str, ...]
+) -> None:
+    """All of example_project's findings but META001 and DEP001, which only the legacy spec can be written to show."""
+    root = parsed("latest_spec_example", "1.12")
+    report = json.loads(run_cli("check", "--format", "json", *source, cwd=root).stdout)
+    found = [(item["code"], item["severity"], item["metric"], item["path"], item["line"], item["column"]) for item in report]
+    assert found == LATEST_SPEC_EXAMPLE_FINDINGS
+    assert sorted(finding[:3] for finding in found) == sorted(
+        finding[:3] for finding in EXAMPLE_FINDINGS if finding[0] not in ("META001", "DEP001")
+    )
+    summary = run_cli("check", "--output-format", "concise", *source, cwd=root).stdout.splitlines()[-1]
+    assert summary == "Found 5 errors and 4 warnings in 37 metrics (12 KPIs)."
 
 
 def test_meta_inherited_from_dbt_project_yml_is_placed_in_dbt_project_yml(parsed: Callable[[str], Path]) -> None:

@@ -165,9 +165,20 @@ def load_manifest_project(
     projects = {dbt_project.name: dbt_project}
     if include_packages:
         projects.update(_installed_packages(dbt_project))
-    nodes = [*manifest.metrics, *manifest.disabled_metrics, *manifest.groups, *manifest.semantic_models]
-    written = _read_named_files(projects, nodes, manifest_path, cli_vars)
+    written = _read_named_files(projects, _named_files(manifest), manifest_path, cli_vars)
     return _ManifestProject(manifest, projects, written).build(dbt_project)
+
+
+def _named_files(manifest: Manifest) -> Iterable[tuple[Any, Any]]:
+    """(package, path) of each YAML file the manifest's semantic-layer nodes are written in."""
+    for node in (*manifest.metrics, *manifest.disabled_metrics, *manifest.groups, *manifest.semantic_models):
+        yield node.get("package_name"), node.get("original_file_path")
+    # A time spine model's own file is SQL; its `time_spine:` config and columns are in the YAML
+    # that patches the model (`package://path`). Without them it would be read as a pre-1.9 spine.
+    for node in manifest.time_spine_models:
+        patch = node.get("patch_path")
+        if isinstance(patch, str) and "://" in patch:
+            yield node.get("package_name"), patch.split("://", 1)[1]
 
 
 def _describe_broken(raw: bytes, error: ValueError) -> str:
@@ -218,14 +229,13 @@ def _installed_packages(dbt_project: DbtProject) -> dict[str, DbtProject]:
 
 def _read_named_files(
     projects: Mapping[str, DbtProject],
-    nodes: Iterable[Mapping[str, Any]],
+    named_files: Iterable[tuple[Any, Any]],
     manifest_path: Path,
     cli_vars: Mapping[str, Any] | None,
 ) -> dict[str, SchemaFiles]:
     """Read, per package, the YAML files the manifest names, in the YAML mode's file order."""
     named: dict[str, set[str]] = {name: set() for name in projects}
-    for node in nodes:
-        package, path = node.get("package_name"), node.get("original_file_path")
+    for package, path in named_files:
         if isinstance(package, str) and package in projects and isinstance(path, str):
             named.setdefault(package, set()).add(path)
     written: dict[str, SchemaFiles] = {}
@@ -365,13 +375,13 @@ class _ManifestProject:
             for measure in _list(node.get("measures"))
             if isinstance(measure, dict) and isinstance(measure.get("name"), str)
         )
-        return SemanticModel(
-            name=written.name,
+        # The YAML entry keeps what the manifest cannot say: its spec (dbt writes both specs' semantic
+        # models alike) and its definition as written, which GEN001's fingerprint is computed from.
+        return replace(
+            written,
             package=str(node.get("package_name")),
             model=ref_name(node.get("model")) or written.model,
-            location=written.location,
             measures=measures,
-            spec=written.spec,  # dbt writes both specs' semantic models alike
         )
 
 
