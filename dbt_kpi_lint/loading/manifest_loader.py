@@ -110,6 +110,13 @@ def read_manifest(path: Path) -> Manifest:
                 f"{path}: this is semantic_manifest.json, which has no file paths and drops top-level "
                 f"meta; pass {MANIFEST_FILE} from the same target directory"
             )
+        if {"version", "dialects", "semantic_model"} <= document.keys():
+            # dbt 1.12 writes it beside the manifest on every parse.
+            raise ProjectError(
+                f"{path}: this is osi_document.json, dbt 1.12's export of the semantic layer in the Open "
+                f"Semantic Interchange format, which has no file paths and no meta; pass {MANIFEST_FILE} "
+                f"from the same target directory"
+            )
         raise ProjectError(f"{path}: not a dbt manifest (no metadata.dbt_schema_version)")
     dbt_version = str(metadata.get("dbt_version") or "unknown")
     artifact, version = _schema(url)
