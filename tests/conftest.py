@@ -21,6 +21,11 @@ pytest_plugins = ["services.dbt_env", "services.postgres", "services.chromium", 
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_PROJECT = REPO_ROOT / "example_project"
+# example_project's semantic layer rewritten in the latest spec, the rest of the project unchanged.
+LATEST_SPEC_EXAMPLE = Path(__file__).resolve().parent / "fixtures" / "latest_spec_example"
+# What the latest-spec copy replaces: the legacy semantic models and metrics, and the marts'
+# properties (the latest spec's semantic models are written in them).
+_LEGACY_SEMANTIC_LAYER = ("models/semantic", "models/metrics", "models/marts/_marts.yml")
 
 DEFAULT_PROJECT_FILE = """\
 name: shop
@@ -92,6 +97,19 @@ def copy_example_project(destination: Path) -> Path:
         destination,
         ignore=shutil.ignore_patterns("target", "logs", "dbt_packages", "*.duckdb", "*.duckdb.wal", ".user.yml"),
     )
+    return destination
+
+
+def copy_latest_spec_example(destination: Path) -> Path:
+    """A copy of example_project whose semantic layer is the latest-spec one of tests/fixtures/latest_spec_example."""
+    copy_example_project(destination)
+    for relative in _LEGACY_SEMANTIC_LAYER:
+        path = destination / relative
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+    shutil.copytree(LATEST_SPEC_EXAMPLE / "models", destination / "models", dirs_exist_ok=True)
     return destination
 
 

@@ -1,8 +1,9 @@
 """Manifest mode: what a real `dbt parse` compiled gives the findings of the YAML mode, at the same places.
 
-Every project under tests/fixtures/projects/ (and example_project) is parsed once by the real dbt of
-this environment. The latest semantic-layer spec is absent from that list: dbt 1.11, the newest
-dbt-core installable here, refuses it (tested below), so it is linted in YAML mode only.
+Every project under tests/fixtures/projects/ (and example_project) is parsed once by the dbt 1.11
+of this environment and once by the dbt 1.12 environment (tests/services/dbt_env.py); the
+latest-spec projects, which dbt 1.11 refuses (tested below), by dbt 1.12 only. Both write
+manifest schema v12.
 """
 
 from __future__ import annotations
@@ -17,16 +18,26 @@ from typing import Callable
 
 import pytest
 from conftest import copy_example_project, run_dbt
+from test_example_project import EXPECTED_FINDINGS as EXAMPLE_FINDINGS
 
 from dbt_kpi_lint.config.settings import Settings
 from dbt_kpi_lint.lint.engine import lint
 from dbt_kpi_lint.loading.dbt_project import ProjectError
-from dbt_kpi_lint.loading.manifest_loader import load_manifest_project
+from dbt_kpi_lint.loading.manifest_loader import load_manifest_project, read_manifest
 from dbt_kpi_lint.loading.yaml_loader import load_project
 from dbt_kpi_lint.model import Project
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PARITY_PROJECTS = [*sorted(f"projects/{path.name}" for path in (FIXTURES / "projects").iterdir()), "example_project"]
+# The latest spec, which only dbt 1.12 parses; `latest_spec_example` is example_project rewritten in it.
+LATEST_SPEC_PROJECTS = ["latest_spec", "latest_spec_example"]
+PARITY_CASES = [
+    *(pytest.param(name, "1.11", id=f"{name}-dbt1.11") for name in PARITY_PROJECTS),
+    *(pytest.param(name, "1.12", id=f"{name}-dbt1.12") for name in [*PARITY_PROJECTS, *LATEST_SPEC_PROJECTS]),
+]
+# Projects with legacy `type_params.window`: dbt 1.12 parses them only with this flag false.
+LEGACY_WINDOW_PROJECTS = {"projects/legacy_spec", "example_project"}
+ALLOW_LEGACY_WINDOW = "require_nested_cumulative_type_params: false"
 # What each project is there to exercise, so that agreement on them is never agreement on nothing.
 EXERCISED_CODES = {
     "projects/created_metrics": {"VAN001", "VAN002", "VAN003"},
@@ -35,6 +46,8 @@ EXERCISED_CODES = {
     "projects/vars_and_disabled": {"KPI002"},
     "projects/with_package": {"KPI002"},
     "example_project": {"KPI001", "KPI002", "VAN001", "VAN002", "DEP001", "META001"},
+    "latest_spec": {"KPI001", "VAN001", "VAN002"},
+    "latest_spec_example": {"KPI001", "KPI002", "KPI003", "KPI004", "KPI006", "KPI007", "VAN001", "VAN002"},
 }
 Finding = tuple[str, str | None, str, int, int, str]
 FOCUS = ("KPI001", "KPI002", "VAN001", "VAN002", "META001", "DEP001")
@@ -45,24 +58,46 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="session")
-def parsed(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
-    """A copy of a fixture project after `dbt deps` (if it has packages) and `dbt parse`; shared, read-only."""
-    cache: dict[str, Path] = {}
+def parsed(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Callable[..., Path]:
+    """A copy of a fixture project after `dbt deps` (if it has packages) and `dbt parse` by dbt 1.11
+    or 1.12; shared, read-only. With dbt 1.12, a project with legacy `type_params.window` is
+    parsed with the flag that lets 1.12 accept it."""
+    cache: dict[tuple[str, str], Path] = {}
 
-    def parse(name: str) -> Path:
-        if name not in cache:
-            destination = tmp_path_factory.mktemp("parsed") / Path(name).name
+    def parse(name: str, dbt: str = "1.11") -> Path:
+        if (name, dbt) not in cache:
+            if name == "latest_spec_example":
+                # Built for the KPI tables anyway; `dbt build` writes what `dbt parse` does.
+                cache[(name, dbt)] = request.getfixturevalue("build")(name).root
+                return cache[(name, dbt)]
+            destination = tmp_path_factory.mktemp(f"parsed_{dbt}") / Path(name).name
             if name == "example_project":
                 copy_example_project(destination)
             else:
                 shutil.copytree(FIXTURES / name, destination)
+            run = run_dbt
+            if dbt == "1.12":
+                run = request.getfixturevalue("dbt_1_12").run
+                if name in LEGACY_WINDOW_PROJECTS:
+                    set_flag(destination, ALLOW_LEGACY_WINDOW)
             if (destination / "packages.yml").exists():
-                run_dbt(destination, "deps")
-            run_dbt(destination, "parse")
-            cache[name] = destination
-        return cache[name]
+                run(destination, "deps")
+            run(destination, "parse")
+            cache[(name, dbt)] = destination
+        return cache[(name, dbt)]
 
     return parse
+
+
+def set_flag(root: Path, flag: str) -> None:
+    """Add `flag` to the `flags:` of root/dbt_project.yml (written as a block mapping, if at all)."""
+    project_file = root / "dbt_project.yml"
+    text = project_file.read_text(encoding="utf-8")
+    if "\nflags:\n" in text:
+        text = text.replace("\nflags:\n", f"\nflags:\n  {flag}\n", 1)
+    else:
+        text += f"\nflags:\n  {flag}\n"
+    project_file.write_text(text, encoding="utf-8")
 
 
 @pytest.fixture
@@ -97,20 +132,24 @@ def from_manifest(root: Path, **options: object) -> Project:
     return load_manifest_project(root, root / "target" / "manifest.json", **options)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("name", PARITY_PROJECTS)
-def test_manifest_mode_reports_exactly_the_yaml_mode_findings(parsed: Callable[[str], Path], name: str) -> None:
-    root = parsed(name)
-    from_yaml = all_findings(load_project(root))
-    assert all_findings(from_manifest(root)) == from_yaml
-    assert {code for code, *_ in from_yaml} >= EXERCISED_CODES[name]
+@pytest.mark.parametrize(("name", "dbt"), PARITY_CASES)
+def test_manifest_mode_reports_exactly_the_yaml_mode_findings(
+    parsed: Callable[..., Path], run_cli, name: str, dbt: str
+) -> None:
+    """Every rule, under the project's own configuration, messages included (GEN001's say what is stale)."""
+    root = parsed(name, dbt)
+    from_yaml = run_cli("check", "--select", "ALL", "--format", "json", cwd=root)
+    compiled = run_cli("check", "--select", "ALL", "--format", "json", "--manifest", "target/manifest.json", cwd=root)
+    assert (compiled.exit_code, json.loads(compiled.stdout)) == (from_yaml.exit_code, json.loads(from_yaml.stdout))
+    assert {finding["code"] for finding in json.loads(from_yaml.stdout)} >= EXERCISED_CODES[name]
 
 
-@pytest.mark.parametrize("name", PARITY_PROJECTS)
+@pytest.mark.parametrize(("name", "dbt"), PARITY_CASES)
 def test_manifest_mode_builds_the_yaml_mode_project_value_for_value_and_position_for_position(
-    parsed: Callable[[str], Path], name: str
+    parsed: Callable[..., Path], name: str, dbt: str
 ) -> None:
     """Stronger than equal findings: rules added later see the same metrics, meta and positions."""
-    root = parsed(name)
+    root = parsed(name, dbt)
     yaml_project, manifest_project = load_project(root), from_manifest(root)
     # dbt fills in the default conversion calculation the YAML leaves out; nothing else differs.
     compiled = tuple(replace(metric, conversion_calculation=None) for metric in manifest_project.metrics)
@@ -129,6 +168,35 @@ def test_manifest_mode_builds_the_yaml_mode_project_value_for_value_and_position
         yaml_project.model_paths,
         yaml_project.generated_files,
     )
+
+
+LATEST_SPEC_EXAMPLE_FINDINGS = [
+    ("KPI004", "error", "new_customers", "models/marts/dim_customers.yml", 42, 13),
+    ("KPI002", "error", "website_sessions", "models/marts/fct_web_traffic.yml", 22, 9),
+    ("VAN001", "error", "total_customers", "models/metrics/customer_metrics.yml", 4, 5),
+    ("VAN001", "warning", "lifetime_revenue", "models/metrics/revenue_metrics.yml", 14, 5),
+    ("VAN002", "warning", "lifetime_revenue_per_customer", "models/metrics/revenue_metrics.yml", 26, 9),
+    ("KPI001", "error", "avg_order_value", "models/metrics/revenue_metrics.yml", 41, 5),
+    ("KPI003", "error", "refund_rate", "models/metrics/revenue_metrics.yml", 66, 9),
+    ("KPI007", "warning", "refund_rate", "models/metrics/revenue_metrics.yml", 67, 9),
+    ("KPI006", "warning", "avg_resolution_hours", "models/metrics/support_metrics.yml", 36, 5),
+]
+
+
+@pytest.mark.parametrize("source", [(), ("--manifest", "target/manifest.json")], ids=["yaml", "dbt-1.12-manifest"])
+def test_the_latest_spec_example_lints_as_example_project_less_its_legacy_spellings(
+    parsed: Callable[..., Path], run_cli, source: tuple[str, ...]
+) -> None:
+    """All of example_project's findings but META001 and DEP001, which only the legacy spec can be written to show."""
+    root = parsed("latest_spec_example", "1.12")
+    report = json.loads(run_cli("check", "--format", "json", *source, cwd=root).stdout)
+    found = [(item["code"], item["severity"], item["metric"], item["path"], item["line"], item["column"]) for item in report]
+    assert found == LATEST_SPEC_EXAMPLE_FINDINGS
+    assert sorted(finding[:3] for finding in found) == sorted(
+        finding[:3] for finding in EXAMPLE_FINDINGS if finding[0] not in ("META001", "DEP001")
+    )
+    summary = run_cli("check", "--output-format", "concise", *source, cwd=root).stdout.splitlines()[-1]
+    assert summary == "Found 5 errors and 4 warnings in 37 metrics (12 KPIs)."
 
 
 def test_meta_inherited_from_dbt_project_yml_is_placed_in_dbt_project_yml(parsed: Callable[[str], Path]) -> None:
@@ -187,14 +255,34 @@ def test_a_real_dbt_1_7_manifest_v11_gives_the_yaml_mode_findings(tmp_path: Path
     assert (project.disabled_metrics, project.time_spine_models) == (("retired_revenue",), ("metricflow_time_spine",))
 
 
-def test_latest_spec_is_refused_by_the_installed_dbt_so_only_yaml_mode_lints_it(tmp_path: Path) -> None:
-    root = Path(shutil.copytree(FIXTURES / "yaml_only/latest_spec", tmp_path / "project"))
+def test_dbt_1_11_refuses_the_latest_spec_that_dbt_1_12_compiles(parsed: Callable[..., Path], tmp_path: Path) -> None:
+    root = Path(shutil.copytree(FIXTURES / "latest_spec", tmp_path / "project"))
     parse = run_dbt(root, "parse", check=False)
     assert parse.returncode != 0 and "Additional properties are not allowed" in parse.stdout
-    assert findings(load_project(root)) == [
-        ("VAN001", "customers_ever", "models/orders.yml", 34, 5, "warning"),
-        ("VAN002", "revenue_per_customer_ever", "models/orders.yml", 41, 5, "warning"),
-        ("KPI001", "revenue_last_28_days", "models/orders.yml", 43, 5, "error"),
+    expected = [
+        ("VAN001", "customers_ever", "models/orders.yml", 40, 5, "warning"),
+        ("VAN002", "revenue_per_customer_ever", "models/orders.yml", 47, 5, "warning"),
+        ("KPI001", "revenue_last_28_days", "models/orders.yml", 49, 5, "error"),
+    ]
+    assert (findings(load_project(root)), findings(from_manifest(parsed("latest_spec", "1.12")))) == (expected, expected)
+
+
+@pytest.mark.parametrize(("dbt", "written_by"), [("1.11", "1.11.16"), ("1.12", "1.12.6")])
+def test_dbt_1_11_and_1_12_both_write_manifest_schema_v12(parsed: Callable[..., Path], dbt: str, written_by: str) -> None:
+    manifest = read_manifest(parsed("projects/vars_and_disabled", dbt) / "target" / "manifest.json")
+    assert (manifest.schema_version, manifest.dbt_version) == (12, written_by)
+
+
+def test_dbt_1_12_refuses_legacy_window_params_which_dep001_reports_as_an_error(dbt_1_12, tmp_path: Path) -> None:
+    """dbt 1.12 defaults `require_nested_cumulative_type_params` to true; DEP001 knows it from `require-dbt-version`."""
+    root = Path(shutil.copytree(FIXTURES / "projects/legacy_spec", tmp_path / "project"))
+    with (root / "dbt_project.yml").open("a", encoding="utf-8") as project_file:
+        project_file.write('require-dbt-version: ">=1.12.0"\n')
+    parse = dbt_1_12.run(root, "parse", check=False)
+    assert (parse.returncode, "Semantic Manifest validation failed" in parse.stdout) == (2, True)
+    assert "Invalid metrics: orders_last_7_days." in parse.stdout
+    assert all_findings(load_project(root), select=("DEP001",)) == [
+        ("DEP001", "orders_last_7_days", "models/metrics/revenue.yml", 89, 7, "error")
     ]
 
 

@@ -220,9 +220,9 @@ class _Builder:
 
     def semantic_model(self, model: SemanticModel) -> dict[str, Any]:
         where = f"semantic model `{model.name}` ({model.location})"
-        definition = self.rendered(dict(model.definition), where)
         if model.spec == "latest":
-            return self._latest_semantic_model(model, definition)
+            return self._latest_semantic_model(model, self.rendered(_semantic_part(model.definition), where))
+        definition = self.rendered(dict(model.definition), where)
         parts = ref_parts(definition.get("model"))
         if parts is None:
             raise NeedsDbtParse(f"{where} names no model with `model: ref('...')`")
@@ -456,6 +456,19 @@ def _conversion_params(written: Mapping[str, Any], **inputs: dict[str, Any] | No
 
 # Latest-spec pieces (dbt 1.12's UnparsedMetricV2 and model columns) ---------------------------------
 
+# What of a model's YAML makes its latest-spec semantic model. Only these are rendered: dbt renders a
+# model's metrics apart (keeping their MetricFlow filters as written) and its tests later.
+_SEMANTIC_MODEL_KEYS = ("semantic_model", "agg_time_dimension", "primary_entity", "derived_semantics")
+_SEMANTIC_COLUMN_KEYS = ("name", "entity", "dimension", "granularity")
+
+
+def _semantic_part(model: Mapping[str, Any]) -> dict[str, Any]:
+    part = {key: model[key] for key in _SEMANTIC_MODEL_KEYS if key in model}
+    part["columns"] = [
+        {key: column[key] for key in _SEMANTIC_COLUMN_KEYS if key in column} for column in _entries(model.get("columns"))
+    ]
+    return part
+
 
 def _latest_type_params(
     metric_type: str, definition: Mapping[str, Any], semantic_model: str | None, default_agg_time_dimension: Any
@@ -503,7 +516,8 @@ def _latest_type_params(
         if agg is not None and semantic_model is not None
         else None,
         "join_to_timespine": definition.get("join_to_timespine") is True,
-        "fill_nulls_with": definition.get("fill_nulls_with"),
+        # dbt 1.12.6 reads a latest-spec metric's `fill_nulls_with` but never passes it on: nulls stay nulls.
+        "fill_nulls_with": None,
         "is_private": definition.get("hidden") is True,
     }
 

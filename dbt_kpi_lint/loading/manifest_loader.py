@@ -48,7 +48,7 @@ from .yaml_reader import YamlList, YamlMap
 MANIFEST_FILE = "manifest.json"
 LEGACY_TIME_SPINE_MODEL = _LEGACY_TIME_SPINE_FILE.removesuffix(".sql")
 # Manifest schema version -> the dbt releases that write it (dbt docs: 1.7 wrote v11, 1.8 moved to
-# v12; 1.9, 1.10 and 1.11 still write v12, measured with 1.11.16).
+# v12; 1.9 to 1.12 still write v12, measured with 1.11.16 and 1.12.6).
 SUPPORTED_SCHEMAS: Mapping[int, str] = {11: "dbt 1.7", 12: "dbt 1.8 and later"}
 
 # Manifests of the largest projects are a few hundred MB; `json.loads` needs about five times that.
@@ -119,6 +119,13 @@ def read_manifest(path: Path) -> Manifest:
                 f"{path}: this is semantic_manifest.json, which has no file paths and drops top-level "
                 f"meta; pass {MANIFEST_FILE} from the same target directory"
             )
+        if {"version", "dialects", "semantic_model"} <= document.keys():
+            # dbt 1.12 writes it beside the manifest on every parse.
+            raise ProjectError(
+                f"{path}: this is osi_document.json, dbt 1.12's export of the semantic layer in the Open "
+                f"Semantic Interchange format, which has no file paths and no meta; pass {MANIFEST_FILE} "
+                f"from the same target directory"
+            )
         raise ProjectError(f"{path}: not a dbt manifest (no metadata.dbt_schema_version)")
     dbt_version = str(metadata.get("dbt_version") or "unknown")
     artifact, version = _schema(url)
@@ -175,9 +182,20 @@ def load_manifest_project(
     projects = {dbt_project.name: dbt_project}
     if include_packages:
         projects.update(_installed_packages(dbt_project))
-    nodes = [*manifest.metrics, *manifest.disabled_metrics, *manifest.groups, *manifest.semantic_models]
-    written = _read_named_files(projects, nodes, manifest_path, cli_vars)
+    written = _read_named_files(projects, _named_files(manifest), manifest_path, cli_vars)
     return _ManifestProject(manifest, projects, written).build(dbt_project)
+
+
+def _named_files(manifest: Manifest) -> Iterable[tuple[Any, Any]]:
+    """(package, path) of each YAML file the manifest's semantic-layer nodes are written in."""
+    for node in (*manifest.metrics, *manifest.disabled_metrics, *manifest.groups, *manifest.semantic_models):
+        yield node.get("package_name"), node.get("original_file_path")
+    # A time spine model's own file is SQL; its `time_spine:` config and columns are in the YAML
+    # that patches the model (`package://path`). Without them it would be read as a pre-1.9 spine.
+    for node in manifest.time_spine_models:
+        patch = node.get("patch_path")
+        if isinstance(patch, str) and "://" in patch:
+            yield node.get("package_name"), patch.split("://", 1)[1]
 
 
 def _describe_broken(raw: bytes, error: ValueError) -> str:
@@ -228,15 +246,14 @@ def _installed_packages(dbt_project: DbtProject) -> dict[str, DbtProject]:
 
 def _read_named_files(
     projects: Mapping[str, DbtProject],
-    nodes: Iterable[Mapping[str, Any]],
+    named_files: Iterable[tuple[Any, Any]],
     manifest_path: Path,
     cli_vars: Mapping[str, Any] | None,
 ) -> dict[str, SchemaFiles]:
     """Read, per package, the YAML files the manifest names, in the YAML mode's file order."""
     named: dict[str, set[str]] = {name: set() for name in projects}
-    for node in nodes:
-        package, path = _package_of(node), node.get("original_file_path")
-        if package in projects and isinstance(path, str):
+    for package, path in named_files:
+        if isinstance(package, str) and package in projects and isinstance(path, str):
             named[package].add(path)
     written: dict[str, SchemaFiles] = {}
     for package, paths in named.items():
@@ -393,11 +410,12 @@ class _ManifestProject:
             for measure in _list(node.get("measures"))
             if isinstance(measure, dict) and isinstance(measure.get("name"), str)
         )
-        return SemanticModel(
-            name=written.name,
+        # The YAML entry keeps what the manifest cannot say: its spec (dbt writes both specs' semantic
+        # models alike) and its definition as written, which GEN001's fingerprint is computed from.
+        return replace(
+            written,
             package=str(node.get("package_name")),
             model=ref_name(node.get("model")) or written.model,
-            location=written.location,
             measures=measures,
         )
 

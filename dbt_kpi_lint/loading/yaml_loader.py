@@ -502,16 +502,19 @@ class _DocumentReader:
             if holder.get("group") is not None:
                 group, group_location = holder.get("group"), self.at(holder, "group")
 
+        metric_type = _lower(entry.get("type")) or ""
         params = type_params if isinstance(type_params, YamlMap) else entry
         cumulative = params.get("cumulative_type_params")
         cumulative = cumulative if isinstance(cumulative, YamlMap) else YamlMap(0, 0)
+        # A latest-spec metric's own `window` is a cumulative window only on a cumulative metric:
+        # dbt 1.12 reads a conversion metric's into its conversion_type_params.
+        windowed = params if spec == "legacy" or metric_type == "cumulative" else YamlMap(0, 0)
         legacy_window_keys = tuple(
             self.at(params, key) for key in ("window", "grain_to_date") if spec == "legacy" and key in params
         )
         conversion = params.get("conversion_type_params")
         conversion = conversion if isinstance(conversion, YamlMap) else params
 
-        metric_type = _lower(entry.get("type")) or ""
         measure = params.get("measure")
         measure_name = measure.get("name") if isinstance(measure, dict) else measure
         metrics.append(
@@ -521,7 +524,8 @@ class _DocumentReader:
                 type=metric_type,
                 location=self.at(entry, "name"),
                 spec=spec,
-                label=_text(self.project.vars.render(entry.get("label"), package)),
+                # dbt 1.12 labels a metric without one by its name (dbt 1.11 requires a label).
+                label=_text(self.project.vars.render(entry.get("label"), package)) or name,
                 description=_text(entry.get("description")) or "",
                 # The latest spec has no top-level `meta` (dbt 1.12 refuses a file that sets one),
                 # and dbt 1.7+ replaces the legacy top-level meta with a non-empty config.meta.
@@ -535,9 +539,9 @@ class _DocumentReader:
                 agg=_lower(entry.get("agg")),
                 has_filter=entry.get("filter") is not None
                 or (isinstance(measure, dict) and measure.get("filter") is not None),
-                window=_text(_first(cumulative.get("window"), params.get("window"))),
-                grain_to_date=_text(_first(cumulative.get("grain_to_date"), params.get("grain_to_date"))),
-                period_agg=_lower(_first(cumulative.get("period_agg"), params.get("period_agg")))
+                window=_text(_first(cumulative.get("window"), windowed.get("window"))),
+                grain_to_date=_text(_first(cumulative.get("grain_to_date"), windowed.get("grain_to_date"))),
+                period_agg=_lower(_first(cumulative.get("period_agg"), windowed.get("period_agg")))
                 or ("first" if metric_type == "cumulative" else None),
                 legacy_window_keys=legacy_window_keys,
                 conversion_calculation=_lower(conversion.get("calculation")),

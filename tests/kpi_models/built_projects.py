@@ -2,8 +2,10 @@
 
 A project is copied, `dbt-kpi-lint generate` writes its models (in-process, the CLI as a user
 runs it), and the real `dbt build` of this environment builds it, on DuckDB or on the session's
-PostgreSQL server (a `pg` target added to the project's profile). The reference for a metric's
-value is the real `mf query` on the database dbt built.
+PostgreSQL server (a `pg` target added to the project's profile). A project in the latest
+semantic-layer spec, which dbt 1.11 refuses, is built by the dbt 1.12 environment instead. The
+reference for a metric's value is the real `mf query` of the same environment on the database
+dbt built.
 """
 
 from __future__ import annotations
@@ -23,17 +25,22 @@ from typing import Any, Callable, Iterable
 
 import pytest
 import yaml
-from conftest import EXAMPLE_PROJECT
+from conftest import EXAMPLE_PROJECT, copy_latest_spec_example
 
 from dbt_kpi_lint.cli import main
 
 BIN = Path(sys.executable).parent
 FIXTURE_PROJECT = Path(__file__).parent / "fixtures" / "kpi_project"
 # The day each project is judged on: the fixture's data runs to mid-2024, example_project's to mid-2026.
-AS_OF = {"kpi_project": "2024-06-10", "example_project": "2026-06-15"}
-PROJECTS = {"kpi_project": FIXTURE_PROJECT, "example_project": EXAMPLE_PROJECT}
+AS_OF = {"kpi_project": "2024-06-10", "example_project": "2026-06-15", "latest_spec_example": "2026-06-15"}
 # Both profiles take the DuckDB file's path from the environment.
-DATABASE_ENV = {"kpi_project": "KPI_FIXTURE_DB", "example_project": "KPI_DEMO_DUCKDB"}
+DATABASE_ENV = {
+    "kpi_project": "KPI_FIXTURE_DB",
+    "example_project": "KPI_DEMO_DUCKDB",
+    "latest_spec_example": "KPI_DEMO_DUCKDB",
+}
+# Written in the latest spec, which only dbt 1.12 parses.
+NEEDS_DBT_1_12 = frozenset({"latest_spec_example"})
 
 Row = dict[str, Any]
 
@@ -43,11 +50,12 @@ class BuiltProject:
     root: Path
     env: dict[str, str]
     postgres_dsn: str | None = None  # None: built on DuckDB, in root/kpi.duckdb
+    bin_dir: Path = BIN  # the environment whose dbt built it and whose mf reads it
     # target/run_results.json of the build itself: later `dbt run`s of a test overwrite the file.
     build_results: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def dbt(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        return run([str(BIN / "dbt"), *args], self.root, self.env, check)
+        return run([str(self.bin_dir / "dbt"), *args], self.root, self.env, check)
 
     def rows(self, table: str) -> list[Row]:
         if self.postgres_dsn is not None:
@@ -68,7 +76,7 @@ class BuiltProject:
         metrics = sorted(set(metrics))
         out = self.root / f"mf_{grain}.csv"
         run(
-            [str(BIN / "mf"), "query", "--metrics", ",".join(metrics), "--group-by", f"metric_time__{grain}",
+            [str(self.bin_dir / "mf"), "query", "--metrics", ",".join(metrics), "--group-by", f"metric_time__{grain}",
              "--csv", str(out), "--quiet"],
             self.root,
             self.env,
@@ -121,17 +129,30 @@ def copy_project(source: Path, destination: Path) -> Path:
     )
 
 
+PROJECTS: dict[str, Callable[[Path], Path]] = {
+    "kpi_project": lambda destination: copy_project(FIXTURE_PROJECT, destination),
+    "example_project": lambda destination: copy_project(EXAMPLE_PROJECT, destination),
+    "latest_spec_example": copy_latest_spec_example,
+}
+
+
 @pytest.fixture(scope="session")
 def build(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Callable[..., BuiltProject]:
-    """A project (`kpi_project` or `example_project`) generated and built once per session and
-    engine (`duckdb` or `postgres`); read-only."""
+    """A project of PROJECTS generated and built once per session and engine (`duckdb` or
+    `postgres`); read-only."""
     built: dict[tuple[str, str], BuiltProject] = {}
 
     def build_project(name: str, engine: str = "duckdb") -> BuiltProject:
         if (name, engine) not in built:
-            root = copy_project(PROJECTS[name], tmp_path_factory.mktemp(f"built_{engine}") / name)
-            assert generate(root, "--force") == 1
-            env = dbt_env(root, DATABASE_ENV[name])
+            root = PROJECTS[name](tmp_path_factory.mktemp(f"built_{engine}") / name)
+            # Built lazily, from inside whichever test asks first: its "wrote ..." lines are not that test's output.
+            with contextlib.redirect_stdout(io.StringIO()):
+                assert generate(root, "--force") == 1
+            env, bin_dir = dbt_env(root, DATABASE_ENV[name]), BIN
+            if name in NEEDS_DBT_1_12:
+                dbt_1_12 = request.getfixturevalue("dbt_1_12")
+                env = dbt_1_12.environ(root, {DATABASE_ENV[name]: str(root / "kpi.duckdb")})
+                bin_dir = dbt_1_12.root / "bin"
             dsn = None
             if engine == "postgres":
                 server = request.getfixturevalue("postgres")
@@ -140,7 +161,7 @@ def build(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureReque
                 server.write_dbt_profile(root, profile=profile, target="pg", dbname=database)
                 env["DBT_TARGET"] = "pg"  # read by dbt and by mf alike
                 dsn = server.dsn(database)
-            project = BuiltProject(root, env, dsn)
+            project = BuiltProject(root, env, dsn, bin_dir)
             project.dbt("build", "--vars", f"{{kpi_as_of: {AS_OF[name]}}}")
             results = json.loads((root / "target" / "run_results.json").read_text())
             built[(name, engine)] = replace(project, build_results=results)

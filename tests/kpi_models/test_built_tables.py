@@ -30,7 +30,8 @@ FIXTURE_STATUSES = {
     "revenue_mtd": ("month", "no_target"),  # cumulative with grain_to_date
     "events": ("month", "on_track"),  # hourly time dimension
 }
-# example_project, as of 2026-06-15 (its README's May 2026 table).
+# example_project and its latest-spec copy, as of 2026-06-15 (its README's May 2026 table).
+EXAMPLE_PROJECTS = ["example_project", "latest_spec_example"]
 EXAMPLE_STATUSES = {
     "revenue": "at_risk",
     "trials_started": "on_track",
@@ -45,6 +46,26 @@ EXAMPLE_STATUSES = {
     "new_customers": "no_target",
     "website_sessions": "no_target",
 }
+# The README's May 2026 values, as printed there: (value, decimals it is rounded to).
+README_MAY_2026_VALUES = {
+    "revenue": (276470, 0),
+    "trials_started": (95, 0),
+    "trial_to_paid_rate": (0.2105, 4),
+    "signup_rate": (0.00495, 5),
+    "sla_hit_rate": (0.8108, 4),
+    "avg_csat": (3.733, 3),
+    "avg_order_value": (1105.88, 2),
+    "avg_resolution_hours": (35.39, 2),
+    "total_customers": (401, 0),
+    "refund_rate": (0.0602, 4),
+    "new_customers": (19, 0),
+    "website_sessions": (19192, 0),
+}
+
+
+def close_to(value: float | None) -> object:
+    """What equals `value` to 1e-9 (None: only None)."""
+    return None if value is None else pytest.approx(value, rel=1e-9, abs=1e-9)
 
 
 def by_metric(project: BuiltProject, table: str = "kpi_status") -> dict[str, dict[str, object]]:
@@ -56,9 +77,34 @@ def test_kpi_status_has_one_row_per_kpi_with_its_grain_and_status(build) -> None
     assert {metric: (row["grain"], row["status"]) for metric, row in rows.items()} == FIXTURE_STATUSES
 
 
-def test_example_project_statuses_are_those_its_readme_promises(build) -> None:
-    rows = by_metric(build("example_project"))
+@pytest.mark.parametrize("name", EXAMPLE_PROJECTS)
+def test_example_project_statuses_are_those_its_readme_promises(build, name: str) -> None:
+    rows = by_metric(build(name))
     assert {metric: row["status"] for metric, row in rows.items()} == EXAMPLE_STATUSES
+
+
+@pytest.mark.parametrize("name", EXAMPLE_PROJECTS)
+def test_example_project_may_2026_values_are_those_its_readme_shows(build, name: str) -> None:
+    rows = by_metric(build(name))
+    shown = {
+        metric: (row["period_start"], round(row["actual"], README_MAY_2026_VALUES[metric][1]))
+        for metric, row in rows.items()
+    }
+    assert shown == {metric: (date(2026, 5, 1), value) for metric, (value, _) in README_MAY_2026_VALUES.items()}
+
+
+def test_the_latest_spec_copy_builds_example_project_s_kpi_history_value_for_value(build) -> None:
+    """The same metrics in the other spec, built by dbt 1.12 instead of 1.11: the same numbers."""
+
+    def history(name: str) -> dict[tuple[object, ...], tuple[float | None, float | None]]:
+        return {
+            (row["metric_name"], row["periods_ago"], row["period_start"]): (row["actual"], row["previous"])
+            for row in build(name).rows("kpi_history")
+        }
+
+    legacy, latest = history("example_project"), history("latest_spec_example")
+    assert len(latest) == 13 * len(EXAMPLE_STATUSES)
+    assert latest == {period: (close_to(actual), close_to(previous)) for period, (actual, previous) in legacy.items()}
 
 
 def test_every_row_is_judged_as_of_the_var(build) -> None:
@@ -76,8 +122,16 @@ def test_kpi_history_holds_thirteen_complete_periods_per_kpi(build) -> None:
     assert sorted(periods["returned_orders"])[0] == (0, date(2024, 6, 3))  # the Monday week before 2024-06-10
 
 
-@pytest.mark.parametrize("engine", ["duckdb", "postgres"])
-@pytest.mark.parametrize("name", ["kpi_project", "example_project"])
+@pytest.mark.parametrize(
+    ("name", "engine"),
+    [
+        ("kpi_project", "duckdb"),
+        ("kpi_project", "postgres"),
+        ("example_project", "duckdb"),
+        ("example_project", "postgres"),
+        ("latest_spec_example", "duckdb"),  # dbt 1.12 and its mf
+    ],
+)
 def test_actual_and_previous_of_every_period_equal_mf_query(build, name: str, engine: str) -> None:
     project = build(name, engine)
     history = project.rows("kpi_history")
@@ -91,7 +145,7 @@ def test_actual_and_previous_of_every_period_equal_mf_query(build, name: str, en
     for row in history:
         for column, period in (("actual", row["period_start"]), ("previous", row["previous_period_start"])):
             expected = reference.get((row["metric_name"], row["grain"], period))
-            assert row[column] == (pytest.approx(expected, rel=1e-9, abs=1e-9) if expected is not None else None), (
+            assert row[column] == close_to(expected), (
                 row["metric_name"], column, period
             )
             compared += expected is not None
@@ -116,8 +170,9 @@ def test_text_from_yaml_lands_verbatim_never_as_jinja_or_sql(build) -> None:
     )
 
 
-def test_lint_codes_are_those_check_reports(build) -> None:
-    rows = by_metric(build("example_project"))
+@pytest.mark.parametrize("name", EXAMPLE_PROJECTS)
+def test_lint_codes_are_those_check_reports(build, name: str) -> None:
+    rows = by_metric(build(name))
     assert {metric: row["lint_codes"] for metric, row in rows.items() if row["lint_codes"]} == {
         "avg_order_value": "KPI001",
         "avg_resolution_hours": "KPI006",

@@ -9,11 +9,14 @@ relations replaced by the same placeholders and its definitions put in the YAML'
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
+from typing import Callable
 
 import pytest
-from built_projects import copy_project
+from built_projects import BuiltProject, copy_project
 from conftest import EXAMPLE_PROJECT, run_dbt
+from services.dbt_env import DbtEnv
 
 from benchmarks.generate_project import Options
 from benchmarks.generate_project import generate as generate_benchmark_project
@@ -85,4 +88,64 @@ def test_benchmark_project_every_metric_by_month(tmp_path: Path) -> None:
     run_dbt(root, "parse")
     ours, dbts = rendered_sql(root, ("month",), ("duckdb",))
     assert len(ours) == 1000
+    assert ours == dbts
+
+
+# dbt 1.12 -------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def latest_spec_parsed(dbt_1_12: DbtEnv, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = copy_project(FIXTURES / "latest_spec", tmp_path_factory.mktemp("latest_spec") / "latest_spec")
+    dbt_1_12.run(root, "parse")
+    return root
+
+
+def test_latest_spec_example_every_metric_every_grain(build) -> None:
+    """example_project in the latest spec, as dbt 1.12 compiles it (`latest_spec_example`)."""
+    project: BuiltProject = build("latest_spec_example")
+    ours, dbts = rendered_sql(project.root, GRAINS, ("duckdb",))
+    assert len(ours) == 37 * 5
+    assert ours == dbts
+
+
+def test_latest_spec_fixture_every_metric_every_grain(latest_spec_parsed: Path) -> None:
+    ours, dbts = rendered_sql(latest_spec_parsed, GRAINS, ("duckdb",))
+    assert len(ours) == 7 * 5
+    assert ours == dbts
+
+
+def test_a_latest_spec_fill_nulls_with_is_dropped_as_dbt_1_12_drops_it(latest_spec_parsed: Path) -> None:
+    dbt_metrics = json.loads((latest_spec_parsed / "target" / "semantic_manifest.json").read_text())["metrics"]
+    our_metrics = semantic_manifest(load_project(latest_spec_parsed), Relations())["metrics"]
+    assert [
+        (metric["type_params"]["join_to_timespine"], metric["type_params"]["fill_nulls_with"])
+        for metrics in (dbt_metrics, our_metrics)
+        for metric in metrics
+        if metric["name"] == "revenue_or_zero"
+    ] == [(True, None), (True, None)]
+
+
+def test_a_time_spine_without_yaml_serves_dbt_1_12_as_it_serves_dbt_1_11(dbt_1_12: DbtEnv, tmp_path: Path) -> None:
+    """dbt 1.11 warns about the pre-1.9 `metricflow_time_spine` model without YAML; dbt 1.12, whose
+    `require_yaml_configuration_for_mf_time_spines` defaults to true, accepts it silently."""
+    root = copy_project(FIXTURES / "projects" / "created_metrics", tmp_path / "created_metrics")
+    (root / "models" / "time_spine.yml").unlink()
+
+    def time_spines(parse: Callable[..., subprocess.CompletedProcess[str]]) -> tuple[bool, dict]:
+        output = parse(root, "parse", "--no-partial-parse").stdout
+        configuration = json.loads((root / "target" / "semantic_manifest.json").read_text())["project_configuration"]
+        return "Time spines without YAML configuration" in output, {
+            key: configuration[key] for key in ("time_spine_table_configurations", "time_spines")
+        }
+
+    legacy_spine = {
+        "time_spine_table_configurations": [
+            {"location": '"memory"."main"."metricflow_time_spine"', "column_name": "date_day", "grain": "day"}
+        ],
+        "time_spines": [],
+    }
+    assert (time_spines(run_dbt), time_spines(dbt_1_12.run)) == ((True, legacy_spine), (False, legacy_spine))
+    ours, dbts = rendered_sql(root, ("day", "month"), ("duckdb",))
+    assert len(ours) == 9 * 2
     assert ours == dbts
