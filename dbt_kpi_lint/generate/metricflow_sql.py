@@ -80,8 +80,21 @@ class MetricFlowRenderer:
 
 
 def _first_line(error: BaseException) -> str:
-    """MetricFlow's message on one line: its messages are LazyFormat objects (an exception shows
-    them by their repr), a title and the values it names on lines of their own."""
-    text = " ".join(str(getattr(argument, "evaluated_value", argument)) for argument in error.args) or str(error)
-    flat = " ".join(text.split())
+    """MetricFlow's message on one line.
+
+    Its messages are LazyFormat objects (an exception shows them by their repr): a title, then the
+    values it names. A short value (a metric's name) helps; a long one is the repr of a whole
+    semantic model, with the generator's placeholder relation names in it, and is left out.
+    """
+    parts = [_one_line_message(argument) for argument in error.args]
+    flat = " ".join(part for part in parts if part)
     return (flat or type(error).__name__)[:400]
+
+
+def _one_line_message(argument: object) -> str:
+    title = getattr(argument, "evaluated_message_title", None)
+    if not isinstance(title, str):
+        return " ".join(str(argument).split())
+    named = getattr(argument, "evaluated_kwargs", {})
+    values = [f"{key}: {flat}" for key, value in named.items() if len(flat := " ".join(str(value).split())) <= 80]
+    return " ".join([" ".join(title.split()), *(f"({value})" for value in values)])
