@@ -1,4 +1,4 @@
-"""Command line: `dbt-kpi-lint check | rules | rule CODE | generate | status`.
+"""Command line: `dbt-kpi-lint check | rules | rule CODE | review | certify | generate | status`.
 
 Each command is one module of this package with an `add_parser` and its `run`; this module
 assembles them and keeps the promise every command shares: exit code 0 when nothing fails the
@@ -14,10 +14,10 @@ from typing import Sequence
 
 from .. import __version__
 from ..loading.dbt_project import ProjectError
-from . import check, explain, generate, status
+from . import certify, check, explain, generate, status
 from .common import EXIT_ERROR, EXIT_OK, UsageError
 
-COMMANDS = (check, explain, generate, status)
+COMMANDS = (check, explain, certify, generate, status)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -155,6 +155,19 @@ class Document:
             last -= 1
         return last
 
+    def with_lines_replaced(self, edits: list[tuple[int, int, list[str]]]) -> str:
+        """The text with line ranges [start, end) replaced, last first; a removal is applied before
+        an insertion at its start."""
+        lines = self.lines
+        for start, end, replacement in sorted(edits, key=lambda edit: (edit[0], edit[1]), reverse=True):
+            if start == len(lines) and lines and not lines[-1].endswith("\n"):
+                lines[-1] += self.newline
+            lines[start:end] = replacement
+        text = "".join(lines)
+        if self.text and not self.text.endswith("\n"):  # a file without a final newline keeps it so
+            text = text[: -len(self.newline)] if text.endswith(self.newline) else text
+        return text
+
     def entry_at(self, location: Location, key_name: str | None = None) -> Entry | None:
         """The mapping entry whose key starts at `location` (and is named `key_name`, if given)."""
         pending: list[tuple[Any, list[Any], Any]] = [(self.root, [], None)]

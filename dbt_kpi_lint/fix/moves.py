@@ -209,7 +209,7 @@ class _Move:
             edits[0] = (edits[0][0], edits[0][1], lines)
         else:
             edits.append((after_line + 1, after_line + 1, lines))
-        return _apply_edits(document, edits)
+        return document.with_lines_replaced(edits)
 
     def apply_to(self, holder: dict[str, Any]) -> None:
         """The same move on plain data, for checking the edited text."""
@@ -320,16 +320,3 @@ def _reindent(lines: list[str], from_column: int, to_column: int, newline: str) 
         leading = len(body) - len(body.lstrip(" "))
         result.append(" " * to_column + body[min(leading, from_column) :] + ending)
     return result
-
-
-def _apply_edits(document: Document, edits: list[tuple[int, int, list[str]]]) -> str:
-    """Replace line ranges, last first; a removal is applied before an insertion at its start."""
-    lines = document.lines
-    for start, end, replacement in sorted(edits, key=lambda edit: (edit[0], edit[1]), reverse=True):
-        if start == len(lines) and lines and not lines[-1].endswith("\n"):
-            lines[-1] += document.newline
-        lines[start:end] = replacement
-    text = "".join(lines)
-    if document.text and not document.text.endswith("\n"):  # a file without a final newline keeps it so
-        text = text[: -len(document.newline)] if text.endswith(document.newline) else text
-    return text

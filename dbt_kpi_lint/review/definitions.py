@@ -1,0 +1,386 @@
+"""What decides each metric's number: the project's definitions in dbt's canonical form.
+
+Built from the semantic manifest dbt would write (`generate/semantic_manifest.py`: both specs,
+legacy spellings nested, `7 days` parsed, `var()` rendered through the project's variables), so
+that how a definition is written never counts, only what it means: key order, comments,
+quoting, the legacy or the nested spelling, labels, descriptions and meta are not part of it.
+Lists whose order means nothing (a derived metric's inputs, the filters that are ANDed) are
+sorted. The review compares these forms and the certification fingerprint hashes them.
+
+A metric's *closure* is every definition its number depends on, each a `Subject`: the metric,
+its input metrics transitively (filters' `Metric()` references included), the measures they
+aggregate, the semantic models (and so the dbt models) those read, their time dimensions, and
+the dimensions and entities the filters name, resolved as MetricFlow resolves
+`entity__dimension`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Collection, Iterable, Iterator, Mapping, NamedTuple
+
+if TYPE_CHECKING:
+    from ..model import Metric, Project
+
+Canonical = Mapping[str, Any]
+
+# Keys that document a definition (or configure dbt around it) and never change its number.
+DOCUMENTATION_KEYS = frozenset(
+    {"label", "description", "meta", "config", "docs", "tags", "data_tests", "tests", "constraints"}
+)
+# Entity types through which `entity__dimension` reaches a dimension of another semantic model.
+_JOINABLE_ENTITY_TYPES = ("primary", "unique", "natural")
+_FILTER_REFERENCE = re.compile(
+    r"""\b(?P<kind>Dimension|TimeDimension|Entity|Metric)\(\s*['"](?P<name>[^'"]+)['"]"""
+)
+_METRIC_TIME = "metric_time"
+# Derived from the inputs (input_measures) or about visibility, not value (is_private: `hidden`).
+_NOT_MEANING_PARAMS = ("input_measures", "is_private")
+# Keys of `type_params` (and of its cumulative and conversion parts) that reference a metric or a
+# measure, with a filter of their own.
+_INPUT_KEYS = frozenset(
+    {"measure", "numerator", "denominator", "metric", "base_measure", "conversion_measure", "base_metric", "conversion_metric"}
+)
+
+
+class Kind:
+    """The kinds of definition a number depends on (plain strings: subjects are hashed a lot)."""
+
+    METRIC = "metric"
+    MEASURE = "measure"
+    SEMANTIC_MODEL = "semantic model"
+    TIME_DIMENSION = "time dimension"
+    DIMENSION = "dimension"
+    ENTITY = "entity"
+
+
+class Subject(NamedTuple):
+    """One definition a number depends on; dimensions and entities are `semantic_model.name`."""
+
+    kind: str
+    name: str
+
+    def __str__(self) -> str:
+        return f"{self.kind} `{self.name}`"
+
+
+@dataclass(frozen=True)
+class SemanticModelDefinition:
+    relation: Canonical  # {"model": ..., "package": ...}: the dbt model it reads
+    dimensions: Mapping[str, Canonical]
+    entities: Mapping[str, Canonical]
+
+
+@dataclass(frozen=True)
+class Reads:
+    """What one canonical metric reads, by name: what its closure is made of."""
+
+    metrics: tuple[str, ...]  # its inputs, then the metrics its filters name
+    measures: tuple[str, ...]
+    filters: tuple[str, ...]  # its own filter templates and those on its inputs
+    aggregation: tuple[str, str | None] | None  # latest spec: (semantic model, agg time dimension)
+
+    @classmethod
+    def of(cls, metric: Canonical) -> Reads:
+        params = metric["type_params"]
+        cumulative = params.get("cumulative_type_params") or {}
+        conversion = params.get("conversion_type_params") or {}
+        metric_inputs = [
+            reference
+            for reference in (
+                params.get("numerator"),
+                params.get("denominator"),
+                *(params.get("metrics") or ()),
+                cumulative.get("metric"),
+                conversion.get("base_metric"),
+                conversion.get("conversion_metric"),
+            )
+            if reference
+        ]
+        measure_inputs = [
+            reference
+            for reference in (params.get("measure"), conversion.get("base_measure"), conversion.get("conversion_measure"))
+            if reference
+        ]
+        templates = tuple(
+            where["where_sql_template"]
+            for holder in (metric, *metric_inputs, *measure_inputs)
+            if holder.get("filter")
+            for where in holder["filter"]["where_filters"]
+        )
+        in_filters = (match["name"] for template in templates for match in _FILTER_REFERENCE.finditer(template) if match["kind"] == "Metric")
+        aggregation = params.get("metric_aggregation_params")
+        return cls(
+            metrics=(*(reference["name"] for reference in metric_inputs), *in_filters),
+            measures=tuple(reference["name"] for reference in measure_inputs),
+            filters=templates,
+            aggregation=(aggregation["semantic_model"], aggregation.get("agg_time_dimension")) if aggregation else None,
+        )
+
+
+@dataclass(frozen=True)
+class Definitions:
+    metrics: Mapping[str, Canonical]
+    measures: Mapping[str, Canonical]  # with their semantic model and effective time dimension
+    semantic_models: Mapping[str, SemanticModelDefinition]
+    dimension_index: Mapping[str, list[str]]  # dimension name -> the semantic models that define one
+    _reads: dict[str, Reads] = field(default_factory=dict, compare=False, repr=False)
+    _closures: dict[str, dict[Subject, Canonical]] = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def of(cls, project: Project, metrics: Collection[str] | None = None) -> Definitions:
+        """The project's definitions; with `metrics`, only those their numbers depend on (and every
+        semantic model), which is what a lint with a few certified KPIs needs."""
+        return _definitions_of(project, metrics)
+
+    def reads(self, metric: str) -> Reads:
+        if metric not in self._reads:
+            self._reads[metric] = Reads.of(self.metrics[metric])
+        return self._reads[metric]
+
+    def closure(self, metric: str) -> dict[Subject, Canonical]:
+        """Every definition `metric`'s number depends on, the metric itself first."""
+        if metric not in self._closures:
+            self._closures[metric] = self._closure(metric)
+        return self._closures[metric]
+
+    def _closure(self, metric: str) -> dict[Subject, Canonical]:
+        metrics = self._metric_closure(metric)
+        found = {Subject(Kind.METRIC, name): self.metrics[name] for name in metrics}
+        models: dict[str, None] = {}
+        time_dimensions: list[tuple[str, str | None]] = []
+        for name in metrics:
+            reads = self.reads(name)
+            for measure_name in reads.measures:
+                measure = self.measures.get(measure_name)
+                if measure is not None:
+                    found[Subject(Kind.MEASURE, measure_name)] = measure
+                    models[measure["semantic_model"]] = None
+                    time_dimensions.append((measure["semantic_model"], measure["agg_time_dimension"]))
+            if reads.aggregation and reads.aggregation[0] in self.semantic_models:
+                models[reads.aggregation[0]] = None
+                time_dimensions.append(reads.aggregation)
+        for model in models:
+            found[Subject(Kind.SEMANTIC_MODEL, model)] = self.semantic_models[model].relation
+        for model, dimension in time_dimensions:
+            written = self.semantic_models[model].dimensions.get(dimension or "")
+            if written is not None:
+                found[Subject(Kind.TIME_DIMENSION, f"{model}.{dimension}")] = written
+        templates = [template for name in metrics for template in self.reads(name).filters]
+        if templates:
+            found.update(self._filter_subjects(templates, models))
+        return found
+
+    def _metric_closure(self, metric: str) -> list[str]:
+        ordered = [metric] if metric in self.metrics else []
+        for name in ordered:  # grows while it is walked: breadth first, each metric once
+            for reference in self.reads(name).metrics:
+                if reference in self.metrics and reference not in ordered:
+                    ordered.append(reference)
+        return ordered
+
+    def _filter_subjects(self, templates: list[str], models: Mapping[str, None]) -> dict[Subject, Canonical]:
+        """The dimensions and entities the filters name, with the joins' entities."""
+        dimensions: dict[Subject, Canonical] = {}
+        entity_names: dict[str, None] = {}
+        reached = dict(models)
+        for path, name in _filter_dimensions(templates):
+            entity_names.update(dict.fromkeys(path))
+            for model in self._models_with_dimension(name, path[-1] if path else None):
+                dimensions[Subject(Kind.DIMENSION, f"{model}.{name}")] = self.semantic_models[model].dimensions[name]
+                reached[model] = None
+        entities = {
+            Subject(Kind.ENTITY, f"{model}.{entity}"): self.semantic_models[model].entities[entity]
+            for entity in entity_names
+            for model in reached
+            if entity in self.semantic_models[model].entities
+        }
+        return {**dimensions, **entities}
+
+    def _models_with_dimension(self, dimension: str, entity: str | None) -> list[str]:
+        candidates = self.dimension_index.get(dimension, [])
+        if entity is None:
+            return candidates
+        linked = [name for name in candidates if entity in self.semantic_models[name].entities]
+        joinable = [
+            name for name in linked if self.semantic_models[name].entities[entity].get("type") in _JOINABLE_ENTITY_TYPES
+        ]
+        return joinable or linked or candidates
+
+
+def _filter_dimensions(templates: Iterable[str]) -> Iterator[tuple[tuple[str, ...], str]]:
+    """(entity path, dimension) of each `Dimension()`/`TimeDimension()`/`Entity()` in filters;
+    an `Entity()` names only entities."""
+    for template in templates:
+        for match in _FILTER_REFERENCE.finditer(template):
+            *path, name = match["name"].split("__")
+            if match["kind"] == "Entity":
+                yield (*path, name), ""
+            elif match["kind"] != "Metric" and name != _METRIC_TIME:
+                yield tuple(path), name
+
+
+# Building -------------------------------------------------------------------------------------------
+
+
+def _definitions_of(project: Project, metrics: Collection[str] | None) -> Definitions:
+    # Imported on use: only projects with certified KPIs, and `review`, pay for the builder.
+    from ..generate.semantic_manifest import NeedsDbtParse, Relations, semantic_manifest
+
+    wanted = project.metrics if metrics is None else _written_closure(project, metrics)
+    scope = replace(project, metrics=tuple(wanted), time_spines=())
+    relations = Relations()
+    try:
+        manifest = semantic_manifest(scope, relations)
+    except NeedsDbtParse:
+        manifest = _item_by_item(_without_documentation(scope), relations)
+    semantic_models = {model["name"]: _semantic_model(model, relations) for model in manifest["semantic_models"]}
+    return Definitions(
+        metrics={item["name"]: _canonical_metric(item) for item in manifest["metrics"]},
+        measures={
+            measure["name"]: _canonical_measure(measure, model)
+            for model in manifest["semantic_models"]
+            for measure in model["measures"]
+        },
+        semantic_models=semantic_models,
+        dimension_index=_dimension_index(semantic_models),
+    )
+
+
+def _written_closure(project: Project, names: Collection[str]) -> list[Metric]:
+    """`names` and every metric they read, found in the YAML as written (inputs and filters)."""
+    ordered = [metric for name in names if (metric := project.metric(name)) is not None]
+    seen = {metric.name for metric in ordered}
+    for metric in ordered:  # grows while it is walked
+        for name in (*(reference.name for reference in metric.inputs), *_metrics_in_filters(metric.definition)):
+            found = project.metric(name)
+            if found is not None and name not in seen:
+                seen.add(name)
+                ordered.append(found)
+    return ordered
+
+
+def _metrics_in_filters(value: Any, in_filter: bool = False) -> Iterator[str]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _metrics_in_filters(item, in_filter or key == "filter")
+    elif isinstance(value, list):
+        for item in value:
+            yield from _metrics_in_filters(item, in_filter)
+    elif in_filter and isinstance(value, str):
+        yield from (match["name"] for match in _FILTER_REFERENCE.finditer(value) if match["kind"] == "Metric")
+
+
+def _without_documentation(project: Project) -> Project:
+    """The project without what documents its definitions, for a second try when something did not
+    render: Jinja in a label or in meta (an `env_var()` owner) then does not stop the others."""
+    return replace(
+        project,
+        metrics=tuple(replace(metric, definition=_undocumented(metric.definition)) for metric in project.metrics),
+        semantic_models=tuple(
+            replace(model, definition=_undocumented(model.definition)) for model in project.semantic_models
+        ),
+    )
+
+
+def _undocumented(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _undocumented(item) for key, item in value.items() if key not in DOCUMENTATION_KEYS}
+    if isinstance(value, list):
+        return [_undocumented(item) for item in value]
+    return value
+
+
+def _item_by_item(project: Project, relations: Any) -> dict[str, Any]:
+    """The manifest built one definition at a time, so that one only `dbt parse` can render (Jinja
+    beyond `var()` in an `expr`, say) keeps its written form and leaves the others canonical."""
+    from ..generate.semantic_manifest import NeedsDbtParse, semantic_manifest
+
+    semantic_models = []
+    for model in project.semantic_models:
+        try:
+            semantic_models += semantic_manifest(replace(project, metrics=(), semantic_models=(model,)), relations)[
+                "semantic_models"
+            ]
+        except NeedsDbtParse:
+            semantic_models.append(
+                {"name": model.name, "written": dict(model.definition), "measures": [], "dimensions": [], "entities": []}
+            )
+    by_name = {model.name: model for model in project.semantic_models}
+    metrics = []
+    for metric in project.metrics:
+        own_model = by_name.get(metric.semantic_model or "")
+        alone = replace(project, metrics=(metric,), semantic_models=(own_model,) if own_model else ())
+        try:
+            metrics += semantic_manifest(alone, relations)["metrics"]
+        except NeedsDbtParse:
+            metrics.append({"name": metric.name, "type": metric.type, "type_params": {}, "written": dict(metric.definition)})
+    return {"semantic_models": semantic_models, "metrics": metrics}
+
+
+def _canonical_metric(item: Mapping[str, Any]) -> dict[str, Any]:
+    params = {
+        key: _filter_sorted(value) if key in _INPUT_KEYS and value else value
+        for key, value in item["type_params"].items()
+        if key not in _NOT_MEANING_PARAMS
+    }
+    if params.get("metrics"):
+        params["metrics"] = sorted(map(_filter_sorted, params["metrics"]), key=_reads_as)
+    for nested in ("cumulative_type_params", "conversion_type_params"):
+        if params.get(nested):
+            params[nested] = {
+                key: _filter_sorted(value) if key in _INPUT_KEYS and value else value for key, value in params[nested].items()
+            }
+    return _filter_sorted({**{key: value for key, value in item.items() if key != "name"}, "type_params": params})
+
+
+def _filter_sorted(holder: Mapping[str, Any]) -> Any:
+    """`holder` with its ANDed filters in the order of their text (itself when there is nothing to order)."""
+    written = holder.get("filter")
+    if not written or len(written["where_filters"]) < 2:
+        return holder
+    ordered = sorted(written["where_filters"], key=lambda where: str(where["where_sql_template"]))
+    return {**holder, "filter": {"where_filters": ordered}}
+
+
+def _reads_as(reference: Mapping[str, Any]) -> str:
+    """The name a derived metric's `expr` reads an input as."""
+    return str(reference.get("alias") or reference["name"])
+
+
+def _canonical_measure(measure: Mapping[str, Any], model: Mapping[str, Any]) -> dict[str, Any]:
+    defaults = model.get("defaults") or {}
+    return {
+        **{key: value for key, value in measure.items() if key not in ("name", "create_metric")},
+        "agg_time_dimension": measure.get("agg_time_dimension") or defaults.get("agg_time_dimension"),
+        "semantic_model": model["name"],
+    }
+
+
+def _semantic_model(model: Mapping[str, Any], relations: Any) -> SemanticModelDefinition:
+    return SemanticModelDefinition(
+        relation=_relation(model, relations),
+        dimensions={
+            entry["name"]: {key: value for key, value in entry.items() if key not in ("name", "is_partition")}
+            for entry in model["dimensions"]
+        },
+        entities={entry["name"]: {key: value for key, value in entry.items() if key != "name"} for entry in model["entities"]},
+    )
+
+
+def _relation(model: Mapping[str, Any], relations: Any) -> dict[str, Any]:
+    """The dbt model behind a semantic model, named as `ref()` names it (placeholders are numbered
+    in the order they were met, which says nothing about the model)."""
+    if "written" in model:
+        return {"written": model["written"]}
+    reference = next(part for part in relations.split(model["node_relation"]["relation_name"]) if not isinstance(part, str))
+    return {"model": reference.name, "package": reference.package}
+
+
+def _dimension_index(semantic_models: Mapping[str, SemanticModelDefinition]) -> dict[str, list[str]]:
+    index: dict[str, list[str]] = {}
+    for name, model in semantic_models.items():
+        for dimension in model.dimensions:
+            index.setdefault(dimension, []).append(name)
+    return index
