@@ -14,10 +14,10 @@ from typing import Sequence
 
 from .. import __version__
 from ..loading.dbt_project import ProjectError
-from . import certify, check, explain, generate, status
+from . import certify, check, explain, generate, review, status
 from .common import EXIT_ERROR, EXIT_OK, UsageError
 
-COMMANDS = (check, explain, certify, generate, status)
+COMMANDS = (check, explain, review, certify, generate, status)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

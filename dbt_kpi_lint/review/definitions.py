@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Collection, Iterable, Iterator, Mapping, NamedTuple
+from typing import TYPE_CHECKING, Any, Callable, Collection, Iterable, Iterator, Mapping, NamedTuple
 
 if TYPE_CHECKING:
     from ..model import Metric, Project
@@ -83,40 +83,68 @@ class Reads:
 
     @classmethod
     def of(cls, metric: Canonical) -> Reads:
-        params = metric["type_params"]
-        cumulative = params.get("cumulative_type_params") or {}
-        conversion = params.get("conversion_type_params") or {}
-        metric_inputs = [
-            reference
-            for reference in (
-                params.get("numerator"),
-                params.get("denominator"),
-                *(params.get("metrics") or ()),
-                cumulative.get("metric"),
-                conversion.get("base_metric"),
-                conversion.get("conversion_metric"),
-            )
-            if reference
+        metrics: list[str] = []
+        measures: list[str] = []
+        templates: list[str] = []
+        with_references(metric, _collected(metrics), _collected(measures), _collected(templates))
+        in_filters = [
+            match["name"] for template in templates for match in _FILTER_REFERENCE.finditer(template) if match["kind"] == "Metric"
         ]
-        measure_inputs = [
-            reference
-            for reference in (params.get("measure"), conversion.get("base_measure"), conversion.get("conversion_measure"))
-            if reference
-        ]
-        templates = tuple(
-            where["where_sql_template"]
-            for holder in (metric, *metric_inputs, *measure_inputs)
-            if holder.get("filter")
-            for where in holder["filter"]["where_filters"]
-        )
-        in_filters = (match["name"] for template in templates for match in _FILTER_REFERENCE.finditer(template) if match["kind"] == "Metric")
-        aggregation = params.get("metric_aggregation_params")
+        aggregation = metric["type_params"].get("metric_aggregation_params")
         return cls(
-            metrics=(*(reference["name"] for reference in metric_inputs), *in_filters),
-            measures=tuple(reference["name"] for reference in measure_inputs),
-            filters=templates,
+            metrics=(*metrics, *in_filters),
+            measures=tuple(measures),
+            filters=tuple(templates),
             aggregation=(aggregation["semantic_model"], aggregation.get("agg_time_dimension")) if aggregation else None,
         )
+
+
+def with_references(
+    metric: Canonical,
+    metric_name: Callable[[str], str],
+    measure_name: Callable[[str], str],
+    filter_template: Callable[[str], str],
+) -> dict[str, Any]:
+    """`metric` with each metric and measure it names, and each filter template it holds (its
+    own and its inputs'), passed through the callables: to rename them, or to collect them."""
+
+    def filtered(holder: Mapping[str, Any]) -> dict[str, Any]:
+        written = holder.get("filter")
+        if not written:
+            return dict(holder)
+        wheres = [{**where, "where_sql_template": filter_template(where["where_sql_template"])} for where in written["where_filters"]]
+        return {**holder, "filter": {**written, "where_filters": wheres}}
+
+    def references(holder: Mapping[str, Any], keys: Mapping[str, Callable[[str], str]]) -> dict[str, Any]:
+        return {
+            key: {**filtered(value), "name": keys[key](value["name"])} if key in keys and value else value
+            for key, value in holder.items()
+        }
+
+    params = references(metric["type_params"], {"measure": measure_name, "numerator": metric_name, "denominator": metric_name})
+    if params.get("metrics"):
+        params["metrics"] = [{**filtered(reference), "name": metric_name(reference["name"])} for reference in params["metrics"]]
+    if params.get("cumulative_type_params"):
+        params["cumulative_type_params"] = references(params["cumulative_type_params"], {"metric": metric_name})
+    if params.get("conversion_type_params"):
+        params["conversion_type_params"] = references(
+            params["conversion_type_params"],
+            {
+                "base_measure": measure_name,
+                "conversion_measure": measure_name,
+                "base_metric": metric_name,
+                "conversion_metric": metric_name,
+            },
+        )
+    return {**filtered(metric), "type_params": params}
+
+
+def _collected(into: list[str]) -> Callable[[str], str]:
+    def collect(name: str) -> str:
+        into.append(name)
+        return name
+
+    return collect
 
 
 @dataclass(frozen=True)

@@ -98,13 +98,15 @@ class KpiFingerprints:
     """The fingerprints of a project's KPIs, its definitions built once, on the first request.
 
     `metrics`: the only ones that will be asked for (None: any), so that only what their numbers
-    depend on is built.
+    depend on is built; or `definitions` already built.
     """
 
-    def __init__(self, project: Project, metrics: Collection[str] | None = None) -> None:
+    def __init__(
+        self, project: Project, metrics: Collection[str] | None = None, definitions: Definitions | None = None
+    ) -> None:
         self._project = project
         self._metrics = metrics
-        self._definitions: Definitions | None = None
+        self._definitions = definitions
         # dbt's manifest holds none of the semantic models' YAML: without it there is nothing to hash.
         self.available = _has_definitions(project)
 
