@@ -358,7 +358,14 @@ def _beyond(findings: list[Finding], other: Counter[Any], identity: Callable[[Fi
 
 
 def _changes(before: Mapping[str, str], after: Mapping[str, str]) -> tuple[Change, ...]:
-    names = [*before, *(name for name in after if name not in before)]
+    """The fields that differ, in the order they are written: a field only `before` had stands
+    after the field it followed there."""
+    names = list(after)
+    previous: str | None = None
+    for name in before:
+        if name not in names:
+            names.insert(names.index(previous) + 1 if previous is not None else 0, name)
+        previous = name
     return tuple(Change(name, before.get(name), after.get(name)) for name in names if before.get(name) != after.get(name))
 
 

@@ -20,15 +20,18 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Callable, Collection, Iterable, Iterator, Mapping, NamedTuple
 
+from ..loading.jinja import VarResolver
+from ..model import JinjaExpression
+
 if TYPE_CHECKING:
     from ..model import Metric, Project
 
 Canonical = Mapping[str, Any]
 
-# Keys that document a definition (or configure dbt around it) and never change its number.
-DOCUMENTATION_KEYS = frozenset(
-    {"label", "description", "meta", "config", "docs", "tags", "data_tests", "tests", "constraints"}
-)
+# Kept as written by the semantic manifest: descriptions (never rendered) and MetricFlow's filter Jinja.
+_RAW_KEYS = ("description", "filter")
+# Stands for `{` in Jinja the YAML alone cannot render, so that the builder takes it as text.
+_BRACE = "\ufe5b"
 # Entity types through which `entity__dimension` reaches a dimension of another semantic model.
 _JOINABLE_ENTITY_TYPES = ("primary", "unique", "natural")
 _FILTER_REFERENCE = re.compile(
@@ -37,6 +40,7 @@ _FILTER_REFERENCE = re.compile(
 _METRIC_TIME = "metric_time"
 # Derived from the inputs (input_measures) or about visibility, not value (is_private: `hidden`).
 _NOT_MEANING_PARAMS = ("input_measures", "is_private")
+_LEGACY_CUMULATIVE_PARAMS = ("window", "grain_to_date")
 # Keys of `type_params` (and of its cumulative and conversion parts) that reference a metric or a
 # measure, with a filter of their own.
 _INPUT_KEYS = frozenset(
@@ -262,7 +266,12 @@ def _definitions_of(project: Project, metrics: Collection[str] | None) -> Defini
     try:
         manifest = semantic_manifest(scope, relations)
     except NeedsDbtParse:
-        manifest = _item_by_item(_without_documentation(scope), relations)
+        written, originals = _jinja_as_text(scope)
+        try:
+            manifest = semantic_manifest(written, relations)
+        except NeedsDbtParse:
+            manifest = _item_by_item(written, relations)
+        manifest = _restored(manifest, originals)
     semantic_models = {model["name"]: _semantic_model(model, relations) for model in manifest["semantic_models"]}
     return Definitions(
         metrics={item["name"]: _canonical_metric(item) for item in manifest["metrics"]},
@@ -300,29 +309,46 @@ def _metrics_in_filters(value: Any, in_filter: bool = False) -> Iterator[str]:
         yield from (match["name"] for match in _FILTER_REFERENCE.finditer(value) if match["kind"] == "Metric")
 
 
-def _without_documentation(project: Project) -> Project:
-    """The project without what documents its definitions, for a second try when something did not
-    render: Jinja in a label or in meta (an `env_var()` owner) then does not stop the others."""
-    return replace(
+def _jinja_as_text(project: Project) -> tuple[Project, dict[str, str]]:
+    """The project with each value only `dbt parse` can render (an `env_var()` owner in meta, a
+    macro in an `expr`) made plain text, and the map back to what was written: such a value is
+    then compared as written, and does not stop every other definition from being canonical."""
+    variables = project.variables or VarResolver(project.name, {})
+    originals: dict[str, str] = {}
+
+    def as_text(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {key: item if key in _RAW_KEYS else as_text(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [as_text(item) for item in value]
+        if isinstance(value, str) and isinstance(variables.render(value, project.name), JinjaExpression):
+            text = value.replace("{", _BRACE)
+            originals[text] = value
+            return text
+        return value
+
+    written = replace(
         project,
-        metrics=tuple(replace(metric, definition=_undocumented(metric.definition)) for metric in project.metrics),
-        semantic_models=tuple(
-            replace(model, definition=_undocumented(model.definition)) for model in project.semantic_models
-        ),
+        metrics=tuple(replace(metric, definition=as_text(metric.definition)) for metric in project.metrics),
+        semantic_models=tuple(replace(model, definition=as_text(model.definition)) for model in project.semantic_models),
     )
+    return written, originals
 
 
-def _undocumented(value: Any) -> Any:
+def _restored(value: Any, originals: Mapping[str, str]) -> Any:
     if isinstance(value, dict):
-        return {key: _undocumented(item) for key, item in value.items() if key not in DOCUMENTATION_KEYS}
+        return {key: _restored(item, originals) for key, item in value.items()}
     if isinstance(value, list):
-        return [_undocumented(item) for item in value]
+        return [_restored(item, originals) for item in value]
+    if isinstance(value, str) and _BRACE in value:
+        return originals.get(value, value.replace(_BRACE, "{"))
     return value
 
 
 def _item_by_item(project: Project, relations: Any) -> dict[str, Any]:
-    """The manifest built one definition at a time, so that one only `dbt parse` can render (Jinja
-    beyond `var()` in an `expr`, say) keeps its written form and leaves the others canonical."""
+    """The manifest built one definition at a time, so that one dbt would refuse (a window that is
+    not `<count> <granularity>`, a semantic model without `ref()`) keeps its written form and
+    leaves the others canonical."""
     from ..generate.semantic_manifest import NeedsDbtParse, semantic_manifest
 
     semantic_models = []
@@ -355,6 +381,10 @@ def _canonical_metric(item: Mapping[str, Any]) -> dict[str, Any]:
     }
     if params.get("metrics"):
         params["metrics"] = sorted(map(_filter_sorted, params["metrics"]), key=_reads_as)
+    if params.get("cumulative_type_params"):
+        # dbt also keeps the legacy spelling where it was written; the nested copy is what counts.
+        for legacy in _LEGACY_CUMULATIVE_PARAMS:
+            params.pop(legacy, None)
     for nested in ("cumulative_type_params", "conversion_type_params"):
         if params.get(nested):
             params[nested] = {

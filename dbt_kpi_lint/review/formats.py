@@ -21,6 +21,8 @@ def summary(review: Review) -> str:
         (len(review.changing_meaning), "KPI changes meaning", "KPIs change meaning"),
         *((len(getattr(review, key)), label, label) for key, label in _LISTS),
         (len(review.renamed), "renamed", "renamed"),
+        (sum(1 for kpi in review.kpis if kpi.fields), "KPI with KPI fields changed", "KPIs with KPI fields changed"),
+        (sum(1 for kpi in review.kpis if kpi.upstream), "KPI with data upstream changed", "KPIs with data upstream changed"),
         (sum(1 for kpi in review.kpis if _void(kpi)), "certification void", "certifications void"),
         (len(review.new_findings), "new finding", "new findings"),
         (len(review.resolved_findings), "finding resolved", "findings resolved"),
