@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
 Canonical = Mapping[str, Any]
 
+# Keys of a metric entry that never change its number.
+_DOCUMENTATION = frozenset({"label", "description", "meta", "config"})
 # Kept as written by the semantic manifest: descriptions (never rendered) and MetricFlow's filter Jinja.
 _RAW_KEYS = ("description", "filter")
 # Stands for `{` in Jinja the YAML alone cannot render, so that the builder takes it as text.
@@ -261,7 +263,13 @@ def _definitions_of(project: Project, metrics: Collection[str] | None) -> Defini
     from ..generate.semantic_manifest import NeedsDbtParse, Relations, semantic_manifest
 
     wanted = project.metrics if metrics is None else _written_closure(project, metrics)
-    scope = replace(project, metrics=tuple(wanted), time_spines=())
+    # What documents a metric sits at the top of its entry; left out, it is not rendered for nothing
+    # (a KPI's meta is most of its YAML).
+    undocumented = tuple(
+        replace(metric, definition={key: value for key, value in metric.definition.items() if key not in _DOCUMENTATION})
+        for metric in wanted
+    )
+    scope = replace(project, metrics=undocumented, time_spines=())
     relations = Relations()
     try:
         manifest = semantic_manifest(scope, relations)
@@ -290,7 +298,8 @@ def _written_closure(project: Project, names: Collection[str]) -> list[Metric]:
     ordered = [metric for name in names if (metric := project.metric(name)) is not None]
     seen = {metric.name for metric in ordered}
     for metric in ordered:  # grows while it is walked
-        for name in (*(reference.name for reference in metric.inputs), *_metrics_in_filters(metric.definition)):
+        meaning = {key: value for key, value in metric.definition.items() if key not in _DOCUMENTATION}
+        for name in (*(reference.name for reference in metric.inputs), *_metrics_in_filters(meaning)):
             found = project.metric(name)
             if found is not None and name not in seen:
                 seen.add(name)

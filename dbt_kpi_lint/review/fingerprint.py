@@ -71,16 +71,49 @@ class Fingerprint:
         return [part for part in PARTS if self.digests[part] != recorded.digests[part]]
 
 
-def fingerprint(closure: Mapping[Subject, Canonical], metric: str, target: Any) -> Fingerprint:
-    """The fingerprint of `metric` from its closure and its (rendered) target."""
-    parts: dict[str, Any] = {part: {} for part in PARTS}
+def fingerprint(
+    closure: Mapping[Subject, Canonical], metric: str, target: Any, serialized: Serialized | None = None
+) -> Fingerprint:
+    """The fingerprint of `metric` from its closure and its (rendered) target.
+
+    Each part is the canonical JSON of a mapping `"kind:name"` -> definition (`definition`: of the
+    definition itself); `serialized` keeps each subject's JSON when KPIs that share definitions
+    are fingerprinted together.
+    """
+    serialized = serialized if serialized is not None else Serialized()
+    members: dict[str, list[tuple[str, str]]] = {part: [] for part in PARTS}
+    definition = "null"
     for subject, canonical in closure.items():
-        if subject == Subject(Kind.METRIC, metric):
-            parts["definition"] = canonical
+        if subject == (Kind.METRIC, metric):
+            definition = serialized.value(subject, canonical)
         else:
-            parts[_PART_OF_KIND[subject.kind]][f"{subject.kind}:{subject.name}"] = canonical
-    parts["target"] = canonical_target(target)
-    return Fingerprint({part: _digest(parts[part]) for part in PARTS})
+            members[_PART_OF_KIND[subject.kind]].append(serialized.member(subject, canonical))
+    texts = {part: "{" + ",".join(member for _, member in sorted(members[part])) + "}" for part in PARTS}
+    texts.update(definition=definition, target=_json(canonical_target(target)))
+    return Fingerprint({part: _digest(texts[part]) for part in PARTS})
+
+
+class Serialized:
+    """Each subject's canonical JSON, as a value and as a `"kind:name":value` member, made once.
+
+    The members joined in the order of their keys are `_json` of the mapping they make up.
+    """
+
+    def __init__(self) -> None:
+        self._values: dict[Subject, str] = {}
+        self._members: dict[Subject, tuple[str, str]] = {}
+
+    def value(self, subject: Subject, canonical: Canonical) -> str:
+        if subject not in self._values:
+            self._values[subject] = _json(canonical)
+        return self._values[subject]
+
+    def member(self, subject: Subject, canonical: Canonical) -> tuple[str, str]:
+        """(key, `"key":value`) of the subject in its part."""
+        if subject not in self._members:
+            key = f"{subject.kind}:{subject.name}"
+            self._members[subject] = (key, f"{_json(key)}:{self.value(subject, canonical)}")
+        return self._members[subject]
 
 
 def canonical_target(value: Any) -> Any:
@@ -107,6 +140,7 @@ class KpiFingerprints:
         self._project = project
         self._metrics = metrics
         self._definitions = definitions
+        self._serialized = Serialized()
         # dbt's manifest holds none of the semantic models' YAML: without it there is nothing to hash.
         self.available = _has_definitions(project)
 
@@ -121,7 +155,7 @@ class KpiFingerprints:
         if not self.available:
             return None
         name = kpi.metric.name
-        return fingerprint(self.definitions.closure(name), name, kpi.target.value)
+        return fingerprint(self.definitions.closure(name), name, kpi.target.value, self._serialized)
 
 
 def _has_definitions(project: Project) -> bool:
@@ -130,6 +164,9 @@ def _has_definitions(project: Project) -> bool:
     )
 
 
-def _digest(value: Any) -> str:
-    canonical = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:_DIGITS]
+def _json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:_DIGITS]
