@@ -479,7 +479,8 @@ def certify_every_kpi(root: Path) -> Path:
 def pull_request_repository(root: Path) -> Path:
     """The project committed on `main`, then a filter changed in one metric file on a branch."""
     identity = ["-c", "user.name=Benchmark", "-c", "user.email=benchmark@example.com", "-c", "commit.gpgsign=false"]
-    for arguments in (("init", "-q", "-b", "main"), ("add", "-A"), ("commit", "-q", "-m", "main"), ("checkout", "-q", "-b", "pr")):
+    steps = (("init", "-q", "-b", "main"), ("add", "-A"), ("commit", "-q", "-m", "main"), ("checkout", "-q", "-b", "pr"))
+    for arguments in steps:
         subprocess.run(["git", *identity, *arguments], cwd=root, check=True, capture_output=True)
     changed = root / _a_metric_file(root)
     text = changed.read_text(encoding="utf-8")

@@ -20,7 +20,9 @@ def add_parser(commands: Any) -> None:
         help="certify a KPI: write who, when and the fingerprint of its definition into meta.kpi.certified",
     )
     certify.add_argument("metric", help="the KPI to certify")
-    certify.add_argument("project", nargs="?", type=Path, help="the dbt project (default: around the working directory)")
+    certify.add_argument(
+        "project", nargs="?", type=Path, help="the dbt project (default: around the working directory)"
+    )
     certify.add_argument("--by", required=True, help="who certifies it (a name or an email address)")
     certify.add_argument(
         "--on", type=_date, default=None, help="the date of the certification, YYYY-MM-DD (default: today)"
@@ -52,7 +54,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"no metric `{args.metric}` in {root}")
     kpi = kpi_of(metric, project, settings.meta_keys)
     if kpi is None:
-        raise UsageError(f"`{metric.name}` is not a KPI: set `{settings.meta_keys.kpi}: true` in its `config.meta` first")
+        flag = settings.meta_keys.kpi
+        raise UsageError(f"`{metric.name}` is not a KPI: set `{flag}: true` in its `config.meta` first")
     fingerprint = KpiFingerprints(project, [metric.name]).of(kpi)
     assert fingerprint is not None  # YAML projects always hold their definitions
     try:

@@ -42,7 +42,9 @@ def add_parser(commands: Any) -> None:
     review.add_argument(
         "--fail-on-meaning-change", action="store_true", help="exit 1 when the number of a KPI changes meaning"
     )
-    review.add_argument("--config", type=Path, help="use this dbt-kpi-lint configuration file (both sides are linted with it)")
+    review.add_argument(
+        "--config", type=Path, help="use this dbt-kpi-lint configuration file (both sides are linted with it)"
+    )
     review.add_argument("--vars", type=parse_vars, default={}, help="YAML mapping of dbt vars, as `dbt --vars`")
     review.set_defaults(run=run)
 
@@ -60,7 +62,8 @@ def run(args: argparse.Namespace) -> int:
     head = load_linted_project(root, Source.YAML, cli_vars=args.vars).project
     merge_base = load_merge_base(root, args.base, head, args.vars)
     if merge_base.project is None:
-        base = replace(head, metrics=(), semantic_models=(), groups={}, noqa={}, problems=(), files=(), disabled_metrics=())
+        nothing: dict[str, Any] = {"metrics": (), "semantic_models": (), "groups": {}, "noqa": {}, "problems": ()}
+        base = replace(head, **nothing, files=(), disabled_metrics=())
         notes = [f"the merge base {merge_base.short} has no dbt project here: every KPI is new"]
     else:
         base = merge_base.project

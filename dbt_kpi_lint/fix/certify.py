@@ -134,7 +134,8 @@ def _in_block_mapping(
     key, value = existing
     if not document.starts_line(key):
         raise CannotEdit(f"`{CERTIFIED_KEY}` does not start its line; edit it by hand")
-    return document.with_lines_replaced([(document.line_of(key.start_mark.index), document.last_line(value) + 1, lines)])
+    first, last = document.line_of(key.start_mark.index), document.last_line(value)
+    return document.with_lines_replaced([(first, last + 1, lines)])
 
 
 def _flag_to_block(document: Document, found: Entry, certified: Written) -> str:
@@ -157,7 +158,8 @@ def _flag_to_block(document: Document, found: Entry, certified: Written) -> str:
 
 def _block(certified: Written, indent: int, step: int, newline: str) -> list[str]:
     inner = " " * (indent + step)
-    return [" " * indent + f"{CERTIFIED_KEY}:" + newline] + [f"{inner}{key}: {value}{newline}" for key, value in certified]
+    entries = [f"{inner}{key}: {value}{newline}" for key, value in certified]
+    return [" " * indent + f"{CERTIFIED_KEY}:" + newline, *entries]
 
 
 def _flow(certified: Written) -> str:

@@ -70,7 +70,8 @@ def load_merge_base(root: Path, base: str, head: Project, cli_vars: Mapping[str,
         try:
             loaded = load_linted_project(base_root, Source.YAML, cli_vars=cli_vars).project
         except ProjectError as error:
-            raise ProjectError(f"{OPTION}: at the merge base {commit[:7]}: {error}".replace(f"{base_root}/", "")) from None
+            message = f"{OPTION}: at the merge base {commit[:7]}: {error}".replace(f"{base_root}/", "")
+            raise ProjectError(message) from None
     if whole:
         return MergeBase(commit, loaded, changed)
     return MergeBase(commit, _overlaid(root, head, loaded, changed, cli_vars), changed)
@@ -146,18 +147,22 @@ def _overlaid(
     # Disabled metrics and time spines carry no location: they are known from the changed files read alone.
     head_part = read_schema_files(dbt_project, files, cli_vars).build()
     replaced_spines = {spine.model for spine in head_part.time_spines}
-    disabled = Counter(head.disabled_metrics) - Counter(head_part.disabled_metrics) + Counter(base_part.disabled_metrics)
+    disabled = Counter(head.disabled_metrics) - Counter(head_part.disabled_metrics)
+    disabled += Counter(base_part.disabled_metrics)
     order = _WalkOrder(dbt_project.source_paths, changed)
     return replace(
         base_part,
         metrics=order.merged(head.metrics, base_part.metrics),
         semantic_models=order.merged(head.semantic_models, base_part.semantic_models),
-        groups={group.name: group for group in order.merged(list(head.groups.values()), list(base_part.groups.values()))},
+        groups={group.name: group for group in order.merged(head.groups.values(), base_part.groups.values())},
         noqa={**{key: value for key, value in head.noqa.items() if key[0] not in changed}, **base_part.noqa},
         problems=order.merged(head.problems, base_part.problems),
         files=tuple(sorted({*(path for path in head.files if path not in changed), *base_part.files}, key=order.key)),
         disabled_metrics=tuple(disabled.elements()),
-        time_spines=(*(spine for spine in head.time_spines if spine.model not in replaced_spines), *base_part.time_spines),
+        time_spines=(
+            *(spine for spine in head.time_spines if spine.model not in replaced_spines),
+            *base_part.time_spines,
+        ),
     )
 
 
@@ -176,16 +181,16 @@ class _WalkOrder:
 
     def key(self, path: str) -> tuple[Any, ...]:
         *directories, name = PurePosixPath(path).parts
-        source = next(
-            (index for index, source in enumerate(self._source_paths) if source == "." or path.startswith(source + "/")),
-            len(self._source_paths),
+        holding = (
+            index for index, source in enumerate(self._source_paths) if source == "." or path.startswith(source + "/")
         )
+        source = next(holding, len(self._source_paths))
         return (source, *((1, directory) for directory in directories), (0, name))
 
     def merged(self, kept: Iterable[_Located], added: Iterable[_Located]) -> tuple[_Located, ...]:
         """`kept` but what lies in changed files, with `added`, in file order."""
         items = [item for item in kept if _path(item) not in self._changed] + list(added)
-        return tuple(sorted(items, key=lambda item: (self.key(_path(item)), item.location)))  # type: ignore[attr-defined]
+        return tuple(sorted(items, key=lambda item: (self.key(_path(item)), item.location)))  # type: ignore
 
 
 def _path(item: Any) -> str:

@@ -20,7 +20,7 @@ from ..findings import Finding
 from ..kpi import Kpi, KpiField, MetaKeys, kpi_of
 from ..model import JinjaExpression, Project
 from .certification import Certification, certification_of
-from .definitions import Canonical, Definitions, Kind, Subject, with_references
+from .definitions import Canonical, Definitions, Kind, Subject, reads_as, with_references
 from .fields import fields
 from .fingerprint import KpiFingerprints, canonical_target
 
@@ -130,7 +130,7 @@ class Renames:
         if renamed.get("type") == "derived" and params.get("expr"):
             params["expr"] = self._identifiers(params["expr"])
         if params.get("metrics"):
-            params["metrics"] = sorted(params["metrics"], key=lambda reference: reference.get("alias") or reference["name"])
+            params["metrics"] = sorted(params["metrics"], key=reads_as)
         return renamed
 
     def _filter(self, template: str) -> str:
@@ -183,7 +183,7 @@ def review(
         if found is not None:
             reviewed.append(found)
     removed = [name for name in base_kpis if renames.metric(name) not in head_names]
-    demoted = [name for name in base_kpis if renames.metric(name) in head_names and renames.metric(name) not in head_kpis]
+    demoted = [name for name in base_kpis if renames.metric(name) in head_names.difference(head_kpis)]
     read_by_kpis = {
         subject.name for name in head_kpis for subject in head_definitions.closure(name) if subject.kind == Kind.METRIC
     }
@@ -276,8 +276,10 @@ class _KpiComparison:
             return CertificationChange("removed", then.described) if then is not None else None
         reasons = _void_reasons(now, self.after, after)
         if reasons:
-            already_void = then is not None and then.fingerprint == now.fingerprint and _void_reasons(then, self.before, before)
-            return None if already_void else CertificationChange("void", now.described, tuple(reasons))
+            unchanged = then is not None and then.fingerprint == now.fingerprint
+            if unchanged and _void_reasons(then, self.before, before):  # void before the change already
+                return None
+            return CertificationChange("void", now.described, tuple(reasons))
         if then is None or then.fingerprint != now.fingerprint or then.described != now.described:
             return CertificationChange("certified", now.described)
         return None
@@ -302,7 +304,9 @@ def _renames(before: Definitions, after: Definitions, removed: set[str], added: 
     renames = Renames({}, measures)
     pending = {name for name in removed if name in before.metrics}
     while True:  # a rename can reveal another: an input renamed with the metric built on it
-        unmatched = {name: after.metrics[name] for name in added - set(renames.metrics.values()) if name in after.metrics}
+        unmatched = {
+            name: after.metrics[name] for name in added - set(renames.metrics.values()) if name in after.metrics
+        }
         found = _same_but_named(
             {name: renames.applied(Subject(Kind.METRIC, name), before.metrics[name]) for name in pending}, unmatched
         )
@@ -366,7 +370,9 @@ def _changes(before: Mapping[str, str], after: Mapping[str, str]) -> tuple[Chang
         if name not in names:
             names.insert(names.index(previous) + 1 if previous is not None else 0, name)
         previous = name
-    return tuple(Change(name, before.get(name), after.get(name)) for name in names if before.get(name) != after.get(name))
+    return tuple(
+        Change(name, before.get(name), after.get(name)) for name in names if before.get(name) != after.get(name)
+    )
 
 
 def _shown(value: Any) -> str | None:

@@ -46,7 +46,10 @@ _LEGACY_CUMULATIVE_PARAMS = ("window", "grain_to_date")
 # Keys of `type_params` (and of its cumulative and conversion parts) that reference a metric or a
 # measure, with a filter of their own.
 _INPUT_KEYS = frozenset(
-    {"measure", "numerator", "denominator", "metric", "base_measure", "conversion_measure", "base_metric", "conversion_metric"}
+    {
+        "measure", "numerator", "denominator", "metric",
+        "base_measure", "conversion_measure", "base_metric", "conversion_metric",
+    }
 )
 
 
@@ -94,7 +97,10 @@ class Reads:
         templates: list[str] = []
         with_references(metric, _collected(metrics), _collected(measures), _collected(templates))
         in_filters = [
-            match["name"] for template in templates for match in _FILTER_REFERENCE.finditer(template) if match["kind"] == "Metric"
+            match["name"]
+            for template in templates
+            for match in _FILTER_REFERENCE.finditer(template)
+            if match["kind"] == "Metric"
         ]
         aggregation = metric["type_params"].get("metric_aggregation_params")
         return cls(
@@ -118,7 +124,10 @@ def with_references(
         written = holder.get("filter")
         if not written:
             return dict(holder)
-        wheres = [{**where, "where_sql_template": filter_template(where["where_sql_template"])} for where in written["where_filters"]]
+        wheres = [
+            {**where, "where_sql_template": filter_template(where["where_sql_template"])}
+            for where in written["where_filters"]
+        ]
         return {**holder, "filter": {**written, "where_filters": wheres}}
 
     def references(holder: Mapping[str, Any], keys: Mapping[str, Callable[[str], str]]) -> dict[str, Any]:
@@ -127,9 +136,13 @@ def with_references(
             for key, value in holder.items()
         }
 
-    params = references(metric["type_params"], {"measure": measure_name, "numerator": metric_name, "denominator": metric_name})
+    params = references(
+        metric["type_params"], {"measure": measure_name, "numerator": metric_name, "denominator": metric_name}
+    )
     if params.get("metrics"):
-        params["metrics"] = [{**filtered(reference), "name": metric_name(reference["name"])} for reference in params["metrics"]]
+        params["metrics"] = [
+            {**filtered(reference), "name": metric_name(reference["name"])} for reference in params["metrics"]
+        ]
     if params.get("cumulative_type_params"):
         params["cumulative_type_params"] = references(params["cumulative_type_params"], {"metric": metric_name})
     if params.get("conversion_type_params"):
@@ -265,10 +278,7 @@ def _definitions_of(project: Project, metrics: Collection[str] | None) -> Defini
     wanted = project.metrics if metrics is None else _written_closure(project, metrics)
     # What documents a metric sits at the top of its entry; left out, it is not rendered for nothing
     # (a KPI's meta is most of its YAML).
-    undocumented = tuple(
-        replace(metric, definition={key: value for key, value in metric.definition.items() if key not in _DOCUMENTATION})
-        for metric in wanted
-    )
+    undocumented = tuple(replace(metric, definition=_meaning(metric.definition)) for metric in wanted)
     scope = replace(project, metrics=undocumented, time_spines=())
     relations = Relations()
     try:
@@ -298,13 +308,18 @@ def _written_closure(project: Project, names: Collection[str]) -> list[Metric]:
     ordered = [metric for name in names if (metric := project.metric(name)) is not None]
     seen = {metric.name for metric in ordered}
     for metric in ordered:  # grows while it is walked
-        meaning = {key: value for key, value in metric.definition.items() if key not in _DOCUMENTATION}
-        for name in (*(reference.name for reference in metric.inputs), *_metrics_in_filters(meaning)):
+        in_filters = _metrics_in_filters(_meaning(metric.definition))
+        for name in (*(reference.name for reference in metric.inputs), *in_filters):
             found = project.metric(name)
             if found is not None and name not in seen:
                 seen.add(name)
                 ordered.append(found)
     return ordered
+
+
+def _meaning(definition: Mapping[str, Any]) -> dict[str, Any]:
+    """A metric's entry without what documents it."""
+    return {key: value for key, value in definition.items() if key not in _DOCUMENTATION}
 
 
 def _metrics_in_filters(value: Any, in_filter: bool = False) -> Iterator[str]:
@@ -339,7 +354,9 @@ def _jinja_as_text(project: Project) -> tuple[Project, dict[str, str]]:
     written = replace(
         project,
         metrics=tuple(replace(metric, definition=as_text(metric.definition)) for metric in project.metrics),
-        semantic_models=tuple(replace(model, definition=as_text(model.definition)) for model in project.semantic_models),
+        semantic_models=tuple(
+            replace(model, definition=as_text(model.definition)) for model in project.semantic_models
+        ),
     )
     return written, originals
 
@@ -367,9 +384,8 @@ def _item_by_item(project: Project, relations: Any) -> dict[str, Any]:
                 "semantic_models"
             ]
         except NeedsDbtParse:
-            semantic_models.append(
-                {"name": model.name, "written": dict(model.definition), "measures": [], "dimensions": [], "entities": []}
-            )
+            written = {"name": model.name, "written": dict(model.definition)}
+            semantic_models.append({**written, "measures": [], "dimensions": [], "entities": []})
     by_name = {model.name: model for model in project.semantic_models}
     metrics = []
     for metric in project.metrics:
@@ -378,7 +394,8 @@ def _item_by_item(project: Project, relations: Any) -> dict[str, Any]:
         try:
             metrics += semantic_manifest(alone, relations)["metrics"]
         except NeedsDbtParse:
-            metrics.append({"name": metric.name, "type": metric.type, "type_params": {}, "written": dict(metric.definition)})
+            written = {"name": metric.name, "written": dict(metric.definition)}
+            metrics.append({**written, "type": metric.type, "type_params": {}})
     return {"semantic_models": semantic_models, "metrics": metrics}
 
 
@@ -389,7 +406,7 @@ def _canonical_metric(item: Mapping[str, Any]) -> dict[str, Any]:
         if key not in _NOT_MEANING_PARAMS
     }
     if params.get("metrics"):
-        params["metrics"] = sorted(map(_filter_sorted, params["metrics"]), key=_reads_as)
+        params["metrics"] = sorted(map(_filter_sorted, params["metrics"]), key=reads_as)
     if params.get("cumulative_type_params"):
         # dbt also keeps the legacy spelling where it was written; the nested copy is what counts.
         for legacy in _LEGACY_CUMULATIVE_PARAMS:
@@ -397,7 +414,8 @@ def _canonical_metric(item: Mapping[str, Any]) -> dict[str, Any]:
     for nested in ("cumulative_type_params", "conversion_type_params"):
         if params.get(nested):
             params[nested] = {
-                key: _filter_sorted(value) if key in _INPUT_KEYS and value else value for key, value in params[nested].items()
+                key: _filter_sorted(value) if key in _INPUT_KEYS and value else value
+                for key, value in params[nested].items()
             }
     return _filter_sorted({**{key: value for key, value in item.items() if key != "name"}, "type_params": params})
 
@@ -411,7 +429,7 @@ def _filter_sorted(holder: Mapping[str, Any]) -> Any:
     return {**holder, "filter": {"where_filters": ordered}}
 
 
-def _reads_as(reference: Mapping[str, Any]) -> str:
+def reads_as(reference: Mapping[str, Any]) -> str:
     """The name a derived metric's `expr` reads an input as."""
     return str(reference.get("alias") or reference["name"])
 
@@ -432,7 +450,9 @@ def _semantic_model(model: Mapping[str, Any], relations: Any) -> SemanticModelDe
             entry["name"]: {key: value for key, value in entry.items() if key not in ("name", "is_partition")}
             for entry in model["dimensions"]
         },
-        entities={entry["name"]: {key: value for key, value in entry.items() if key != "name"} for entry in model["entities"]},
+        entities={
+            entry["name"]: {key: value for key, value in entry.items() if key != "name"} for entry in model["entities"]
+        },
     )
 
 
@@ -441,7 +461,8 @@ def _relation(model: Mapping[str, Any], relations: Any) -> dict[str, Any]:
     in the order they were met, which says nothing about the model)."""
     if "written" in model:
         return {"written": model["written"]}
-    reference = next(part for part in relations.split(model["node_relation"]["relation_name"]) if not isinstance(part, str))
+    parts = relations.split(model["node_relation"]["relation_name"])
+    reference = next(part for part in parts if not isinstance(part, str))
     return {"model": reference.name, "package": reference.package}
 
 

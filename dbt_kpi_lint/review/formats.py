@@ -6,24 +6,26 @@ import json
 from typing import Any, Callable
 
 from ..findings import Finding
-from .compare import Change, DefinitionChange, KpiReview, Review
+from .compare import Change, KpiReview, Review
 from .definitions import Kind, Subject
 
 # The first line of the Markdown, so that CI can find and update its own comment.
 MARKDOWN_MARKER = "<!-- dbt-kpi-lint review -->"
 NOT_SET = "–"
 _LISTS = (("added", "added"), ("removed", "removed"), ("promoted", "promoted to KPI"), ("demoted", "demoted"))
+_NOT_SET_TEXT = "(not set)"
 
 
 def summary(review: Review) -> str:
     """`2 KPIs change meaning, 1 added, 1 certification void`, or `no KPI changes`."""
+    kpis = review.kpis
     counts = [
         (len(review.changing_meaning), "KPI changes meaning", "KPIs change meaning"),
         *((len(getattr(review, key)), label, label) for key, label in _LISTS),
         (len(review.renamed), "renamed", "renamed"),
-        (sum(1 for kpi in review.kpis if kpi.fields), "KPI with KPI fields changed", "KPIs with KPI fields changed"),
-        (sum(1 for kpi in review.kpis if kpi.upstream), "KPI with data upstream changed", "KPIs with data upstream changed"),
-        (sum(1 for kpi in review.kpis if _void(kpi)), "certification void", "certifications void"),
+        (sum(1 for kpi in kpis if kpi.fields), "KPI with KPI fields changed", "KPIs with KPI fields changed"),
+        (sum(1 for kpi in kpis if kpi.upstream), "KPI with data upstream changed", "KPIs with data upstream changed"),
+        (sum(1 for kpi in kpis if _void(kpi)), "certification void", "certifications void"),
         (len(review.new_findings), "new finding", "new findings"),
         (len(review.resolved_findings), "finding resolved", "findings resolved"),
     ]
@@ -32,10 +34,13 @@ def summary(review: Review) -> str:
 
 
 def markdown(review: Review) -> str:
-    lines = [MARKDOWN_MARKER, f"## KPI review: {summary(review)}", "", f"Compared with `{review.base}` at {review.merge_base[:7]}, the merge base."]
-    rows = [(label, ", ".join(_code(name) for name in getattr(review, key))) for key, label in _LISTS]
-    rows.append(("renamed", ", ".join(f"{_code(old)} → {_code(new)}" for old, new in review.renamed)))
-    rows = [row for row in rows if row[1]]
+    lines = [
+        MARKDOWN_MARKER,
+        f"## KPI review: {summary(review)}",
+        "",
+        f"Compared with `{review.base}` at {review.merge_base[:7]}, the merge base.",
+    ]
+    rows = _lists(review, _code, "→")
     if rows:
         lines += ["", "| KPIs | |", "|---|---|", *(f"| {label} | {names} |" for label, names in rows)]
     for kpi in review.kpis:
@@ -43,42 +48,37 @@ def markdown(review: Review) -> str:
         if kpi.meaning:
             lines += ["", "| definition | field | before | after |", "|---|---|---|---|"]
             lines += [
-                f"| {_subject(change.subject, kpi.name, _code)} | {change_.field} | {_cell(change_.before)} | {_cell(change_.after)} |"
-                for change in kpi.meaning
-                for change_ in change.changes
+                f"| {subject} | {change.field} | {_cell(change.before)} | {_cell(change.after)} |"
+                for subject, change in _definition_changes(kpi, _code)
             ]
         if kpi.fields:
             lines += ["", "| KPI field | before | after |", "|---|---|---|"]
             lines += [f"| {change.field} | {_cell(change.before)} | {_cell(change.after)} |" for change in kpi.fields]
-        facts = [f"**{label}**: {text}" for label, text in _facts(kpi, _code)]
+        facts = [f"- **{label}**: {text}" for label, text in _facts(kpi, _code)]
         if facts:
-            lines += ["", *(f"- {fact}" for fact in facts)]
+            lines += ["", *facts]
     if review.new_findings or review.resolved_findings:
         lines += ["", "### Findings"]
-        for title, findings in (("New in this change", review.new_findings), ("Resolved by this change", review.resolved_findings)):
+        listed = (("New in this change", review.new_findings), ("Resolved by this change", review.resolved_findings))
+        for title, findings in listed:
             if findings:
                 lines += ["", f"{title}:", ""]
-                lines += [f"- `{finding.location}` **{finding.code}** {_escaped(finding.message)}" for finding in findings]
+                lines += [f"- `{found.location}` **{found.code}** {_one_line(found.message)}" for found in findings]
     if review.notes:
-        lines += ["", *(f"> {_escaped(note)}" for note in review.notes)]
+        lines += ["", *(f"> {_one_line(note)}" for note in review.notes)]
     return "\n".join(lines) + "\n"
 
 
 def text(review: Review) -> str:
+    where = f"{review.base} (merge base {review.merge_base[:7]})"
     if review.is_empty and not review.notes:
-        return f"No KPI changes against {review.base} (merge base {review.merge_base[:7]}).\n"
-    lines = [f"KPI review against {review.base} (merge base {review.merge_base[:7]}): {summary(review)}"]
-    listed = [(label, ", ".join(getattr(review, key))) for key, label in _LISTS]
-    listed.append(("renamed", ", ".join(f"{old} -> {new}" for old, new in review.renamed)))
-    lines += [f"{label}: {names}" for label, names in listed if names]
+        return f"No KPI changes against {where}.\n"
+    lines = [f"KPI review against {where}: {summary(review)}"]
+    lines += [f"{label}: {names}" for label, names in _lists(review, str, "->")]
     for kpi in review.kpis:
         lines += ["", f"{kpi.name}: {', '.join(_headline(kpi))}"]
-        lines += [
-            f"  {_subject(change.subject, kpi.name, str)}: {_plain_change(change_)}"
-            for change in kpi.meaning
-            for change_ in change.changes
-        ]
-        lines += [f"  {_plain_change(change)}" for change in kpi.fields]
+        lines += [f"  {subject}: {_plain(change)}" for subject, change in _definition_changes(kpi, str)]
+        lines += [f"  {_plain(change)}" for change in kpi.fields]
         lines += [f"  {label}: {fact}" for label, fact in _facts(kpi, str)]
     for title, findings in (("new findings", review.new_findings), ("resolved findings", review.resolved_findings)):
         if findings:
@@ -112,23 +112,28 @@ FORMATS: dict[str, Callable[[Review], str]] = {"markdown": markdown, "json": jso
 
 
 def _kpi_document(kpi: KpiReview) -> dict[str, Any]:
+    certification = kpi.certification
     return {
         "metric": kpi.name,
         "renamed_from": kpi.renamed_from,
         "promoted": kpi.promoted,
         "meaning_changed": kpi.changes_meaning,
         "meaning": [
-            {"kind": change.subject.kind, "name": change.subject.name, "changes": [_change_document(c) for c in change.changes]}
-            for change in kpi.meaning
+            {
+                "kind": definition.subject.kind,
+                "name": definition.subject.name,
+                "changes": [_change_document(change) for change in definition.changes],
+            }
+            for definition in kpi.meaning
         ],
         "fields": [_change_document(change) for change in kpi.fields],
         "data_upstream_changed": [{"model": change.model, "path": change.path} for change in kpi.upstream],
         "certification": None
-        if kpi.certification is None
+        if certification is None
         else {
-            "status": kpi.certification.status,
-            "described": kpi.certification.described,
-            "changed_since": list(kpi.certification.reasons),
+            "status": certification.status,
+            "described": certification.described,
+            "changed_since": list(certification.reasons),
         },
     }
 
@@ -137,27 +142,38 @@ def _change_document(change: Change) -> dict[str, Any]:
     return {"field": change.field, "before": change.before, "after": change.after}
 
 
+def _lists(review: Review, code: Callable[[str], str], arrow: str) -> list[tuple[str, str]]:
+    """(label, names) of the KPIs added, removed, promoted, demoted and renamed; empty ones left out."""
+    rows = [(label, ", ".join(code(name) for name in getattr(review, key))) for key, label in _LISTS]
+    rows.append(("renamed", ", ".join(f"{code(old)} {arrow} {code(new)}" for old, new in review.renamed)))
+    return [row for row in rows if row[1]]
+
+
+def _definition_changes(kpi: KpiReview, code: Callable[[str], str]) -> list[tuple[str, Change]]:
+    return [
+        (_subject(definition.subject, kpi.name, code), change)
+        for definition in kpi.meaning
+        for change in definition.changes
+    ]
+
+
 def _headline(kpi: KpiReview) -> list[str]:
-    reasons = []
-    if kpi.changes_meaning:
-        reasons.append("the number changes meaning")
-    if kpi.renamed_from:
-        reasons.append(f"renamed from {kpi.renamed_from}")
-    if kpi.promoted:
-        reasons.append("promoted to KPI")
-    if kpi.fields:
-        reasons.append("KPI fields changed")
-    if kpi.upstream:
-        reasons.append("data upstream changed")
-    if kpi.certification is not None:
-        reasons.append(f"certification {kpi.certification.status}")
-    return reasons
+    reasons = [
+        (kpi.changes_meaning, "the number changes meaning"),
+        (kpi.renamed_from, f"renamed from {kpi.renamed_from}"),
+        (kpi.promoted, "promoted to KPI"),
+        (kpi.fields, "KPI fields changed"),
+        (kpi.upstream, "data upstream changed"),
+        (kpi.certification, f"certification {kpi.certification.status}" if kpi.certification else ""),
+    ]
+    return [reason for applies, reason in reasons if applies]
 
 
 def _facts(kpi: KpiReview, code: Callable[[str], str]) -> list[tuple[str, str]]:
     facts = []
     if kpi.upstream:
-        facts.append(("data upstream changed", ", ".join(f"{code(change.model)} ({code(change.path)})" for change in kpi.upstream)))
+        models = ", ".join(f"{code(change.model)} ({code(change.path)})" for change in kpi.upstream)
+        facts.append(("data upstream changed", models))
     certification = kpi.certification
     if certification is not None:
         changed = f"; changed since: {', '.join(certification.reasons)}" if certification.reasons else ""
@@ -175,10 +191,10 @@ def _subject(subject: Subject, kpi: str, code: Callable[[str], str]) -> str:
     return f"{subject.kind} {code(subject.name)}"
 
 
-def _plain_change(change: Change) -> str:
-    return f"{change.field}: {change.before if change.before is not None else '(not set)'} -> " + (
-        change.after if change.after is not None else "(not set)"
-    )
+def _plain(change: Change) -> str:
+    before = change.before if change.before is not None else _NOT_SET_TEXT
+    after = change.after if change.after is not None else _NOT_SET_TEXT
+    return f"{change.field}: {before} -> {after}"
 
 
 def _cell(value: str | None) -> str:
@@ -189,8 +205,7 @@ def _code(value: str) -> str:
     """`value` as a Markdown code span that survives a table cell: one line, pipes escaped,
     fenced with more backticks than it holds."""
     flat = " ".join(value.split()).replace("|", "\\|")
-    longest = 0
-    run = 0
+    longest = run = 0
     for character in flat:
         run = run + 1 if character == "`" else 0
         longest = max(longest, run)
@@ -199,8 +214,8 @@ def _code(value: str) -> str:
     return f"{fence}{padding}{flat}{padding}{fence}"
 
 
-def _escaped(text: str) -> str:
-    """Finding messages carry their own `code` spans; only what would break a list item is escaped."""
+def _one_line(text: str) -> str:
+    """Messages carry their own `code` spans; only a line break would end the list item or quote."""
     return " ".join(text.split())
 
 
