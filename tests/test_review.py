@@ -491,3 +491,22 @@ def test_jinja_only_dbt_can_render_is_compared_as_written(tmp_path: Path, run_cl
             {"field": "expr", "before": "amount", "after": "{{ env_var('AMOUNT_COLUMN') }}"}
         ]}],
     )
+
+
+def test_a_kpi_promoted_with_a_new_filter_shows_the_filter(repo: Path, run_cli: Run) -> None:
+    edit(repo, METRICS_FILE, "    type_params: {measure: order_count}\n",
+         "    type_params: {measure: order_count}\n    filter: \"{{ Dimension('order__status') }} = 'paid'\"\n"
+         "    config: {meta: {kpi: true, owner: ops@example.com, target: 10, direction: increase, objective: grow, "
+         "indicator: leading}}\n")
+
+    result = review(run_cli, repo)
+
+    assert result.stdout == header(repo, "2 KPIs change meaning, 1 promoted to KPI") + (
+        "promoted to KPI: orders\n"
+        "\n"
+        "orders: the number changes meaning, promoted to KPI\n"
+        "  orders: filter: (not set) -> {{ Dimension('order__status') }} = 'paid'\n"
+        "\n"
+        "revenue_per_order: the number changes meaning\n"
+        "  input metric orders: filter: (not set) -> {{ Dimension('order__status') }} = 'paid'\n"
+    )

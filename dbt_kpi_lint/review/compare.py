@@ -161,8 +161,9 @@ def review(
     base_names = {metric.name for metric in before.project.metrics}
     head_names = {metric.name for metric in after.project.metrics}
     base_only, head_only = base_names - head_names, head_names - base_names
-    base_definitions = Definitions.of(before.project, [*base_kpis, *base_only])
-    head_definitions = Definitions.of(after.project, [*head_kpis, *head_only])
+    # What the comparison reads: the KPIs, a promoted KPI's definition before, and what a rename may match.
+    base_definitions = Definitions.of(before.project, {*base_kpis, *base_only, *base_names.intersection(head_kpis)})
+    head_definitions = Definitions.of(after.project, {*head_kpis, *head_only})
     renames = _renames(base_definitions, head_definitions, base_only, head_only)
     former = {new: old for old, new in renames.metrics.items()}
 

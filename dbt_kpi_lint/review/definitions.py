@@ -24,6 +24,7 @@ from ..loading.jinja import VarResolver
 from ..model import JinjaExpression
 
 if TYPE_CHECKING:
+    from ..generate.semantic_manifest import Relations
     from ..model import Metric, Project
 
 Canonical = Mapping[str, Any]
@@ -371,7 +372,7 @@ def _restored(value: Any, originals: Mapping[str, str]) -> Any:
     return value
 
 
-def _item_by_item(project: Project, relations: Any) -> dict[str, Any]:
+def _item_by_item(project: Project, relations: Relations) -> dict[str, Any]:
     """The manifest built one definition at a time, so that one dbt would refuse (a window that is
     not `<count> <granularity>`, a semantic model without `ref()`) keeps its written form and
     leaves the others canonical."""
@@ -443,7 +444,7 @@ def _canonical_measure(measure: Mapping[str, Any], model: Mapping[str, Any]) -> 
     }
 
 
-def _semantic_model(model: Mapping[str, Any], relations: Any) -> SemanticModelDefinition:
+def _semantic_model(model: Mapping[str, Any], relations: Relations) -> SemanticModelDefinition:
     return SemanticModelDefinition(
         relation=_relation(model, relations),
         dimensions={
@@ -456,7 +457,7 @@ def _semantic_model(model: Mapping[str, Any], relations: Any) -> SemanticModelDe
     )
 
 
-def _relation(model: Mapping[str, Any], relations: Any) -> dict[str, Any]:
+def _relation(model: Mapping[str, Any], relations: Relations) -> dict[str, Any]:
     """The dbt model behind a semantic model, named as `ref()` names it (placeholders are numbered
     in the order they were met, which says nothing about the model)."""
     if "written" in model:
