@@ -55,6 +55,33 @@ def test_a_comment_label_description_and_key_reorder_commit_reports_nothing(repo
     assert result.stdout == f"No KPI changes against main (merge base {merge_base(repo)}).\n"
 
 
+LAYOUT_ONLY_EDITS = {
+    "comment": ("    type_params: {measure: revenue}\n", "    type_params: {measure: revenue}  # the order amounts\n"),
+    "label": ("    label: Revenue\n", "    label: Net revenue\n"),
+    "description": ("        description: Order amounts.\n", "        description: What customers paid.\n"),
+    "key order": (
+        "    label: Revenue\n    description: Order amounts.\n    type: simple\n    type_params: {measure: revenue}\n",
+        "    type_params: {measure: revenue}\n    type: simple\n    description: Order amounts.\n    label: Revenue\n",
+    ),
+    "flow to block": ("    type_params: {measure: revenue}\n", "    type_params:\n      measure: revenue\n"),
+}
+
+
+@pytest.mark.parametrize("kind", LAYOUT_ONLY_EDITS)
+def test_a_layout_only_commit_reports_nothing_and_keeps_the_certification(repo: Path, run_cli: Run, kind: str) -> None:
+    run_cli("certify", "revenue", "--by", "ana@example.com", "--on", "2026-06-30", cwd=repo)
+    commit_all(repo, "certify revenue")
+    git(repo, "branch", "-f", "main", "HEAD")
+    old, new = LAYOUT_ONLY_EDITS[kind]
+    edit(repo, SEMANTIC_FILE if kind == "description" else METRICS_FILE, old, new)
+    commit_all(repo, kind)
+
+    result = review(run_cli, repo)
+
+    assert result.stdout == f"No KPI changes against main (merge base {merge_base(repo)}).\n"
+    assert run_cli("check", "--select", "KPI011", cwd=repo).exit_code == 0
+
+
 def test_nesting_legacy_cumulative_params_changes_no_kpi_and_resolves_dep001(tmp_path: Path, run_cli: Run) -> None:
     legacy = METRICS.replace(
         "      measure: revenue\n      cumulative_type_params: {grain_to_date: month, period_agg: last}\n",

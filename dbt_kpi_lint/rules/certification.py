@@ -60,7 +60,6 @@ def certification_void(context: RuleContext) -> Iterable[Violation]:
     """
     # Imported on use: review/ reads the rules' value readers, so it cannot be imported while they load.
     from ..review.certification import certification_of, joined
-    from ..review.fingerprint import KpiFingerprints
 
     certified = [
         (kpi, certification)
@@ -69,6 +68,8 @@ def certification_void(context: RuleContext) -> Iterable[Violation]:
     ]
     if not certified:
         return
+    from ..review.fingerprint import KpiFingerprints
+
     fingerprints = KpiFingerprints(context.project, [kpi.metric.name for kpi, _ in certified])
     if not fingerprints.available:
         return
