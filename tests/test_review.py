@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
-from conftest import CliResult
+from conftest import DEFAULT_PROJECT_FILE, CliResult, write_files
 from git_repos import commit_all, edit, git
-from review_project import METRICS, make_repo, merge_base
+from review_project import METRICS, MODELS, SEMANTIC_MODELS, make_repo, merge_base
 
 from dbt_kpi_lint.loading.yaml_loader import load_project
 from dbt_kpi_lint.review.base import load_merge_base
@@ -536,4 +536,42 @@ def test_a_kpi_promoted_with_a_new_filter_shows_the_filter(repo: Path, run_cli: 
         "\n"
         "revenue_per_order: the number changes meaning\n"
         "  input metric orders: filter: (not set) -> {{ Dimension('order__status') }} = 'paid'\n"
+    )
+
+
+def test_a_var_target_changed_in_dbt_project_yml_is_a_target_change(tmp_path: Path, run_cli: Run) -> None:
+    repo = make_repo(tmp_path / "repo", metrics=METRICS.replace(
+        "        target: 1000\n", "        target: \"{{ var('revenue_target') }}\"\n"
+    ))
+    (repo / "dbt_project.yml").write_text(DEFAULT_PROJECT_FILE + "vars:\n  revenue_target: 1000\n", encoding="utf-8")
+    commit_all(repo, "target in vars")
+    git(repo, "branch", "-f", "main", "HEAD")
+    edit(repo, "dbt_project.yml", "revenue_target: 1000", "revenue_target: 1200")
+
+    result = review(run_cli, repo)
+
+    assert result.stdout == header(repo, "1 KPI with KPI fields changed") + (
+        "\n"
+        "revenue: KPI fields changed\n"
+        "  target: 1000 ({{ var('revenue_target') }}) -> 1200 ({{ var('revenue_target') }})\n"
+    )
+
+
+def test_a_project_in_a_subdirectory_of_the_repository(tmp_path: Path, run_cli: Run) -> None:
+    root = tmp_path / "repo"
+    write_files(root / "analytics", {
+        "dbt_project.yml": DEFAULT_PROJECT_FILE, "models/semantic_models.yml": SEMANTIC_MODELS,
+        "models/metrics.yml": METRICS, **MODELS,
+    })
+    git(root, "init", "-q", "-b", "main")
+    commit_all(root, "KPIs")
+    edit(root, "analytics/models/semantic_models.yml", "expr: amount", "expr: amount - refunds")
+    edit(root, "analytics/models/staging/stg_orders.sql", "10 as amount", "12 as amount")
+
+    result = run_cli("review", "analytics", "--base", "main", "--format", "json", cwd=root)
+
+    [revenue, *_] = json.loads(result.stdout)["kpis"]
+    assert (revenue["meaning"][0]["changes"], revenue["data_upstream_changed"]) == (
+        [{"field": "expr", "before": "amount", "after": "amount - refunds"}],
+        [{"model": "stg_orders", "path": "analytics/models/staging/stg_orders.sql"}],
     )
