@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Sequence
 
-from benchmarks.generate_project import Options, generate
+from benchmarks.generate_project import KPI_EVERY, Options, generate
 
 # Top-level packages that must never load on the lint path (only dbt_kpi_lint/status/ may use them).
 FORBIDDEN_PACKAGES = frozenset(
@@ -226,6 +226,8 @@ class Measurements:
     review: Timing
     certified: Timing  # every metric a certified KPI, KPI011 fingerprinting them all
     certified_unchecked: Timing  # the same project and lint without KPI011
+    kpis_certified: Timing  # the 1,000-metric project with its KPIs certified
+    kpis_certified_unchecked: Timing
     manifest: Timing | None
     dbt_parse: Timing | None
 
@@ -238,12 +240,21 @@ class Measurements:
     @property
     def references(self) -> list[Timing]:
         """Rows that only serve the growth check and the certification overhead."""
-        return [self.startup, self.no_metrics, self.double_models, self.huge, self.certified_unchecked]
+        return [
+            self.startup, self.no_metrics, self.double_models, self.huge, self.certified_unchecked,
+            self.kpis_certified, self.kpis_certified_unchecked,
+        ]
 
     @property
     def fingerprint_overhead(self) -> float:
         """What KPI011 adds to a lint that fingerprints every metric, as a fraction of the lint without it."""
-        return self.certified.best / self.certified_unchecked.best - 1
+        return overhead(self.certified, self.certified_unchecked)
+
+
+def overhead(timing: Timing, without: Timing) -> float:
+    """What `timing` adds to `without`, as a fraction of it, by best CPU time: on a shared machine
+    the wall time of the same process varies more than what is measured."""
+    return min(timing.cpu_seconds) / min(without.cpu_seconds) - 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -261,6 +272,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     double_models = generate(workdir / "project_double_models", replace(base, metrics=0, models=2 * args.models))
     huge = generate(workdir / "project_huge", replace(base, metrics=args.growth_metrics))
     certified = certify_every_kpi(generate(workdir / "project_certified", replace(base, kpi_every=1)))
+    kpis_certified = certify_every_kpi(generate(workdir / "project_kpis_certified", base))
     pull_request = pull_request_repository(generate(workdir / "project_review", base))
     changed_file = _a_metric_file(project)
 
@@ -293,10 +305,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     certified_timing = time_command(
         f"full lint, {args.metrics:,} metrics, every one a certified KPI", lint_all, certified, args.repeat
     )
+    unchecked = [*lint_all, "--ignore", CERTIFICATION_RULE]
     certified_unchecked = time_command(
-        f"the same without KPI011 (`--ignore {CERTIFICATION_RULE}`)", [*lint_all, "--ignore", CERTIFICATION_RULE],
-        certified, args.repeat,
+        f"the same without KPI011 (`--ignore {CERTIFICATION_RULE}`)", unchecked, certified, args.repeat
     )
+    kpis_certified_timing = time_command(
+        f"full lint, {sizes}, its {args.metrics // KPI_EVERY} KPIs certified", lint_all, kpis_certified, args.repeat
+    )
+    kpis_certified_unchecked = time_command("the same without KPI011", unchecked, kpis_certified, args.repeat)
     dbt_parse = None
     if args.dbt_parse:
         _log(f"timing dbt parse ({args.dbt_parse_repeat} runs of about a minute or more each)")
@@ -322,7 +338,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     measurements = Measurements(
         startup, full, one_file, large_timing, no_metrics_timing, double_models_timing, huge_timing, review_timing,
-        certified_timing, certified_unchecked, manifest, dbt_parse,
+        certified_timing, certified_unchecked, kpis_certified_timing, kpis_certified_unchecked, manifest, dbt_parse,
     )
 
     _log("checking imports")
@@ -424,13 +440,17 @@ def _markdown(
         for timing in measurements.references
     ]
     lines += ["", "Cost growth:", "", *growth]
-    overhead = measurements.fingerprint_overhead
-    added_ms = (measurements.certified.best - measurements.certified_unchecked.best) * 1000
-    verdict = "met" if overhead <= FINGERPRINT_OVERHEAD else "MISSED"
+    every = measurements.fingerprint_overhead
+    kpis = overhead(measurements.kpis_certified, measurements.kpis_certified_unchecked)
     lines += [
         "",
-        f"Certification: KPI011 fingerprinting every metric adds {added_ms:.0f} ms, {overhead * 100:+.1f} % of the "
-        f"same lint without it (target ≤ {FINGERPRINT_OVERHEAD * 100:.0f} %: {verdict})",
+        "Certification, what KPI011 adds to the same lint without it (best CPU time):",
+        "",
+        f"- every one of {measurements.certified.scenario.split(', ')[1]}: "
+        f"{_added_ms(measurements.certified, measurements.certified_unchecked)}, {every * 100:+.1f} % "
+        f"(target ≤ {FINGERPRINT_OVERHEAD * 100:.0f} %: {'met' if every <= FINGERPRINT_OVERHEAD else 'MISSED'})",
+        f"- the KPIs of the 1,000-metric project: "
+        f"{_added_ms(measurements.kpis_certified, measurements.kpis_certified_unchecked)}, {kpis * 100:+.1f} %",
     ]
     lines += ["", "Commands (run in the generated project):", ""]
     lines += [f"- {timing.scenario}: `{timing.command}`" for timing in (*measurements.scenarios, *measurements.references)]
@@ -447,6 +467,10 @@ def _markdown(
         lines += ["", *[f"Note: {note}" for note in notes]]
     lines += ["", "Machine:", "", *[f"- {fact}" for fact in machine]]
     return "\n".join(lines) + "\n"
+
+
+def _added_ms(timing: Timing, without: Timing) -> str:
+    return f"{(min(timing.cpu_seconds) - min(without.cpu_seconds)) * 1000:+.0f} ms"
 
 
 def certify_every_kpi(root: Path) -> Path:

@@ -159,9 +159,9 @@ def test_kpi011_names_each_part_that_changed(repo: Path, run_cli: Run) -> None:
     edit(repo, METRICS_FILE, "target: 50", "target: 60")
 
     assert kpi011(run_cli, repo) == [
-        "models/metrics.yml:26 KPI `revenue_per_order` was certified by ana@example.com on 2026-06-30, and the "
-        "measures it aggregates or the models they read and its target changed since: the certification is void; "
-        "review the change, then certify it again (`dbt-kpi-lint certify revenue_per_order --by NAME`)"
+        "models/metrics.yml:26 KPI `revenue_per_order` was certified by ana@example.com on 2026-06-30, and its input "
+        "metrics and its target changed since: the certification is void; review the change, then certify it again "
+        "(`dbt-kpi-lint certify revenue_per_order --by NAME`)"
     ]
 
 
@@ -216,12 +216,19 @@ def test_a_var_target_is_fingerprinted_as_dbt_renders_it(tmp_path: Path) -> None
     )
 
 
-def test_a_change_of_a_measure_the_kpi_reads_through_an_input_changes_only_the_measures_part(repo: Path) -> None:
+def test_a_measure_read_through_an_input_is_a_change_of_the_inputs(repo: Path) -> None:
     before = Fingerprint.parse(fingerprint_of(repo, "revenue_growth"))
     edit(repo, SEMANTIC_FILE, "expr: amount", "expr: amount - refunds")
     commit_all(repo, "net")
 
-    assert Fingerprint.parse(fingerprint_of(repo, "revenue_growth")).changed_since(before) == ["measures"]
+    assert Fingerprint.parse(fingerprint_of(repo, "revenue_growth")).changed_since(before) == ["inputs"]
+
+
+def test_a_measure_the_kpi_aggregates_itself_is_a_change_of_its_measures(repo: Path) -> None:
+    before = Fingerprint.parse(fingerprint_of(repo, "revenue_mtd"))
+    edit(repo, SEMANTIC_FILE, "expr: amount", "expr: amount - refunds")
+
+    assert Fingerprint.parse(fingerprint_of(repo, "revenue_mtd")).changed_since(before) == ["measures"]
 
 
 def test_kpi011_is_silent_on_a_project_without_the_semantic_models_yaml(repo: Path, run_cli: Run) -> None:

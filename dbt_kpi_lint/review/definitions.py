@@ -44,14 +44,6 @@ _METRIC_TIME = "metric_time"
 # Derived from the inputs (input_measures) or about visibility, not value (is_private: `hidden`).
 _NOT_MEANING_PARAMS = ("input_measures", "is_private")
 _LEGACY_CUMULATIVE_PARAMS = ("window", "grain_to_date")
-# Keys of `type_params` (and of its cumulative and conversion parts) that reference a metric or a
-# measure, with a filter of their own.
-_INPUT_KEYS = frozenset(
-    {
-        "measure", "numerator", "denominator", "metric",
-        "base_measure", "conversion_measure", "base_metric", "conversion_metric",
-    }
-)
 
 
 class Kind:
@@ -63,6 +55,25 @@ class Kind:
     TIME_DIMENSION = "time dimension"
     DIMENSION = "dimension"
     ENTITY = "entity"
+
+
+# Where a canonical metric names the metrics and measures it reads, each with a filter of its own:
+# keys of `type_params` ("") and of its cumulative and conversion parts; a derived metric's inputs
+# are the list `type_params.metrics`.
+_REFERENCES: Mapping[str, Mapping[str, str]] = {
+    "": {"measure": Kind.MEASURE, "numerator": Kind.METRIC, "denominator": Kind.METRIC},
+    "cumulative_type_params": {"metric": Kind.METRIC},
+    "conversion_type_params": {
+        "base_measure": Kind.MEASURE,
+        "conversion_measure": Kind.MEASURE,
+        "base_metric": Kind.METRIC,
+        "conversion_metric": Kind.METRIC,
+    },
+}
+_INPUTS = "metrics"
+
+
+_KIND_ORDER = (Kind.METRIC, Kind.MEASURE, Kind.SEMANTIC_MODEL, Kind.TIME_DIMENSION, Kind.DIMENSION, Kind.ENTITY)
 
 
 class Subject(NamedTuple):
@@ -93,10 +104,13 @@ class Reads:
 
     @classmethod
     def of(cls, metric: Canonical) -> Reads:
-        metrics: list[str] = []
-        measures: list[str] = []
-        templates: list[str] = []
-        with_references(metric, _collected(metrics), _collected(measures), _collected(templates))
+        inputs = list(references(metric))
+        templates = [
+            where["where_sql_template"]
+            for holder in (metric, *(reference for _, reference in inputs))
+            if holder.get("filter")
+            for where in holder["filter"]["where_filters"]
+        ]
         in_filters = [
             match["name"]
             for template in templates
@@ -105,11 +119,23 @@ class Reads:
         ]
         aggregation = metric["type_params"].get("metric_aggregation_params")
         return cls(
-            metrics=(*metrics, *in_filters),
-            measures=tuple(measures),
+            metrics=(*(reference["name"] for kind, reference in inputs if kind == Kind.METRIC), *in_filters),
+            measures=tuple(reference["name"] for kind, reference in inputs if kind == Kind.MEASURE),
             filters=tuple(templates),
             aggregation=(aggregation["semantic_model"], aggregation.get("agg_time_dimension")) if aggregation else None,
         )
+
+
+def references(metric: Canonical) -> Iterator[tuple[str, Canonical]]:
+    """(kind, reference) of each metric and measure a canonical metric reads (not its filters' `Metric()`)."""
+    params = metric["type_params"]
+    for part, keys in _REFERENCES.items():
+        holder = params.get(part) if part else params
+        for key, kind in keys.items() if holder else ():
+            if holder.get(key):
+                yield kind, holder[key]
+    for reference in params.get(_INPUTS) or ():
+        yield Kind.METRIC, reference
 
 
 def with_references(
@@ -118,8 +144,9 @@ def with_references(
     measure_name: Callable[[str], str],
     filter_template: Callable[[str], str],
 ) -> dict[str, Any]:
-    """`metric` with each metric and measure it names, and each filter template it holds (its
-    own and its inputs'), passed through the callables: to rename them, or to collect them."""
+    """`metric` with each metric and measure it reads, and each filter template it holds (its own
+    and its inputs'), passed through the callables: to rename them."""
+    names = {Kind.METRIC: metric_name, Kind.MEASURE: measure_name}
 
     def filtered(holder: Mapping[str, Any]) -> dict[str, Any]:
         written = holder.get("filter")
@@ -131,40 +158,18 @@ def with_references(
         ]
         return {**holder, "filter": {**written, "where_filters": wheres}}
 
-    def references(holder: Mapping[str, Any], keys: Mapping[str, Callable[[str], str]]) -> dict[str, Any]:
-        return {
-            key: {**filtered(value), "name": keys[key](value["name"])} if key in keys and value else value
-            for key, value in holder.items()
-        }
+    def renamed(reference: Mapping[str, Any], kind: str) -> dict[str, Any]:
+        return {**filtered(reference), "name": names[kind](reference["name"])}
 
-    params = references(
-        metric["type_params"], {"measure": measure_name, "numerator": metric_name, "denominator": metric_name}
-    )
-    if params.get("metrics"):
-        params["metrics"] = [
-            {**filtered(reference), "name": metric_name(reference["name"])} for reference in params["metrics"]
-        ]
-    if params.get("cumulative_type_params"):
-        params["cumulative_type_params"] = references(params["cumulative_type_params"], {"metric": metric_name})
-    if params.get("conversion_type_params"):
-        params["conversion_type_params"] = references(
-            params["conversion_type_params"],
-            {
-                "base_measure": measure_name,
-                "conversion_measure": measure_name,
-                "base_metric": metric_name,
-                "conversion_metric": metric_name,
-            },
-        )
+    params = dict(metric["type_params"])
+    for part, keys in _REFERENCES.items():
+        holder = params.get(part) if part else params
+        if holder:
+            updated = {key: renamed(value, keys[key]) if key in keys and value else value for key, value in holder.items()}
+            params = {**params, part: updated} if part else updated
+    if params.get(_INPUTS):
+        params[_INPUTS] = [renamed(reference, Kind.METRIC) for reference in params[_INPUTS]]
     return {**filtered(metric), "type_params": params}
-
-
-def _collected(into: list[str]) -> Callable[[str], str]:
-    def collect(name: str) -> str:
-        into.append(name)
-        return name
-
-    return collect
 
 
 @dataclass(frozen=True)
@@ -174,6 +179,7 @@ class Definitions:
     semantic_models: Mapping[str, SemanticModelDefinition]
     dimension_index: Mapping[str, list[str]]  # dimension name -> the semantic models that define one
     _reads: dict[str, Reads] = field(default_factory=dict, compare=False, repr=False)
+    _own: dict[str, dict[Subject, Canonical]] = field(default_factory=dict, compare=False, repr=False)
     _closures: dict[str, dict[Subject, Canonical]] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
@@ -188,37 +194,53 @@ class Definitions:
         return self._reads[metric]
 
     def closure(self, metric: str) -> dict[Subject, Canonical]:
-        """Every definition `metric`'s number depends on, the metric itself first."""
+        """Every definition `metric`'s number depends on: the metric first, its input metrics
+        transitively, then what each of them reads itself, grouped by kind."""
         if metric not in self._closures:
-            self._closures[metric] = self._closure(metric)
+            metrics = self._metric_closure(metric)
+            read: dict[Subject, Canonical] = {}
+            for name in metrics:
+                read.update(self.own(name))
+            ordered = sorted(read.items(), key=lambda item: _KIND_ORDER.index(item[0].kind))
+            self._closures[metric] = {**{Subject(Kind.METRIC, name): self.metrics[name] for name in metrics}, **dict(ordered)}
         return self._closures[metric]
 
-    def _closure(self, metric: str) -> dict[Subject, Canonical]:
-        metrics = self._metric_closure(metric)
-        found = {Subject(Kind.METRIC, name): self.metrics[name] for name in metrics}
-        models: dict[str, None] = {}
-        time_dimensions: list[tuple[str, str | None]] = []
-        for name in metrics:
-            reads = self.reads(name)
-            for measure_name in reads.measures:
-                measure = self.measures.get(measure_name)
-                if measure is not None:
-                    found[Subject(Kind.MEASURE, measure_name)] = measure
-                    models[measure["semantic_model"]] = None
-                    time_dimensions.append((measure["semantic_model"], measure["agg_time_dimension"]))
-            if reads.aggregation and reads.aggregation[0] in self.semantic_models:
-                models[reads.aggregation[0]] = None
-                time_dimensions.append(reads.aggregation)
-        for model in models:
+    def own(self, metric: str) -> dict[Subject, Canonical]:
+        """What `metric` reads itself, not through its input metrics: the measures it aggregates and
+        their semantic models, their time dimensions, and the dimensions and entities its own
+        filters name (the entities as any semantic model of its closure holds them)."""
+        if metric in self._own:
+            return self._own[metric]
+        found: dict[Subject, Canonical] = {}
+        for measure_name in self.reads(metric).measures:
+            measure = self.measures.get(measure_name)
+            if measure is not None:
+                found[Subject(Kind.MEASURE, measure_name)] = measure
+        time_dimensions = self._time_dimensions(metric)
+        for model in dict.fromkeys(model for model, _ in time_dimensions):
             found[Subject(Kind.SEMANTIC_MODEL, model)] = self.semantic_models[model].relation
         for model, dimension in time_dimensions:
             written = self.semantic_models[model].dimensions.get(dimension or "")
             if written is not None:
                 found[Subject(Kind.TIME_DIMENSION, f"{model}.{dimension}")] = written
-        templates = [template for name in metrics for template in self.reads(name).filters]
-        if templates:
-            found.update(self._filter_subjects(templates, models))
+        if self.reads(metric).filters:
+            closure = self._metric_closure(metric)
+            reached = {model: None for name in closure for model, _ in self._time_dimensions(name)}
+            found.update(self._filter_subjects(list(self.reads(metric).filters), reached))
+        self._own[metric] = found
         return found
+
+    def _time_dimensions(self, metric: str) -> list[tuple[str, str | None]]:
+        """(semantic model, agg time dimension) of what `metric` aggregates itself."""
+        reads = self.reads(metric)
+        read = [
+            (measure["semantic_model"], measure["agg_time_dimension"])
+            for name in reads.measures
+            if (measure := self.measures.get(name)) is not None
+        ]
+        if reads.aggregation and reads.aggregation[0] in self.semantic_models:
+            read.append(reads.aggregation)
+        return list(dict.fromkeys(read))
 
     def _metric_closure(self, metric: str) -> list[str]:
         ordered = [metric] if metric in self.metrics else []
@@ -276,10 +298,12 @@ def _definitions_of(project: Project, metrics: Collection[str] | None) -> Defini
     # Imported on use: only projects with certified KPIs, and `review`, pay for the builder.
     from ..generate.semantic_manifest import NeedsDbtParse, Relations, semantic_manifest
 
-    wanted = project.metrics if metrics is None else _written_closure(project, metrics)
+    wanted = project.metrics if metrics is None or len(metrics) >= len(project.metrics) else _written_closure(
+        project, metrics
+    )
     # What documents a metric sits at the top of its entry; left out, it is not rendered for nothing
     # (a KPI's meta is most of its YAML).
-    undocumented = tuple(replace(metric, definition=_meaning(metric.definition)) for metric in wanted)
+    undocumented = tuple(_with_definition(metric, _meaning(metric.definition)) for metric in wanted)
     scope = replace(project, metrics=undocumented, time_spines=())
     relations = Relations()
     try:
@@ -316,6 +340,14 @@ def _written_closure(project: Project, names: Collection[str]) -> list[Metric]:
                 seen.add(name)
                 ordered.append(found)
     return ordered
+
+
+def _with_definition(metric: Metric, definition: Mapping[str, Any]) -> Metric:
+    """`replace(metric, definition=...)` without re-running the 30-field frozen `__init__` (20 ms of
+    fingerprinting 1,000 metrics); every other field is shared with `metric`."""
+    copied = object.__new__(type(metric))
+    copied.__dict__.update(metric.__dict__, definition=definition)
+    return copied
 
 
 def _meaning(definition: Mapping[str, Any]) -> dict[str, Any]:
@@ -401,24 +433,25 @@ def _item_by_item(project: Project, relations: Relations) -> dict[str, Any]:
 
 
 def _canonical_metric(item: Mapping[str, Any]) -> dict[str, Any]:
-    params = {
-        key: _filter_sorted(value) if key in _INPUT_KEYS and value else value
-        for key, value in item["type_params"].items()
-        if key not in _NOT_MEANING_PARAMS
-    }
-    if params.get("metrics"):
-        params["metrics"] = sorted(map(_filter_sorted, params["metrics"]), key=reads_as)
+    """The semantic manifest's metric without its name, what is not meaning, and unset fields; each
+    input's filters and a derived metric's inputs in a fixed order."""
+    params = _set(item["type_params"], _NOT_MEANING_PARAMS)
     if params.get("cumulative_type_params"):
         # dbt also keeps the legacy spelling where it was written; the nested copy is what counts.
-        for legacy in _LEGACY_CUMULATIVE_PARAMS:
-            params.pop(legacy, None)
-    for nested in ("cumulative_type_params", "conversion_type_params"):
-        if params.get(nested):
-            params[nested] = {
-                key: _filter_sorted(value) if key in _INPUT_KEYS and value else value
-                for key, value in params[nested].items()
-            }
-    return _filter_sorted({**{key: value for key, value in item.items() if key != "name"}, "type_params": params})
+        params = _set(params, _LEGACY_CUMULATIVE_PARAMS)
+    for part, keys in _REFERENCES.items():
+        holder = params.get(part) if part else params
+        if holder:
+            updated = {key: _filter_sorted(_set(value)) if key in keys else value for key, value in _set(holder).items()}
+            params = {**params, part: updated} if part else updated
+    if params.get(_INPUTS):
+        params[_INPUTS] = sorted((_filter_sorted(_set(reference)) for reference in params[_INPUTS]), key=reads_as)
+    return _filter_sorted({**_set(item, ("name", "type_params")), "type_params": params})
+
+
+def _set(mapping: Mapping[str, Any], leaving_out: Iterable[str] = ()) -> dict[str, Any]:
+    """The fields of `mapping` that are set (not None, not empty), but those `leaving_out`."""
+    return {key: value for key, value in mapping.items() if value is not None and value != [] and key not in leaving_out}
 
 
 def _filter_sorted(holder: Mapping[str, Any]) -> Any:

@@ -1,19 +1,22 @@
 """The certification fingerprint: a hash of everything that decides a KPI's number and its target.
 
-The canonical form is the KPI's closure (see `definitions.py`) split into six parts, each
-serialized as JSON with sorted keys and no whitespace and hashed with SHA-256:
+The canonical form is made of the definitions in the KPI's closure (see `definitions.py`), each
+serialized as JSON with sorted keys and no whitespace, in six parts hashed with SHA-256:
 
 - `definition`: the KPI's own canonical metric (its name left out: a rename alone is not a
   change of meaning);
-- `inputs`: every input metric, transitively, by name;
-- `measures`: the measures aggregated and the dbt models their semantic models read;
-- `time_dimension`: the agg time dimensions those measures (or latest-spec metrics) use;
-- `filter_dimensions`: the dimensions and entities the filters name;
+- `measures`: the measures it aggregates itself and the dbt models their semantic models read;
+- `time_dimension`: the agg time dimensions those use;
+- `filter_dimensions`: the dimensions and entities its own filters name;
+- `inputs`: each input metric by name with the first five parts of its own fingerprint, so
+  everything below an input, transitively, is in it (a hash tree: a metric read by many KPIs is
+  hashed once, and a change below an input is named a change of the input metrics);
 - `target`: the target as dbt renders it (`{{ var() }}` resolved), read as a number.
 
-The fingerprint is `sha256:` followed by the first ten hex digits of each part's hash, in
-that order: one string, as `meta.kpi.certified.fingerprint` holds it, that still tells which
-parts changed since it was written.
+A part that is a set of definitions is the JSON object `{"kind:name": definition, ...}`. The
+fingerprint is `sha256:` followed by the first ten hex digits of each part's hash, in the
+order of PARTS: one string, as `meta.kpi.certified.fingerprint` holds it, that still tells
+which parts changed since it was written.
 """
 
 from __future__ import annotations
@@ -41,8 +44,9 @@ PART_NAMES = {
 }
 _DIGITS = 10
 _PATTERN = re.compile(rf"^{PREFIX}[0-9a-f]{{{_DIGITS * len(PARTS)}}}$")
+# The parts that are sets of definitions, and the part each kind of definition goes in.
+_SET_PARTS = ("inputs", "measures", "time_dimension", "filter_dimensions")
 _PART_OF_KIND = {
-    Kind.METRIC: "inputs",
     Kind.MEASURE: "measures",
     Kind.SEMANTIC_MODEL: "measures",
     Kind.TIME_DIMENSION: "time_dimension",
@@ -71,32 +75,10 @@ class Fingerprint:
         return [part for part in PARTS if self.digests[part] != recorded.digests[part]]
 
 
-def fingerprint(
-    closure: Mapping[Subject, Canonical], metric: str, target: Any, serialized: Serialized | None = None
-) -> Fingerprint:
-    """The fingerprint of `metric` from its closure and its (rendered) target.
-
-    Each part is the canonical JSON of a mapping `"kind:name"` -> definition (`definition`: of the
-    definition itself); `serialized` keeps each subject's JSON when KPIs that share definitions
-    are fingerprinted together.
-    """
-    serialized = serialized if serialized is not None else Serialized()
-    members: dict[str, list[tuple[str, str]]] = {part: [] for part in PARTS}
-    definition = "null"
-    for subject, canonical in closure.items():
-        if subject == (Kind.METRIC, metric):
-            definition = serialized.value(subject, canonical)
-        else:
-            members[_PART_OF_KIND[subject.kind]].append(serialized.member(subject, canonical))
-    texts = {part: "{" + ",".join(member for _, member in sorted(members[part])) + "}" for part in PARTS}
-    texts.update(definition=definition, target=_json(canonical_target(target)))
-    return Fingerprint({part: _digest(texts[part]) for part in PARTS})
-
-
 class Serialized:
-    """Each subject's canonical JSON, as a value and as a `"kind:name":value` member, made once.
+    """Each definition's canonical JSON, as a value and as a `"kind:name":value` member, made once.
 
-    The members joined in the order of their keys are `_json` of the mapping they make up.
+    Members joined in the order of their keys make the JSON of the mapping they are the items of.
     """
 
     def __init__(self) -> None:
@@ -141,6 +123,7 @@ class KpiFingerprints:
         self._metrics = metrics
         self._definitions = definitions
         self._serialized = Serialized()
+        self._meanings: dict[str, dict[str, str]] = {}
         # dbt's manifest holds none of the semantic models' YAML: without it there is nothing to hash.
         self.available = _has_definitions(project)
 
@@ -154,8 +137,27 @@ class KpiFingerprints:
         """`kpi`'s fingerprint; None when the project holds no definitions (see `available`)."""
         if not self.available:
             return None
-        name = kpi.metric.name
-        return fingerprint(self.definitions.closure(name), name, kpi.target.value, self._serialized)
+        target = _digest(_json(canonical_target(kpi.target.value)))
+        return Fingerprint({**self._meaning(kpi.metric.name, ()), "target": target})
+
+    def _meaning(self, metric: str, walking: tuple[str, ...]) -> dict[str, str]:
+        """The digests of every part but the target, of a metric of the project."""
+        if metric in self._meanings:
+            return self._meanings[metric]
+        definitions = self.definitions
+        members: dict[str, list[tuple[str, str]]] = {part: [] for part in _SET_PARTS}
+        for subject, canonical in definitions.own(metric).items():
+            members[_PART_OF_KIND[subject.kind]].append(self._serialized.member(subject, canonical))
+        for name in dict.fromkeys(definitions.reads(metric).metrics):
+            if name in definitions.metrics and name not in walking:  # a cycle, which dbt refuses, is cut
+                digits = "".join(self._meaning(name, (*walking, metric)).values())
+                key = f"{Kind.METRIC}:{name}"
+                members["inputs"].append((key, f"{_json(key)}:{_json(digits)}"))
+        definition = self._serialized.value(Subject(Kind.METRIC, metric), definitions.metrics[metric])
+        digests = {part: _digest("{" + ",".join(text for _, text in sorted(members[part])) + "}") for part in _SET_PARTS}
+        meaning = {part: _digest(definition) if part == "definition" else digests[part] for part in PARTS[:-1]}
+        self._meanings[metric] = meaning
+        return meaning
 
 
 def _has_definitions(project: Project) -> bool:

@@ -22,8 +22,11 @@ def certification_void(context: RuleContext) -> Iterable[Violation]:
     input metrics transitively, the measures they aggregate and the dbt models those read, the
     time dimension, the dimensions and entities its filters name, and its target as dbt renders
     it. The rule recomputes the fingerprint and reports every certified KPI whose fingerprint
-    differs, naming which of these parts changed; a `certified` entry that is not a mapping, or
-    whose fingerprint is not one dbt-kpi-lint writes, is reported too.
+    differs, naming which part changed: its own definition, the measures (and models) it
+    aggregates itself, its time dimension, the dimensions its filters use, its target, or its
+    input metrics (anything below an input, its measures included, is a change of the input
+    metrics). A `certified` entry that is not a mapping, or whose fingerprint is not one
+    dbt-kpi-lint writes, is reported too.
 
     The fingerprint is computed from the canonical form dbt compiles (the semantic manifest), so
     comments, labels, descriptions, meta, key order, quoting and the legacy or nested spelling of
