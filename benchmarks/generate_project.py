@@ -80,6 +80,7 @@ class Options:
     semantic_models: int = 100
     tested_columns: int = 12
     metric_files: int = 50  # metric-only YAML files, next to the semantic model files
+    kpi_every: int = KPI_EVERY  # one metric in this many is a KPI (1: every metric)
     seed: int = 7
 
 
@@ -365,7 +366,7 @@ def _add_metrics(
             simple_names.append(name)
         elif kind.startswith("cumulative"):
             cumulative_names.append(name)
-        blocks.append(_metric_yml(name, kind, body, semantic_model.domain, index, rng))
+        blocks.append(_metric_yml(name, kind, body, semantic_model.domain, index, rng, options.kpi_every))
 
 
 def _metric_body(
@@ -426,7 +427,7 @@ def _metric_body(
     raise ValueError(f"unknown metric kind {kind}")
 
 
-def _metric_yml(name: str, kind: str, body: str, domain: str, index: int, rng: random.Random) -> str:
+def _metric_yml(name: str, kind: str, body: str, domain: str, index: int, rng: random.Random, kpi_every: int) -> str:
     metric_type = kind.split("_")[0]
     text = (
         f"  - name: {name}\n"
@@ -435,15 +436,15 @@ def _metric_yml(name: str, kind: str, body: str, domain: str, index: int, rng: r
         f"    type: {metric_type}\n"
         f"{body}"
     )
-    config = _kpi_config(domain, index, rng) if index % KPI_EVERY == KPI_EVERY - 1 else ""
+    config = _kpi_config(domain, index // kpi_every, rng) if index % kpi_every == kpi_every - 1 else ""
     if not config and rng.random() < 0.3:
         config = f"    config:\n      group: {domain}\n"
     return text + config
 
 
-def _kpi_config(domain: str, index: int, rng: random.Random) -> str:
+def _kpi_config(domain: str, kpi_index: int, rng: random.Random) -> str:
     """Most KPIs are complete; some lean on their group's owner; a few miss an owner or a target."""
-    flavor = (index // KPI_EVERY) % 10
+    flavor = kpi_index % 10
     lines = ["    config:"]
     if flavor in (1, 2):
         lines.append(f"      group: {domain}")

@@ -7,8 +7,9 @@ Every scenario is a fresh process started the way a user or pre-commit starts it
 warm the OS file cache, then `--repeat` times; the table shows the best and the median wall time, the
 best CPU time (user + system: what the process itself cost, whatever else the machine was doing) and
 the peak resident memory of the process itself (GNU `time`, else `wait4`). It also proves with
-`python -X importtime` that the lint path loads no dbt, MetricFlow or DuckDB module, and checks that
-the cost per metric and per file stays flat as the project grows.
+`python -X importtime` that the lint path loads no dbt, MetricFlow or DuckDB module, checks that
+the cost per metric and per file stays flat as the project grows, times `review` on a pull request
+that changes one file, and what checking the certification of every metric (KPI012) adds to a lint.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Sequence
 
-from benchmarks.generate_project import Options, generate
+from benchmarks.generate_project import KPI_EVERY, Options, generate
 
 # Top-level packages that must never load on the lint path (only dbt_kpi_lint/status/ may use them).
 FORBIDDEN_PACKAGES = frozenset(
@@ -44,6 +45,10 @@ _IMPORTTIME_LINE = re.compile(r"^import time:\s+(?P<self>\d+) \|\s+(?P<cumulativ
 # Per-metric or per-file cost may grow by this factor with a 10x (or 2x) bigger project and still
 # count as linear: whole-process timings carry a few milliseconds of noise.
 LINEAR_TOLERANCE = 1.3
+# What fingerprinting every metric for KPI012 may add to a full lint.
+FINGERPRINT_OVERHEAD = 0.10
+CERTIFICATION_RULE = "KPI012"
+_CERTIFIED_BY = 'by: benchmark@example.com, "on": 2026-06-30'
 # A child's peak RSS as the kernel reports it (ru_maxrss) starts at its parent's at fork time,
 # so a small launcher reports the linter's own: GNU time forks it from a process of a few MB.
 _GNU_TIME = Path("/usr/bin/time")
@@ -218,6 +223,11 @@ class Measurements:
     no_metrics: Timing
     double_models: Timing
     huge: Timing  # many more metrics than the targets ask for: a superlinear term shows there
+    review: Timing
+    certified: Timing  # every metric a certified KPI, KPI012 fingerprinting them all
+    certified_unchecked: Timing  # the same project and lint without KPI012
+    kpis_certified: Timing  # the 1,000-metric project with its KPIs certified
+    kpis_certified_unchecked: Timing
     manifest: Timing | None
     dbt_parse: Timing | None
 
@@ -225,12 +235,26 @@ class Measurements:
     def scenarios(self) -> list[Timing]:
         """The rows the issue asks for, in the order of the table."""
         optional = [timing for timing in (self.manifest, self.dbt_parse) if timing is not None]
-        return [self.full, self.one_file, self.large, *optional]
+        return [self.full, self.one_file, self.large, self.review, self.certified, *optional]
 
     @property
     def references(self) -> list[Timing]:
-        """Rows that only serve the growth check."""
-        return [self.startup, self.no_metrics, self.double_models, self.huge]
+        """Rows that only serve the growth check and the certification overhead."""
+        return [
+            self.startup, self.no_metrics, self.double_models, self.huge, self.certified_unchecked,
+            self.kpis_certified, self.kpis_certified_unchecked,
+        ]
+
+    @property
+    def fingerprint_overhead(self) -> float:
+        """What KPI012 adds to a lint that fingerprints every metric, as a fraction of the lint without it."""
+        return overhead(self.certified, self.certified_unchecked)
+
+
+def overhead(timing: Timing, without: Timing) -> float:
+    """What `timing` adds to `without`, as a fraction of it, by best CPU time: on a shared machine
+    the wall time of the same process varies more than what is measured."""
+    return min(timing.cpu_seconds) / min(without.cpu_seconds) - 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -247,6 +271,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     no_metrics = generate(workdir / "project_no_metrics", replace(base, metrics=0))
     double_models = generate(workdir / "project_double_models", replace(base, metrics=0, models=2 * args.models))
     huge = generate(workdir / "project_huge", replace(base, metrics=args.growth_metrics))
+    certified = certify_every_kpi(generate(workdir / "project_certified", replace(base, kpi_every=1)))
+    kpis_certified = certify_every_kpi(generate(workdir / "project_kpis_certified", base))
+    pull_request = pull_request_repository(generate(workdir / "project_review", base))
     changed_file = _a_metric_file(project)
 
     linter = _linter_command()
@@ -271,6 +298,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     huge_timing = time_command(
         f"full lint, {args.models:,} models × {args.growth_metrics:,} metrics", lint_all, huge, args.repeat
     )
+    review_timing = time_command(
+        "`review`, a pull request changing one file", [*linter, "review", "--base", "main", "--format", "json"],
+        pull_request, args.repeat, Target(seconds=1.0),
+    )
+    certified_timing = time_command(
+        f"full lint, {args.metrics:,} metrics, every one a certified KPI", lint_all, certified, args.repeat
+    )
+    unchecked = [*lint_all, "--ignore", CERTIFICATION_RULE]
+    certified_unchecked = time_command(
+        f"the same without KPI012 (`--ignore {CERTIFICATION_RULE}`)", unchecked, certified, args.repeat
+    )
+    kpis_certified_timing = time_command(
+        f"full lint, {sizes}, its {args.metrics // KPI_EVERY} KPIs certified", lint_all, kpis_certified, args.repeat
+    )
+    kpis_certified_unchecked = time_command("the same without KPI012", unchecked, kpis_certified, args.repeat)
     dbt_parse = None
     if args.dbt_parse:
         _log(f"timing dbt parse ({args.dbt_parse_repeat} runs of about a minute or more each)")
@@ -295,14 +337,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             project, args.repeat,
         )
     measurements = Measurements(
-        startup, full, one_file, large_timing, no_metrics_timing, double_models_timing, huge_timing, manifest,
-        dbt_parse,
+        startup, full, one_file, large_timing, no_metrics_timing, double_models_timing, huge_timing, review_timing,
+        certified_timing, certified_unchecked, kpis_certified_timing, kpis_certified_unchecked, manifest, dbt_parse,
     )
 
     _log("checking imports")
     imports = {
         "full lint": import_report(["check", ".", "--format", "json"], project),
         "one changed file": import_report(["check", changed_file], project),
+        "review": import_report(["review", "--base", "main"], pull_request),
     }
     growth = _growth(measurements, args, _yaml_file_count(no_metrics), _yaml_file_count(double_models))
     report = _markdown(measurements, imports, growth, notes, args.repeat, machine_facts(load_before))
@@ -310,6 +353,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.output:
         args.output.write_text(report, encoding="utf-8")
     missed = any(timing.verdict().endswith("MISSED") for timing in measurements.scenarios)
+    missed = missed or measurements.fingerprint_overhead > FINGERPRINT_OVERHEAD
     leaked = any(imported.forbidden for imported in imports.values())
     return 1 if missed or leaked else 0
 
@@ -396,6 +440,18 @@ def _markdown(
         for timing in measurements.references
     ]
     lines += ["", "Cost growth:", "", *growth]
+    every = measurements.fingerprint_overhead
+    kpis = overhead(measurements.kpis_certified, measurements.kpis_certified_unchecked)
+    lines += [
+        "",
+        "Certification, what KPI012 adds to the same lint without it (best CPU time):",
+        "",
+        f"- every one of {measurements.certified.scenario.split(', ')[1]}: "
+        f"{_added_ms(measurements.certified, measurements.certified_unchecked)}, {every * 100:+.1f} % "
+        f"(target ≤ {FINGERPRINT_OVERHEAD * 100:.0f} %: {'met' if every <= FINGERPRINT_OVERHEAD else 'MISSED'})",
+        f"- the KPIs of the 1,000-metric project: "
+        f"{_added_ms(measurements.kpis_certified, measurements.kpis_certified_unchecked)}, {kpis * 100:+.1f} %",
+    ]
     lines += ["", "Commands (run in the generated project):", ""]
     lines += [f"- {timing.scenario}: `{timing.command}`" for timing in (*measurements.scenarios, *measurements.references)]
     lines += ["", "Imports on the lint path (`python -X importtime -m dbt_kpi_lint ...`):", ""]
@@ -411,6 +467,50 @@ def _markdown(
         lines += ["", *[f"Note: {note}" for note in notes]]
     lines += ["", "Machine:", "", *[f"- {fact}" for fact in machine]]
     return "\n".join(lines) + "\n"
+
+
+def _added_ms(timing: Timing, without: Timing) -> str:
+    return f"{(min(timing.cpu_seconds) - min(without.cpu_seconds)) * 1000:+.0f} ms"
+
+
+def certify_every_kpi(root: Path) -> Path:
+    """Certify every KPI of the generated project, as `certify` would, in one pass over the files."""
+    from dbt_kpi_lint.config.settings import Settings
+    from dbt_kpi_lint.kpi import kpi_of
+    from dbt_kpi_lint.loading.yaml_loader import load_project
+    from dbt_kpi_lint.review.fingerprint import KpiFingerprints
+
+    project = load_project(root)
+    fingerprints = KpiFingerprints(project)
+    by_file: dict[str, list[str]] = {}
+    for metric in project.metrics:
+        kpi = kpi_of(metric, project, Settings().meta_keys)
+        if kpi is not None:
+            by_file.setdefault(metric.location.path, []).append(str(fingerprints.of(kpi)))
+    flag = "        kpi: true\n"
+    for path, prints in by_file.items():
+        file = root / path
+        head, *rest = file.read_text(encoding="utf-8").split(flag)
+        assert len(rest) == len(prints), f"{path}: one `kpi: true` per KPI, in order"
+        certified = "".join(
+            f'        kpi:\n          certified: {{{_CERTIFIED_BY}, fingerprint: "{fingerprint}"}}\n{part}'
+            for fingerprint, part in zip(prints, rest)
+        )
+        file.write_text(head + certified, encoding="utf-8")
+    return root
+
+
+def pull_request_repository(root: Path) -> Path:
+    """The project committed on `main`, then a filter changed in one metric file on a branch."""
+    identity = ["-c", "user.name=Benchmark", "-c", "user.email=benchmark@example.com", "-c", "commit.gpgsign=false"]
+    steps = (("init", "-q", "-b", "main"), ("add", "-A"), ("commit", "-q", "-m", "main"), ("checkout", "-q", "-b", "pr"))
+    for arguments in steps:
+        subprocess.run(["git", *identity, *arguments], cwd=root, check=True, capture_output=True)
+    changed = root / _a_metric_file(root)
+    text = changed.read_text(encoding="utf-8")
+    assert "= 'paid'" in text
+    changed.write_text(text.replace("= 'paid'", "= 'refunded'", 1), encoding="utf-8")
+    return root
 
 
 def _linter_command() -> list[str]:

@@ -1,4 +1,4 @@
-"""The documented GitHub Actions workflow: it parses, and its lint commands work when run locally."""
+"""The documented CI: the GitHub Actions workflow and the GitLab job parse, and their commands work locally."""
 
 from __future__ import annotations
 
@@ -15,7 +15,10 @@ import pytest
 import yaml
 from conftest import DEFAULT_PROJECT_FILE, REPO_ROOT, write_files
 
+from dbt_kpi_lint.review.formats import MARKDOWN_MARKER
+
 WORKFLOW = REPO_ROOT / "docs" / "examples" / "github-workflow.yml"
+GITLAB_JOB = REPO_ROOT / "docs" / "examples" / "gitlab-ci.yml"
 SARIF_SCHEMA = Path(__file__).parent / "schemas" / "sarif-schema-2.1.0.json"
 
 CLEAN_KPI = """\
@@ -46,13 +49,19 @@ def steps(workflow: dict[Any, Any]) -> list[dict[str, Any]]:
 
 
 def lint_commands(workflow: dict[Any, Any]) -> list[str]:
-    return [step["run"] for step in steps(workflow) if step.get("run", "").startswith("dbt-kpi-lint ")]
+    return [step["run"] for step in steps(workflow) if step.get("run", "").startswith("dbt-kpi-lint check ")]
 
 
-def test_workflow_runs_on_pull_requests_with_the_permissions_sarif_upload_needs(workflow: dict[Any, Any]) -> None:
+def review_step(workflow: dict[Any, Any]) -> dict[str, Any]:
+    return next(step for step in steps(workflow) if step.get("run", "").startswith("dbt-kpi-lint review "))
+
+
+def test_workflow_runs_on_pull_requests_with_the_permissions_sarif_and_the_review_comment_need(
+    workflow: dict[Any, Any],
+) -> None:
     triggers = workflow.get("on", workflow.get(True))  # PyYAML reads a bare `on:` as YAML 1.1 true
     assert "pull_request" in triggers
-    assert workflow["permissions"] == {"contents": "read", "security-events": "write"}
+    assert workflow["permissions"] == {"contents": "read", "security-events": "write", "pull-requests": "write"}
 
 
 def test_workflow_checks_out_full_history_for_diff_base(workflow: dict[Any, Any]) -> None:
@@ -66,8 +75,9 @@ def test_workflow_uploads_the_sarif_file_it_writes(workflow: dict[Any, Any]) -> 
     assert f"--output {upload['with']['sarif_file']}" in sarif_command
 
 
-def test_workflow_lint_commands_run_locally(workflow: dict[Any, Any], tmp_path: Path) -> None:
-    """A pull request adds a KPI without owner next to a pre-existing warning on main."""
+@pytest.fixture
+def pull_request(tmp_path: Path) -> Path:
+    """A pull request drops the owner of a KPI, next to a pre-existing warning on main."""
     repo = tmp_path / "analytics"
     write_files(repo, {"dbt_project.yml": DEFAULT_PROJECT_FILE, "models/metrics.yml": CLEAN_KPI, "models/legacy.yml": LEGACY})
     _git(repo, "init", "-q", "-b", "main")
@@ -77,7 +87,11 @@ def test_workflow_lint_commands_run_locally(workflow: dict[Any, Any], tmp_path: 
     _git(repo, "checkout", "-q", "-b", "pull-request")
     (repo / "models/metrics.yml").write_text(CLEAN_KPI.replace(", owner: finance@example.com", ""), encoding="utf-8")
     _git(repo, "commit", "-q", "-am", "drop the owner")
+    return repo
 
+
+def test_workflow_lint_commands_run_locally(workflow: dict[Any, Any], pull_request: Path) -> None:
+    repo = pull_request
     sarif_step, annotate_step = (_run_step(command, workflow, repo) for command in lint_commands(workflow))
 
     assert sarif_step.returncode == 0, sarif_step.stderr
@@ -92,12 +106,77 @@ def test_workflow_lint_commands_run_locally(workflow: dict[Any, Any], tmp_path: 
     ]
 
 
-def _run_step(command: str, workflow: dict[Any, Any], repo: Path) -> subprocess.CompletedProcess[str]:
+def test_workflow_review_step_writes_the_markdown_to_the_step_summary(
+    workflow: dict[Any, Any], pull_request: Path, tmp_path: Path
+) -> None:
+    summary = tmp_path / "step-summary.md"
+    summary.write_text("## earlier step\n", encoding="utf-8")
+
+    step = _run_step(review_step(workflow)["run"], workflow, pull_request, {"GITHUB_STEP_SUMMARY": str(summary)})
+
+    merge_base = subprocess.run(
+        ["git", "merge-base", "origin/main", "HEAD"], cwd=pull_request, capture_output=True, text=True, check=True
+    ).stdout[:7]
+    assert step.returncode == 0, step.stderr
+    assert summary.read_text(encoding="utf-8") == "## earlier step\n" + (
+        f"{MARKDOWN_MARKER}\n"
+        "## KPI review: 1 KPI with KPI fields changed, 1 new finding\n"
+        "\n"
+        f"Compared with `origin/main` at {merge_base}, the merge base.\n"
+        "\n"
+        "### `revenue`: KPI fields changed\n"
+        "\n"
+        "| KPI field | before | after |\n"
+        "|---|---|---|\n"
+        "| owner | `finance@example.com` | – |\n"
+        "\n"
+        "### Findings\n"
+        "\n"
+        "New in this change:\n"
+        "\n"
+        "- `models/metrics.yml:2:5` **KPI001** KPI `revenue` has no owner: set `meta.owner` to the accountable person "
+        "or team, or put the metric in a dbt group that has an owner (`config.group`)\n"
+    )
+
+
+def test_workflow_comment_step_posts_the_file_the_review_writes_as_one_updated_comment(workflow: dict[Any, Any]) -> None:
+    comment = next(step for step in steps(workflow) if step.get("uses", "").startswith("actions/github-script@"))
+    written = re.search(r"--output (\S+)", review_step(workflow)["run"])
+
+    assert written is not None
+    assert f"readFileSync('{written[1]}'" in comment["with"]["script"]
+    assert f"const marker = '{MARKDOWN_MARKER}';" in comment["with"]["script"]
+    assert "github.repository" in comment["if"]  # forks get a read-only token
+
+
+def test_gitlab_job_runs_on_merge_requests_with_the_full_history() -> None:
+    [job] = yaml.safe_load(GITLAB_JOB.read_text(encoding="utf-8")).values()
+
+    assert job["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "merge_request_event"'}]
+    assert job["variables"]["GIT_DEPTH"] == 0
+
+
+def test_gitlab_job_writes_the_review_it_posts_and_keeps_it_without_a_token(pull_request: Path) -> None:
+    [job] = yaml.safe_load(GITLAB_JOB.read_text(encoding="utf-8")).values()
+    review, post = (line for line in job["script"] if line.startswith(("dbt-kpi-lint review", "if [ -z")))
+    env = {**job["variables"], "CI_MERGE_REQUEST_TARGET_BRANCH_NAME": "main", "KPI_REVIEW_TOKEN": ""}
+
+    steps_run = [_run_step(command, {"env": env}, pull_request) for command in (review, post)]
+
+    written = (pull_request / job["artifacts"]["paths"][0]).read_text(encoding="utf-8")
+    assert [step.returncode for step in steps_run] == [0, 0]
+    assert written.startswith(f"{MARKDOWN_MARKER}\n## KPI review: 1 KPI with KPI fields changed, 1 new finding\n")
+    assert "--data-urlencode \"body@dbt-kpi-lint-review.md\"" in post
+
+
+def _run_step(
+    command: str, workflow: dict[Any, Any], repo: Path, runner_env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run a `run:` command as the runner would: bash, the workflow's env, expressions filled in."""
     script = re.sub(r"\$\{\{\s*github\.base_ref\s*\}\}", "main", command)
     assert "${{" not in script, f"unsupported expression in {command!r}"
     bin_dir = str(Path(sys.executable).parent)  # where this environment installed dbt-kpi-lint
-    env = {**os.environ, **{key: str(value) for key, value in workflow.get("env", {}).items()}}
+    env = {**os.environ, **(runner_env or {}), **{key: str(value) for key, value in workflow.get("env", {}).items()}}
     env["PATH"] = bin_dir + os.pathsep + env["PATH"]
     return subprocess.run(["bash", "-e", "-c", script], cwd=repo, env=env, capture_output=True, text=True, timeout=120)
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 from typing import Callable
 
 import pytest
 from conftest import DEFAULT_PROJECT_FILE, CliResult, write_files
+from git_repos import commit_all, edit, git
 
 from dbt_kpi_lint.lint.diff_base import parse_unified_diff
 
@@ -45,18 +45,6 @@ metrics:
 """
 
 
-def git(repo: Path, *arguments: str) -> str:
-    return subprocess.run(
-        ["git", "-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false", *arguments],
-        cwd=repo, check=True, capture_output=True, text=True,
-    ).stdout
-
-
-def commit_all(repo: Path, message: str) -> None:
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", message)
-
-
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     """A git repository whose `main` holds the dbt project; work continues on branch `feature`."""
@@ -66,13 +54,6 @@ def repo(tmp_path: Path) -> Path:
     commit_all(root, "KPIs")
     git(root, "checkout", "-q", "-b", "feature")
     return root
-
-
-def edit(repo: Path, path: str, old: str, new: str) -> None:
-    file = repo / path
-    text = file.read_text(encoding="utf-8")
-    assert old in text
-    file.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def reported(result: CliResult) -> list[str]:

@@ -1,4 +1,4 @@
-"""Command line: `dbt-kpi-lint check | rules | rule CODE | generate | status | report`.
+"""Command line: `dbt-kpi-lint check | rules | rule CODE | review | certify | generate | status | report`.
 
 Each command is one module of this package with an `add_parser` and its `run`; this module
 assembles them and keeps the promise every command shares: exit code 0 when nothing fails the
@@ -14,11 +14,11 @@ from typing import Any, Sequence
 
 from .. import __version__
 from ..loading.dbt_project import ProjectError
-from . import check, explain, generate, scorecard, status
+from . import certify, check, explain, generate, review, scorecard, status
 from .common import EXIT_ERROR, EXIT_OK, UsageError
 from .parser import CommandLineParser, unrecognized_arguments
 
-COMMANDS = (check, explain, generate, status, scorecard)
+COMMANDS = (check, explain, review, certify, generate, status, scorecard)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import codecs
 import re
-import subprocess
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,16 +26,12 @@ from typing import Iterable, Mapping
 
 from ..files import read_regular_file
 from ..findings import Finding
+from ..git import Git
 from ..loading import yaml_reader
-from ..loading.dbt_project import ProjectError
 from ..model import Location, Metric, Project
 
 _HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(?P<start>\d+)(?:,(?P<count>\d+))? @@")
 _WHOLE_FILE = None
-
-
-class GitError(ProjectError):
-    """The git history needed for --diff-base is missing or unreadable (exit code 2)."""
 
 
 @dataclass(frozen=True)
@@ -57,36 +52,18 @@ class ChangedLines:
 
 def changed_lines(root: Path, base: str) -> ChangedLines:
     """What changed under `root` since the merge base of `base` and HEAD, working tree included."""
-    _git(root, "rev-parse", "--is-inside-work-tree", error=f"--diff-base: {root} is not inside a git repository")
-    _git(
-        root, "rev-parse", "--verify", "--quiet", f"{base}^{{commit}}",
-        error=f"--diff-base: unknown git revision `{base}` (fetch it first, e.g. `git fetch origin main`)",
-    )
-    merge_base = _git(
-        root, "merge-base", base, "HEAD",
-        error=f"--diff-base: `{base}` and HEAD share no history; in a shallow clone fetch more "
-        "(actions/checkout: `fetch-depth: 0`)",
-    ).strip()
-    diff = _git(
-        root, "-c", "core.quotepath=off", "diff", "--no-color", "--no-ext-diff", "--no-textconv",
+    git = Git(root, "--diff-base")
+    git.require_work_tree()
+    merge_base = git.merge_base(base)
+    diff = git.text(
+        "-c", "core.quotepath=off", "diff", "--no-color", "--no-ext-diff", "--no-textconv",
         "--unified=0", "--src-prefix=a/", "--dst-prefix=b/", "--relative", merge_base, "--", ".",
-        error="--diff-base: `git diff` failed",
+        error="`git diff` failed",
     )
     files: dict[str, frozenset[int] | None] = dict(parse_unified_diff(diff))
-    untracked = _git(root, "ls-files", "--others", "--exclude-standard", "-z", error="--diff-base: `git ls-files` failed")
-    for path in filter(None, untracked.split("\0")):
+    for path in git.untracked_files():
         files[path] = _WHOLE_FILE
     return ChangedLines(files)
-
-
-def _git(root: Path, *arguments: str, error: str) -> str:
-    try:
-        process = subprocess.run(["git", *arguments], cwd=root, capture_output=True, check=False)
-    except FileNotFoundError:
-        raise GitError("--diff-base needs `git` on PATH") from None
-    if process.returncode != 0:
-        raise GitError(error)
-    return process.stdout.decode("utf-8", "surrogateescape")
 
 
 def parse_unified_diff(diff: str) -> Iterable[tuple[str, frozenset[int]]]:

@@ -124,6 +124,11 @@ def ref_name(model: Any) -> str | None:
     return parts[1] if parts else None
 
 
+def ref_names(text: str) -> list[str]:
+    """Every model `text` names with `ref()`, in order: the models a model's SQL reads."""
+    return [match["name"] for match in _REF.finditer(text)]
+
+
 def ref_parts(model: Any) -> tuple[str | None, str] | None:
     """`ref('pkg', 'orders')` -> (`pkg`, `orders`); `ref('orders')` -> (None, `orders`)."""
     if not isinstance(model, str):

@@ -1,6 +1,7 @@
 """Every rule module is imported here so that importing the package fills the registry."""
 
 from . import (  # noqa: F401
+    certification,
     deprecations,
     focus,
     framing,

@@ -1,0 +1,103 @@
+"""`dbt-kpi-lint review --base REF`: what a change does to each KPI, for a pull request.
+
+The work tree (uncommitted edits included) is compared with the merge base of REF and HEAD;
+both are read by the YAML loader, no `dbt parse`. Exit 0, or with `--fail-on-meaning-change`
+1 when a KPI's number changes meaning; 2 when the comparison cannot be made.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from ..config.file import find_config, read_config, settings_from
+from ..config.settings import Settings
+from ..findings import Finding
+from ..lint.engine import lint
+from ..loading.source import Source, load_linted_project
+from ..model import Project
+from .check import parse_vars
+from .common import EXIT_FINDINGS, EXIT_OK, display_prefix, one_project, write_output
+
+FORMAT_NAMES = ("text", "markdown", "json")
+
+
+def add_parser(commands: Any) -> None:
+    review = commands.add_parser(
+        "review",
+        help="summarize what the changes since a git ref do to each KPI (for a pull request comment)",
+    )
+    review.add_argument("project", nargs="?", type=Path, help="the dbt project (default: around the working directory)")
+    review.add_argument(
+        "--base",
+        required=True,
+        metavar="REF",
+        help="compare with the merge base of this git ref and HEAD, e.g. origin/main (the work tree is the other side)",
+    )
+    review.add_argument("--format", choices=FORMAT_NAMES, default="text")
+    review.add_argument("--output", type=Path, help="write the review to this file instead of stdout")
+    review.add_argument(
+        "--fail-on-meaning-change", action="store_true", help="exit 1 when the number of a KPI changes meaning"
+    )
+    review.add_argument(
+        "--config", type=Path, help="use this dbt-kpi-lint configuration file (both sides are linted with it)"
+    )
+    review.add_argument("--vars", type=parse_vars, default={}, help="YAML mapping of dbt vars, as `dbt --vars`")
+    review.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    # Imported on use: git, subprocess and the comparison are for this command only.
+    from ..review.base import load_merge_base
+    from ..review.compare import Side, UpstreamChange, review
+    from ..review.formats import FORMATS
+    from ..review.lineage import ModelFiles, changed_models
+
+    root = one_project(args.project)
+    configured = settings_from(read_config(args.config) if args.config else find_config(root))
+    settings = replace(configured, configured=configured)
+    head = load_linted_project(root, Source.YAML, cli_vars=args.vars).project
+    merge_base = load_merge_base(root, args.base, head, args.vars)
+    if merge_base.project is None:
+        nothing: dict[str, Any] = {"metrics": (), "semantic_models": (), "groups": {}, "noqa": {}, "problems": ()}
+        base = replace(head, **nothing, files=(), disabled_metrics=())
+        notes = [f"the merge base {merge_base.short} has no dbt project here: every KPI is new"]
+    else:
+        base = merge_base.project
+        notes = _unreadable_at_base(base, head, merge_base.short)
+    prefix = display_prefix(root)
+    changed = changed_models(merge_base.changed, head.model_paths)
+    model_files = ModelFiles.of(root, head.model_paths) if changed else None
+
+    def upstream(model: str) -> list[UpstreamChange]:
+        if model_files is None:
+            return []
+        return [UpstreamChange(name, prefix + changed[name]) for name in model_files.upstream(model) if name in changed]
+
+    before, after = Side(base, _linted(base, settings, prefix)), Side(head, _linted(head, settings, prefix))
+    result = review(args.base, merge_base.commit, before, after, settings.meta_keys, upstream, notes)
+    for note in result.notes:
+        print(f"dbt-kpi-lint: warning: {note}", file=sys.stderr)
+    write_output(FORMATS[args.format](result), args.output)
+    return EXIT_FINDINGS if args.fail_on_meaning_change and result.changing_meaning else EXIT_OK
+
+
+def _unreadable_at_base(base: Project, head: Project, short: str) -> list[str]:
+    """A file the merge base cannot read makes its KPIs look new: say so."""
+    unreadable_now = {problem.location.path for problem in head.problems}
+    return [
+        f"at the merge base {short}, {problem.location} cannot be read ({problem.message}): what it defines "
+        f"counts as absent before this change"
+        for problem in base.problems
+        if problem.location.path not in unreadable_now
+    ]
+
+
+def _linted(project: Project, settings: Settings, prefix: str) -> list[Finding]:
+    return [
+        replace(finding, location=replace(finding.location, path=prefix + finding.location.path))
+        for finding in lint(project, settings)
+    ]
