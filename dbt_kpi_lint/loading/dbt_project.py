@@ -53,6 +53,11 @@ class DbtProject:
     path_prefix: str = ""
 
     def relative(self, path: Path) -> str:
+        text, root = str(path), str(self.root)
+        # A file found under the root by walking it is its text after the root's (`relpath` costs
+        # 20 µs a call, 40 ms for a project of 2,000 files); only a `..` step needs normalizing.
+        if text.startswith(root) and text[len(root) : len(root) + 1] == os.sep and ".." not in text:
+            return self.path_prefix + text[len(root) + 1 :].replace(os.sep, "/")
         # relpath, not relative_to: a source path may sit outside the project (`../shared`, `/abs`).
         return self.path_prefix + Path(os.path.relpath(path, self.root)).as_posix()
 
