@@ -39,7 +39,7 @@ def fingerprint_of(root: Path, metric: str = "revenue") -> str:
     return str(KpiFingerprints(project, [metric]).of(kpi))
 
 
-def kpi011(run_cli: Run, root: Path) -> list[str]:
+def kpi012(run_cli: Run, root: Path) -> list[str]:
     result = run_cli("check", "--select", "KPI012", "--format", "json", cwd=root)
     return [f"{item['path']}:{item['line']} {item['message']}" for item in json.loads(result.stdout)]
 
@@ -138,27 +138,27 @@ def test_certify_refuses_a_kpi_flag_set_in_dbt_project_yml(make_project: Callabl
 def test_a_certified_kpi_passes_the_lint(repo: Path, run_cli: Run) -> None:
     certify(run_cli, repo)
 
-    assert kpi011(run_cli, repo) == []
+    assert kpi012(run_cli, repo) == []
 
 
-def test_certify_then_a_filter_change_fires_kpi011(repo: Path, run_cli: Run) -> None:
+def test_certify_then_a_filter_change_fires_kpi012(repo: Path, run_cli: Run) -> None:
     certify(run_cli, repo)
     edit(repo, METRICS_FILE, "    type_params: {measure: revenue}\n",
          "    type_params: {measure: revenue}\n    filter: \"{{ Dimension('order__status') }} = 'paid'\"\n")
 
-    assert kpi011(run_cli, repo) == [
+    assert kpi012(run_cli, repo) == [
         "models/metrics.yml:11 KPI `revenue` was certified by ana@example.com on 2026-06-30, and its own definition "
         "and the dimensions its filters use changed since: the certification is void; review the change, then "
         "certify it again (`dbt-kpi-lint certify revenue --by NAME`)"
     ]
 
 
-def test_kpi011_names_each_part_that_changed(repo: Path, run_cli: Run) -> None:
+def test_kpi012_names_each_part_that_changed(repo: Path, run_cli: Run) -> None:
     certify(run_cli, repo, "revenue_per_order")
     edit(repo, SEMANTIC_FILE, "expr: amount", "expr: amount - refunds")
     edit(repo, METRICS_FILE, "target: 50", "target: 60")
 
-    assert kpi011(run_cli, repo) == [
+    assert kpi012(run_cli, repo) == [
         "models/metrics.yml:26 KPI `revenue_per_order` was certified by ana@example.com on 2026-06-30, and its input "
         "metrics and its target changed since: the certification is void; review the change, then certify it again "
         "(`dbt-kpi-lint certify revenue_per_order --by NAME`)"
@@ -168,7 +168,7 @@ def test_kpi011_names_each_part_that_changed(repo: Path, run_cli: Run) -> None:
 def test_a_fingerprint_not_written_by_dbt_kpi_lint_is_reported(repo: Path, run_cli: Run) -> None:
     edit(repo, METRICS_FILE, "        kpi: true\n", "        kpi:\n          certified: {by: ana, fingerprint: abc}\n")
 
-    assert kpi011(run_cli, repo) == [
+    assert kpi012(run_cli, repo) == [
         "models/metrics.yml:10 KPI `revenue` has a certification that cannot be checked (`fingerprint` is not one "
         "dbt-kpi-lint writes): certify it with `dbt-kpi-lint certify revenue --by NAME`"
     ]
@@ -231,7 +231,7 @@ def test_a_measure_the_kpi_aggregates_itself_is_a_change_of_its_measures(repo: P
     assert Fingerprint.parse(fingerprint_of(repo, "revenue_mtd")).changed_since(before) == ["measures"]
 
 
-def test_kpi011_is_silent_on_a_project_without_the_semantic_models_yaml(repo: Path, run_cli: Run) -> None:
+def test_kpi012_is_silent_on_a_project_without_the_semantic_models_yaml(repo: Path, run_cli: Run) -> None:
     """dbt's manifest holds no semantic model YAML: certifications are judged from the YAML files."""
     certify(run_cli, repo)
     edit(repo, SEMANTIC_FILE, "expr: amount", "expr: amount - refunds")

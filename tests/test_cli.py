@@ -274,7 +274,7 @@ def test_misspelt_command_suggests_the_command(run_cli, tmp_path):
     assert (result.exit_code, result.stderr) == (
         2,
         "dbt-kpi-lint: error: argument COMMAND: invalid choice: 'chek' "
-        "(choose from check, rules, rule, generate, status, report); did you mean check?\n",
+        "(choose from check, rules, rule, review, certify, generate, status, report); did you mean check?\n",
     )
 
 
