@@ -156,7 +156,7 @@ def _fix_one(
 ) -> str:
     document = Document(text, compose(text))
     node = document.mapping_at(path) if path is not None else None
-    if node is None:
+    if node is None or path is None:
         raise CannotEdit(f"`{metric.name}` is not where it was read; the file changed")
     if finding.code == "META001":
         move = _Move(document, node, "meta", meta_keys_to_move(metric, meta_keys), ("config", "meta"))

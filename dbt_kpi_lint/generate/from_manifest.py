@@ -124,7 +124,11 @@ def in_project_order(document: dict[str, Any], project: Project) -> dict[str, An
     MetricFlow's SQL depends on that order (which of two equivalent columns comes first), and a
     generated file must be the same on every machine.
     """
-    for key, ordered in (("semantic_models", project.semantic_models), ("metrics", project.metrics)):
-        position = {item.name: index for index, item in enumerate(ordered)}
+    names = {
+        "semantic_models": [model.name for model in project.semantic_models],
+        "metrics": [metric.name for metric in project.metrics],
+    }
+    for key, ordered in names.items():
+        position = {name: index for index, name in enumerate(ordered)}
         document[key] = sorted(document[key], key=lambda item: (position.get(item.get("name"), len(position)), str(item.get("name"))))
     return document

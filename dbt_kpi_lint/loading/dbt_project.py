@@ -195,7 +195,8 @@ def _walk(top: Path) -> Iterator[tuple[str, list[str], list[str]]]:
                 listed = list(entries)
         except OSError:
             continue
-        subdirs, files = [], []
+        subdirs: list[str] = []
+        files: list[str] = []
         for entry in listed:
             try:
                 is_dir = entry.is_dir()

@@ -278,7 +278,7 @@ class _KpiComparison:
         reasons = _void_reasons(now, self.after, after)
         if reasons:
             unchanged = then is not None and then.fingerprint == now.fingerprint
-            if unchanged and _void_reasons(then, self.before, before):  # void before the change already
+            if then is not None and unchanged and _void_reasons(then, self.before, before):  # void before already
                 return None
             return CertificationChange("void", now.described, tuple(reasons))
         if then is None or then.fingerprint != now.fingerprint or then.described != now.described:

@@ -59,7 +59,8 @@ def read_dated_targets(target: KpiField) -> tuple[list[DatedTarget], list[Malfor
                 Malformed(_key_at(location, entry, key), f"`{key}: {entry.get(key)}` of entry {index + 1} is not a date YYYY-MM-DD")
             )
             continue
-        written_entry = written[index] if index < len(written) and isinstance(written[index], dict) else {}
+        candidate = written[index] if index < len(written) else None
+        written_entry: dict[Any, Any] = candidate if isinstance(candidate, dict) else {}
         entries.append(
             DatedTarget(
                 starts=starts,

@@ -134,7 +134,8 @@ def read_through_dbt(project_root: Path, target: str | None = None, profiles_dir
         # dbt's first line names only the kind ("Database Error"); what happened is on the next.
         reason = " ".join(str(result.exception).split())[:300] if result.exception else "see `dbt show` for dbt's own message"
         raise TableError(f"dbt could not read {HISTORY_MODEL} on the project's target: {reason}")
-    table = result.result.results[0].agate_table
+    executed: Any = result.result  # `dbt show` returns a RunExecutionResult
+    table = executed.results[0].agate_table
     names = list(table.column_names)
     return tables_from_rows(dict(zip(names, row)) for row in table.rows)
 
