@@ -12,6 +12,7 @@ from lint_helpers import findings, place
 from test_rules_targets import kpi_file
 
 from dbt_kpi_lint.calendar import last_complete_period, period_start
+from dbt_kpi_lint.rules.dated_targets import judged_holding_changes
 
 HEAD = ("kpi: true", "owner: ops@example.com", "direction: increase", "grain: month")
 
@@ -109,3 +110,28 @@ def test_a_dated_target_that_starts_after_the_period_judged_today_is_kpi011(make
     root = make_project(kpi_file(*HEAD, dated(f"{{from: {later}, value: 120}}")))
     [(_, message)] = messages(root, "KPI011")
     assert message.endswith(f"its first entry starts {later}; add the target that holds now")
+
+
+# When KPI011's "no target holds now" turns, as the staleness check's shortcut must know: the day
+# the period judged (the last complete one) first falls on the other side of the schedule.
+QUARTERS_OF_2026 = [(date(2026, 1, 1), date(2026, 4, 1), None), (date(2026, 4, 1), date(2027, 1, 1), None)]
+
+
+def test_a_schedule_that_holds_now_turns_the_day_its_first_uncovered_period_is_complete() -> None:
+    assert judged_holding_changes(QUARTERS_OF_2026, "month", date(2026, 12, 3)) == date(2027, 2, 1)
+
+
+def test_a_schedule_that_has_not_begun_turns_the_day_its_first_period_is_complete() -> None:
+    assert judged_holding_changes(QUARTERS_OF_2026, "month", date(2025, 12, 3)) == date(2026, 2, 1)
+
+
+def test_a_schedule_that_ends_mid_week_turns_when_the_first_week_after_it_is_complete() -> None:
+    assert judged_holding_changes(QUARTERS_OF_2026, "week", date(2026, 12, 3)) == date(2027, 1, 11)
+
+
+def test_a_schedule_holding_for_good_never_turns() -> None:
+    assert judged_holding_changes([(date(2026, 1, 1), None, None)], "quarter", date(2026, 12, 3)) is None
+
+
+def test_an_expired_schedule_never_turns_back() -> None:
+    assert judged_holding_changes(QUARTERS_OF_2026, "month", date(2027, 3, 1)) is None

@@ -8,10 +8,15 @@ from __future__ import annotations
 import json
 import shutil
 import time
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from conftest import EXAMPLE_PROJECT, copy_example_project, run_dbt
+
+from dbt_kpi_lint.calendar import last_complete_period, shifted
+from dbt_kpi_lint.generate.inputs import inputs_hold
+from dbt_kpi_lint.loading.yaml_loader import load_project
 
 pytest.importorskip("metricflow")
 
@@ -170,6 +175,95 @@ def test_the_python_model_of_the_previous_version_is_gen001_and_generate_removes
 
 def test_example_project_generated_models_are_current(run_cli) -> None:
     assert run_cli("generate", "--check", cwd=EXAMPLE_PROJECT).exit_code == 0
+
+
+# The staleness check's shortcut: the hash of the files the fingerprint is computed from ----------------
+
+
+def recorded_fields(root: Path) -> dict[str, str]:
+    line = (root / "models/kpi_history.sql").read_text().splitlines()[1]
+    return json.loads(line.split("fingerprint: ", 1)[1])
+
+
+@pytest.fixture
+def project_loads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The roots `generate` parses a project of: none when the shortcut answers."""
+    loads: list[Path] = []
+
+    def load_and_count(root: Path, **options: object) -> object:
+        loads.append(root)
+        return load_project(root, **options)
+
+    monkeypatch.setattr("dbt_kpi_lint.cli.generate.load_project", load_and_count)
+    return loads
+
+
+def test_generate_records_the_hash_of_what_it_read_and_no_expiry_without_dated_targets(project: Path, run_cli) -> None:
+    run_cli("generate", cwd=project)
+    fields = recorded_fields(project)
+    assert (fields["inputs"][:7], len(fields["inputs"]), "inputs_valid_until" in fields) == ("sha256:", 39, False)
+
+
+def test_up_to_date_files_are_told_without_parsing_the_project(project: Path, run_cli, project_loads) -> None:
+    run_cli("generate", cwd=project)
+    project_loads.clear()
+    result = run_cli("generate", "--check", cwd=project)
+    assert (result.exit_code, result.stdout, project_loads) == (0, "kpi_history and kpi_status are up to date\n", [])
+
+
+def test_an_edited_comment_misses_the_shortcut_and_the_fingerprint_finds_nothing_stale(
+    project: Path, run_cli, project_loads
+) -> None:
+    run_cli("generate", cwd=project)
+    edit(project, "# net of refunds", "# net of refunds and credit notes")
+    project_loads.clear()
+    result = run_cli("generate", "--check", cwd=project)
+    assert (result.exit_code, len(project_loads)) == (0, 1)
+
+
+def test_a_yaml_file_without_semantic_objects_is_no_input(project: Path, run_cli, project_loads) -> None:
+    (project / "models/schema.yml").write_text("models:\n  - name: fct_orders\n")
+    run_cli("generate", cwd=project)
+    (project / "models/schema.yml").write_text("models:\n  - name: fct_orders\n    description: One row per order.\n")
+    project_loads.clear()
+    assert (run_cli("generate", "--check", cwd=project).exit_code, project_loads) == (0, [])
+
+
+def test_other_vars_miss_the_shortcut(project: Path, run_cli, project_loads) -> None:
+    run_cli("generate", cwd=project)
+    project_loads.clear()
+    run_cli("generate", "--check", "--vars", "{revenue_target: 5}", cwd=project)
+    assert len(project_loads) == 1
+
+
+def test_an_edited_generated_file_misses_the_shortcut_and_is_stale(project: Path, run_cli, project_loads) -> None:
+    run_cli("generate", cwd=project)
+    edit(project, "where periods_ago = 0", "where periods_ago = 1", "models/kpi_status.sql")
+    project_loads.clear()
+    result = run_cli("generate", "--check", cwd=project)
+    assert (result.exit_code, len(project_loads)) == (1, 1)
+
+
+def test_a_dated_target_records_the_day_its_lint_codes_may_turn(make_project, run_cli) -> None:
+    judged, _ = last_complete_period(date.today(), "month")
+    current = shifted(judged, "month", 1)
+    held_until = shifted(judged, "month", 2) - timedelta(days=1)  # the last day of the running month
+    dated = f"target: [{{from: {judged}, value: 1000, until: {held_until}}}], grain: month"
+    root = make_project({**MODELS, "models/orders.yml": ORDERS.replace("target: 1000", dated)}, PROJECT_FILE)
+    run_cli("generate", cwd=root)
+    # Judged from the first day of the month after next: the running month's successor has no target.
+    assert (current < held_until, recorded_fields(root)["inputs_valid_until"]) == (
+        True, shifted(judged, "month", 3).isoformat()
+    )
+
+
+def test_the_shortcut_holds_until_the_day_before_it_expires() -> None:
+    recorded = {"inputs": "sha256:1", "inputs_valid_until": "2027-02-01"}
+    assert [inputs_hold(recorded, "sha256:1", day) for day in (date(2027, 1, 31), date(2027, 2, 1))] == [True, False]
+
+
+def test_the_shortcut_never_holds_for_other_inputs() -> None:
+    assert inputs_hold({"inputs": "sha256:1"}, "sha256:2", date(2027, 1, 1)) is False
 
 
 # Which dialects a file holds ------------------------------------------------------------------------

@@ -22,8 +22,9 @@ from ..generate.dialects import (
     UnsupportedDialectError,
     dialect_named,
 )
-from ..generate.fingerprint import recorded_fingerprint
-from ..generate.model_files import models_without_a_file, stale_reasons
+from ..generate.fingerprint import metricflow_version, recorded_fingerprint
+from ..generate.inputs import inputs_digest
+from ..generate.model_files import models_without_a_file, stale_reasons, unchanged_since_generated
 from ..generate.paths import GeneratedPaths
 from ..generate.profile import profile_adapter
 from ..generate.semantic_manifest import NeedsDbtParse, Relations, semantic_manifest
@@ -32,6 +33,8 @@ from ..loading.yaml_loader import load_project
 from ..model import Project
 from .check import parse_vars
 from .common import EXIT_FINDINGS, EXIT_OK, UsageError, one_project
+
+_UP_TO_DATE = "kpi_history and kpi_status are up to date"
 
 
 def add_parser(commands: Any) -> None:
@@ -69,21 +72,26 @@ def _dialects(value: str) -> tuple[str, ...]:
 
 def run(args: argparse.Namespace) -> int:
     root = one_project(args.project)
-    project = load_project(root, cli_vars=args.vars)
     dbt_project = read_dbt_project(root)
     settings = settings_from(read_config(args.config) if args.config else find_config(root))
     if args.dialect:
         settings = replace(settings, dialects=args.dialect)
+    if not args.force and unchanged_since_generated(dbt_project, settings, args.vars):
+        print(_UP_TO_DATE)
+        return EXIT_OK
+    # Taken before loading: bytes changed meanwhile make the next check look closer, never pass it.
+    inputs = inputs_digest(dbt_project, settings, args.vars, metricflow_version())
+    project = load_project(root, cli_vars=args.vars)
     reasons = stale_reasons(project, settings)
     if not reasons and not args.force:
-        print("kpi_history and kpi_status are up to date")
+        print(_UP_TO_DATE)
         return EXIT_OK
     if args.check:
         for reason in reasons:
             print(f"stale: {reason}: run `dbt-kpi-lint generate`")
         return EXIT_FINDINGS
     dialects = [dialect_named(name) for name in _chosen_dialects(project, settings, root, dbt_project.profile)]
-    files = _generated(args, project, settings, dialects, root)
+    files = _generated(args, project, settings, dialects, root, inputs)
     for path, text in files.items():
         if text is None:
             (root / path).unlink(missing_ok=True)
@@ -111,6 +119,7 @@ def _generated(
     settings: Settings,
     dialects: list[Dialect],
     root: Path,
+    inputs: str,
 ) -> dict[str, str | None]:
     try:
         from ..generate.metricflow_sql import MetricFlowError
@@ -125,7 +134,7 @@ def _generated(
             return dict(
                 generate(
                     project, settings, dialects, sources.document, sources.relations, "dbt's semantic manifest",
-                    kpi_project=sources.project,
+                    kpi_project=sources.project, inputs=inputs,
                 )
             )
         relations = Relations()
@@ -136,6 +145,6 @@ def _generated(
                 f"the semantic layer reads {', '.join(f'`{model.name}`' for model in missing)}, which no model file "
                 f"of the project or its installed packages defines: fix the `model: ref(...)` of its semantic model"
             )
-        return dict(generate(project, settings, dialects, document, relations, "the project's YAML"))
+        return dict(generate(project, settings, dialects, document, relations, "the project's YAML", inputs=inputs))
     except (NeedsDbtParse, MetricFlowError) as error:
         raise UsageError(str(error)) from None

@@ -9,6 +9,8 @@ parts, each hashed on its own so that a message can name what changed:
 - `kpis`: each KPI's fields (a `var()` target as the call: its value is read when dbt builds);
 - `lint_codes`: what `dbt-kpi-lint check` reports for each KPI under the project's configuration;
 - `settings`: dialects and history length; `dbt_kpi_lint` and `metricflow`: the versions.
+A written line also records the hash of the files all this is computed from (inputs.py): the
+staleness check's shortcut, which these parts do not take part in.
 A file generated `--from-manifest` carries the same hashes, computed from the YAML too: it is
 stale when the YAML changed since, whatever dbt's manifest says.
 """
@@ -18,7 +20,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
+from datetime import date
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
@@ -27,6 +30,8 @@ from typing import Any, Mapping, Sequence
 from .. import __version__
 from ..config.settings import Settings
 from ..model import Project
+from ..rules.dated_targets import judged_holding_changes
+from .inputs import earliest, inputs_fields
 from .kpis import KpiSpec, kpi_specs
 from .semantic_manifest import NeedsDbtParse, Relations, semantic_manifest
 
@@ -47,9 +52,10 @@ _PART_NAMES = {
 @dataclass(frozen=True)
 class Fingerprint:
     parts: Mapping[str, str]
+    shortcut: Mapping[str, str] = field(default_factory=dict)  # inputs.py's, written but never compared
 
     def line(self) -> str:
-        return _LINE + json.dumps(dict(self.parts), sort_keys=True, separators=(",", ":")) + "\n"
+        return _LINE + json.dumps({**self.parts, **self.shortcut}, sort_keys=True, separators=(",", ":")) + "\n"
 
     def changes_from(self, recorded: Mapping[str, Any]) -> list[str]:
         """What differs from a recorded fingerprint, named for people; only this one's parts are
@@ -62,10 +68,12 @@ def fingerprint(
     settings: Settings,
     dialects: Sequence[str] = (),
     specs: Sequence[KpiSpec] | None = None,
+    inputs_digest: str | None = None,
 ) -> Fingerprint:
     """The fingerprint of what generating `project` reads, with `settings` (the configuration's).
 
-    `dialects`: those the file holds; left out (not compared) when empty.
+    `dialects`: those the file holds; left out (not compared) when empty. `inputs_digest`: the
+    hash of the files `project` was loaded from, to record for the shortcut.
     """
     specs = kpi_specs(project, settings) if specs is None else specs
     try:
@@ -89,7 +97,21 @@ def fingerprint(
     version = metricflow_version()
     if version is not None:
         parts["metricflow"] = version
-    return Fingerprint(parts)
+    if inputs_digest is None:
+        return Fingerprint(parts)
+    return Fingerprint(parts, inputs_fields(inputs_digest, lint_codes_valid_until(specs, date.today())))
+
+
+def lint_codes_valid_until(specs: Sequence[KpiSpec], today: date) -> date | None:
+    """The first day the KPIs' lint codes may differ from today's without a file changing: when a
+    dated target starts or stops holding for the period judged (KPI011). None: never."""
+    return earliest(
+        judged_holding_changes(
+            [(period.starts, period.ends, None) for period in spec.targets if period.starts is not None], spec.grain, today
+        )
+        for spec in specs
+        if any(period.starts is not None for period in spec.targets)
+    )
 
 
 def recorded_fingerprint(text: str) -> Mapping[str, str] | None:

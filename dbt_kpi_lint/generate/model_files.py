@@ -9,11 +9,14 @@ replaces) is removed: two models of one name stop dbt.
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 from .. import __version__
 from ..config.settings import Settings
+from ..files import read_regular_text
+from ..loading.dbt_project import DbtProject
 from ..model import Project
 from .dialects import Dialect
 from .fingerprint import (
@@ -22,6 +25,7 @@ from .fingerprint import (
     metricflow_version,
     recorded_fingerprint,
 )
+from .inputs import inputs_digest, inputs_hold
 from .kpis import kpi_specs
 from .paths import (
     HISTORY_MODEL,
@@ -101,6 +105,30 @@ def stale_reasons(project: Project, settings: Settings) -> list[str]:
     return reasons
 
 
+def unchanged_since_generated(dbt_project: DbtProject, settings: Settings, cli_vars: Mapping[str, Any]) -> bool:
+    """Whether the generated files are up to date by the shortcut alone (inputs.py), nothing parsed.
+
+    False means "ask `stale_reasons`", not "stale".
+    """
+    paths = GeneratedPaths.of(dbt_project.model_paths)
+    texts = {path: _text_of(dbt_project.root / path) for path in paths.all()}
+    recorded = recorded_fingerprint(texts[paths.history_sql] or "")
+    legacy = texts[paths.legacy_python_model]
+    return (
+        recorded is not None
+        and not (legacy is not None and legacy.startswith(LEGACY_MARKER))
+        and all(texts[path] == text for path, text in static_files(paths).items())
+        and inputs_hold(recorded, inputs_digest(dbt_project, settings, cli_vars, metricflow_version()), date.today())
+    )
+
+
+def _text_of(path: Path) -> str | None:
+    try:
+        return read_regular_text(path)
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
 def generate(
     project: Project,
     settings: Settings,
@@ -109,17 +137,19 @@ def generate(
     relations: Relations,
     source: str,
     kpi_project: Project | None = None,
+    inputs: str | None = None,
 ) -> Mapping[str, str | None]:
     """Path -> text to write (None: the file to remove), MetricFlow rendering every KPI's query.
 
     `project` is the YAML's (what the fingerprint is of); `kpi_project` the one the KPIs and their
     lint codes are read from (dbt's manifest with `--from-manifest`), by default the same.
+    `inputs`: the `inputs_digest` of the files `project` was loaded from, recorded for the shortcut.
     """
     from .metricflow_sql import MetricFlowRenderer  # the one step that needs MetricFlow
 
     specs = kpi_specs(kpi_project or project, settings)
     recorded = fingerprint(
-        project, settings, [dialect.adapter_type for dialect in dialects], None if kpi_project else specs
+        project, settings, [dialect.adapter_type for dialect in dialects], None if kpi_project else specs, inputs
     )
     defined = {metric["name"] for metric in semantic_manifest["metrics"]}
     missing = [spec.metric for spec in specs if spec.metric not in defined]

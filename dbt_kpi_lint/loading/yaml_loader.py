@@ -95,8 +95,29 @@ def cyclic_gc_paused() -> Iterator[None]:
 @cyclic_gc_paused()
 def load_project(root: Path, cli_vars: Mapping[str, Any] | None = None) -> Project:
     dbt_project = read_dbt_project(root)
-    files = iter_yaml_files(dbt_project, also=frozenset({_LEGACY_TIME_SPINE_FILE}))
-    return read_schema_files(dbt_project, files, cli_vars).build()
+    return read_schema_files(dbt_project, _project_files(dbt_project), cli_vars).build()
+
+
+def schema_sources(dbt_project: DbtProject) -> Iterator[tuple[str, bytes | None]]:
+    """What `load_project` reads of each file, unparsed: the bytes of each file it parses, None
+    for one it cannot read and for a legacy time spine (its name alone counts). A file it passes
+    over unparsed is left out: its bytes do not change what is loaded."""
+    for path, _ in _project_files(dbt_project):
+        relative = dbt_project.relative(path)
+        if path.name == _LEGACY_TIME_SPINE_FILE:
+            yield relative, None
+            continue
+        try:
+            raw = read_regular_file(path)
+        except OSError:
+            yield relative, None
+            continue
+        if _worth_parsing(raw):
+            yield relative, raw
+
+
+def _project_files(dbt_project: DbtProject) -> Iterator[tuple[Path, str]]:
+    return iter_yaml_files(dbt_project, also=frozenset({_LEGACY_TIME_SPINE_FILE}))
 
 
 def read_schema_files(

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from ..calendar import last_complete_period, period_start, shifted
 from ..kpi import KpiField
 from ..model import Location
 
@@ -89,6 +90,24 @@ def schedule(entries: list[DatedTarget]) -> list[tuple[date, date | None, DatedT
             ends = after_until if ends is None else min(ends, after_until)
         held.append((entry.starts, ends, entry))
     return held
+
+
+def holds_for(held: list[tuple[date, date | None, Any]], period: date) -> bool:
+    """Whether an entry of a schedule holds for the period starting on `period`."""
+    return any(starts <= period and (ends is None or period < ends) for starts, ends, _ in held)
+
+
+def judged_holding_changes(held: list[tuple[date, date | None, Any]], grain: str, today: date) -> date | None:
+    """The first day after `today` on which `holds_for` the period judged that day (the last
+    complete one) answers otherwise than today; None when it never will."""
+    judged, _ = last_complete_period(today, grain)
+    holds_now = holds_for(held, judged)
+    boundaries = {day for starts, ends, _ in held for day in (starts, ends) if day is not None and day > judged}
+    # Between two boundaries the answer cannot change: the first period starting on or after each.
+    periods = sorted({start if (start := period_start(day, grain)) == day else shifted(start, grain, 1)
+                      for day in boundaries})
+    changed = next((period for period in periods if holds_for(held, period) != holds_now), None)
+    return None if changed is None else shifted(changed, grain, 1)  # judged once it is complete
 
 
 def _date(value: Any) -> date | None:

@@ -11,6 +11,7 @@ from ..model import JinjaExpression, Severity
 from .dated_targets import (
     ENTRY_SHAPE,
     DatedTarget,
+    holds_for,
     is_dated,
     read_dated_targets,
     schedule,
@@ -327,7 +328,7 @@ def _expired(kpi: Kpi, key: str, grain: str, entries: list[DatedTarget], today: 
     if not held:
         return
     judged, _ = last_complete_period(today, grain)
-    if any(starts <= judged and (ends is None or judged < ends) for starts, ends, _ in held):
+    if holds_for(held, judged):
         return
     first_start, _, first = held[0]
     _, last_end, last = held[-1]
