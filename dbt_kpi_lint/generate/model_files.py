@@ -32,7 +32,6 @@ from .paths import (
     LEGACY_MARKER,
     SQL_MARKER,
     STATUS_MODEL,
-    YAML_MARKER,
     GeneratedPaths,
 )
 from .properties import properties_yaml
@@ -54,14 +53,6 @@ def models_without_a_file(root: Path, model_paths: Sequence[str], models: Iterab
     }
     defined = stems | {re.sub(r"_v\d+$", "", stem) for stem in stems}
     return sorted(model for model in set(models) if model.package is None and model.name not in defined)
-
-
-def uses_generated_models(project: Project) -> bool:
-    """Whether the project holds a model this tool generated (of this version or the last)."""
-    return any(
-        text is not None and text.startswith((SQL_MARKER, YAML_MARKER))
-        for text in project.generated_files.values()
-    )
 
 
 def header(source: str, recorded: Fingerprint | None) -> str:

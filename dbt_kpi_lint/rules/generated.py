@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from ..generate.paths import GeneratedPaths
+from ..generate.paths import GeneratedPaths, uses_generated_models
 from ..model import Location, Severity
 from .registry import RuleContext, Violation, rule
 
@@ -44,12 +44,12 @@ def stale_generated_kpi_models(context: RuleContext) -> Iterable[Violation]:
     Run `dbt-kpi-lint generate` (the `dbt-kpi-lint-generate` pre-commit hook does it on commit)
     and commit the result.
     """
-    # Imported on use: only projects that hold generated models pay for the generator's modules.
-    from ..generate.model_files import stale_reasons, uses_generated_models
-
     project = context.project
-    if not uses_generated_models(project):
+    if not uses_generated_models(project.generated_files):
         return
+    # Imported on use: only projects that hold generated models pay for the generator's modules.
+    from ..generate.model_files import stale_reasons
+
     reasons = stale_reasons(project, context.settings.as_configured)
     if reasons:
         yield Violation(
