@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any, Iterable, Mapping
 
-from ..loading.jinja import VarResolver
+from ..loading.jinja import VarResolver, looks_like_jinja
 from ..loading.yaml_loader import ref_parts
 from ..model import JinjaExpression, Metric, Project, SemanticModel, TimeSpine
 
@@ -188,30 +189,37 @@ class _Builder:
 
     # Rendering -----------------------------------------------------------------------------------
 
-    def rendered(self, value: Any, where: str, *, filters_raw: bool = False, path: str = "") -> Any:
+    def rendered(self, value: Any, where: str, *, filters_raw: bool = False, path: tuple[Any, ...] = ()) -> Any:
         """`value` with `{{ var() }}` rendered as dbt renders schema YAML.
 
         Descriptions are never rendered by dbt at parse time, and metric filters are MetricFlow's
         own Jinja (`{{ Dimension(...) }}`): both are kept as written. Any other Jinja needs dbt.
+        `path`: the keys leading to `value`, for the message that names it.
         """
         if isinstance(value, (dict, list)):
             key = (id(value), filters_raw)
             if key not in self._rendered:
+                # Most values are plain scalars, passed over in place: certifying 1,000 KPIs renders
+                # every metric, and a call per scalar was most of that.
                 self._rendered[key] = value, (
                     {
-                        key: item
-                        if key == "description" or (filters_raw and key == "filter")
-                        else self.rendered(item, where, filters_raw=filters_raw, path=f"{path}.{key}".lstrip("."))
-                        for key, item in value.items()
+                        name: item
+                        if name == "description" or (filters_raw and name == "filter") or _left_as_written(item)
+                        else self.rendered(item, where, filters_raw=filters_raw, path=(*path, name))
+                        for name, item in value.items()
                     }
                     if isinstance(value, dict)
-                    else [self.rendered(item, where, filters_raw=filters_raw, path=path) for item in value]
+                    else [
+                        item if _left_as_written(item) else self.rendered(item, where, filters_raw=filters_raw, path=path)
+                        for item in value
+                    ]
                 )
             return self._rendered[key][1]
         rendered = self.variables.render(value, self.project.name)
         if isinstance(rendered, JinjaExpression):
+            dotted = ".".join(str(name) for name in path)
             raise NeedsDbtParse(
-                f"{f'`{path}` of ' if path else ''}{where} is Jinja the YAML alone cannot render ({rendered.source!r}): "
+                f"{f'`{dotted}` of ' if dotted else ''}{where} is Jinja the YAML alone cannot render ({rendered.source!r}): "
                 f"run `dbt parse` and `dbt-kpi-lint generate --from-manifest`"
             )
         return rendered
@@ -612,3 +620,12 @@ def _list(value: Any) -> list[Any]:
 
 def _entries(value: Any) -> Iterable[Mapping[str, Any]]:
     return [item for item in _list(value) if isinstance(item, Mapping)]
+
+
+_SCALARS = frozenset({int, float, bool, type(None), date, datetime})
+
+
+def _left_as_written(value: Any) -> bool:
+    """Whether rendering returns `value` as it is: a scalar, or a string without Jinja (a loaded
+    JinjaExpression is neither: it must reach the check that asks for dbt)."""
+    return type(value) in _SCALARS or (isinstance(value, str) and not looks_like_jinja(value))
