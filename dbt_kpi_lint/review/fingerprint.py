@@ -166,8 +166,12 @@ def _has_definitions(project: Project) -> bool:
     )
 
 
+# One encoder for every definition: `json.dumps` with options builds a new one per call.
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
 def _json(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return _ENCODER.encode(value)
 
 
 def _digest(text: str) -> str:
