@@ -9,6 +9,8 @@ import sys
 import pytest
 from test_yaml_loading import LIFETIME_CUSTOMERS, REVENUE_KPI
 
+from dbt_kpi_lint.cli import COMMAND_MODULES
+
 NO_OWNER_KPI = """\
     metrics:
       - name: active_customers{noqa}
@@ -306,3 +308,34 @@ def test_vars_that_are_not_a_mapping_are_a_one_line_error(make_project, run_cli)
         2,
         "dbt-kpi-lint: error: --vars must be a YAML mapping, e.g. '{revenue_target: 1000}'\n",
     )
+
+
+COMMAND_MODULES_LOADED = """\
+import sys
+from dbt_kpi_lint.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+print(",".join(sorted(name for name in sys.modules if name.startswith("dbt_kpi_lint.cli."))))
+"""
+
+
+def cli_modules_loaded_by(*args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "-c", COMMAND_MODULES_LOADED, *args], capture_output=True, text=True, check=True
+    )
+    return result.stdout.splitlines()[-1]
+
+
+def test_version_loads_no_command_module() -> None:
+    assert cli_modules_loaded_by("--version") == "dbt_kpi_lint.cli.common,dbt_kpi_lint.cli.parser"
+
+
+def test_a_command_loads_only_its_own_module() -> None:
+    assert cli_modules_loaded_by("rules") == "dbt_kpi_lint.cli.common,dbt_kpi_lint.cli.explain,dbt_kpi_lint.cli.parser"
+
+
+def test_a_misspelt_command_loads_every_command_to_suggest_one() -> None:
+    loaded = set(cli_modules_loaded_by("chek").split(","))
+    assert {f"dbt_kpi_lint.cli.{module}" for module in COMMAND_MODULES.values()} - loaded == set()
