@@ -135,3 +135,13 @@ def test_a_schedule_holding_for_good_never_turns() -> None:
 
 def test_an_expired_schedule_never_turns_back() -> None:
     assert judged_holding_changes(QUARTERS_OF_2026, "month", date(2027, 3, 1)) is None
+
+
+def test_a_dated_target_until_the_calendar_s_last_day_holds_for_good(make_project) -> None:
+    judged, _ = last_complete_period(date.today(), "month")
+    root = make_project(kpi_file(*HEAD, dated(f"{{from: {judged}, value: 120, until: 9999-12-31}}")))
+    assert (findings(root, "KPI004"), findings(root, "KPI011")) == ([], [])
+
+
+def test_a_schedule_starting_in_the_calendar_s_last_month_never_turns_within_it() -> None:
+    assert judged_holding_changes([(date(9999, 12, 1), None, None)], "month", date(2026, 12, 3)) is None

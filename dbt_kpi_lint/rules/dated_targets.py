@@ -8,7 +8,7 @@ KPI011) and for the generator that turns it into per-period targets.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from ..calendar import last_complete_period, period_start, shifted
@@ -85,8 +85,8 @@ def schedule(entries: list[DatedTarget]) -> list[tuple[date, date | None, DatedT
     held = []
     for index, entry in enumerate(ordered):
         ends = ordered[index + 1].starts if index + 1 < len(ordered) else None
-        if entry.until is not None:
-            after_until = date.fromordinal(entry.until.toordinal() + 1)
+        if entry.until is not None and entry.until < date.max:  # until the calendar's last day: for good
+            after_until = entry.until + timedelta(days=1)
             ends = after_until if ends is None else min(ends, after_until)
         held.append((entry.starts, ends, entry))
     return held
@@ -104,10 +104,21 @@ def judged_holding_changes(held: list[tuple[date, date | None, Any]], grain: str
     holds_now = holds_for(held, judged)
     boundaries = {day for starts, ends, _ in held for day in (starts, ends) if day is not None and day > judged}
     # Between two boundaries the answer cannot change: the first period starting on or after each.
-    periods = sorted({start if (start := period_start(day, grain)) == day else shifted(start, grain, 1)
-                      for day in boundaries})
+    periods = sorted(
+        period
+        for day in boundaries
+        if (period := day if period_start(day, grain) == day else _next_period(period_start(day, grain), grain))
+    )
     changed = next((period for period in periods if holds_for(held, period) != holds_now), None)
-    return None if changed is None else shifted(changed, grain, 1)  # judged once it is complete
+    return None if changed is None else _next_period(changed, grain)  # judged once it is complete
+
+
+def _next_period(start: date, grain: str) -> date | None:
+    """The start of the period after the one starting on `start`; None past the calendar's end."""
+    try:
+        return shifted(start, grain, 1)
+    except (ValueError, OverflowError):
+        return None
 
 
 def _date(value: Any) -> date | None:
