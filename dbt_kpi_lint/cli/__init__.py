@@ -75,7 +75,12 @@ def _parser(command: str | None, version_only: bool = False) -> tuple[argparse.A
     parser = CommandLineParser(prog="dbt-kpi-lint", description="Lint the KPIs of a dbt semantic layer.")
     parser.add_argument("--version", action="version", version=f"dbt-kpi-lint {__version__}")
     commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND", dest="command")
-    modules = [COMMAND_MODULES[command]] if command else [] if version_only else COMMAND_MODULES.values()
+    if command:
+        modules = [COMMAND_MODULES[command]]
+    elif version_only:
+        modules = []
+    else:
+        modules = list(COMMAND_MODULES.values())
     for module in dict.fromkeys(modules):
         importlib.import_module(f".{module}", __name__).add_parser(commands)
     return parser, commands

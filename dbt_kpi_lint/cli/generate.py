@@ -76,11 +76,11 @@ def run(args: argparse.Namespace) -> int:
     settings = settings_from(read_config(args.config) if args.config else find_config(root))
     if args.dialect:
         settings = replace(settings, dialects=args.dialect)
-    if not args.force and unchanged_since_generated(dbt_project, settings, args.vars):
-        print(_UP_TO_DATE)
-        return EXIT_OK
     # Taken before loading: bytes changed meanwhile make the next check look closer, never pass it.
     inputs = inputs_digest(dbt_project, settings, args.vars, metricflow_version())
+    if not args.force and unchanged_since_generated(dbt_project, inputs):
+        print(_UP_TO_DATE)
+        return EXIT_OK
     project = load_project(root, cli_vars=args.vars)
     reasons = stale_reasons(project, settings)
     if not reasons and not args.force:

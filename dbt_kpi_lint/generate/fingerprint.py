@@ -31,7 +31,7 @@ from .. import __version__
 from ..config.settings import Settings
 from ..model import Project
 from ..rules.dated_targets import judged_holding_changes
-from .inputs import earliest, inputs_fields
+from .inputs import inputs_fields
 from .kpis import KpiSpec, kpi_specs
 from .semantic_manifest import NeedsDbtParse, Relations, semantic_manifest
 
@@ -105,13 +105,13 @@ def fingerprint(
 def lint_codes_valid_until(specs: Sequence[KpiSpec], today: date) -> date | None:
     """The first day the KPIs' lint codes may differ from today's without a file changing: when a
     dated target starts or stops holding for the period judged (KPI011). None: never."""
-    return earliest(
+    turns = (
         judged_holding_changes(
             [(period.starts, period.ends, None) for period in spec.targets if period.starts is not None], spec.grain, today
         )
         for spec in specs
-        if any(period.starts is not None for period in spec.targets)
     )
+    return min((day for day in turns if day is not None), default=None)
 
 
 def recorded_fingerprint(text: str) -> Mapping[str, str] | None:

@@ -16,9 +16,10 @@ import json
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Mapping
 
 from ..config.settings import Settings
+from ..files import read_regular_file
 from ..loading.dbt_project import PROJECT_FILE, DbtProject
 from ..loading.yaml_loader import schema_sources
 from .paths import GeneratedPaths
@@ -64,10 +65,6 @@ def inputs_hold(recorded: Mapping[str, Any], digest: str, today: date) -> bool:
         return False
 
 
-def earliest(days: Iterable[date | None]) -> date | None:
-    return min((day for day in days if day is not None), default=None)
-
-
 def _add(digest: Any, name: str, content: bytes | None) -> None:
     # Length-prefixed, so that no two sequences of (name, content) hash alike.
     for part in (name.encode("utf-8", "surrogateescape"), content):
@@ -76,7 +73,7 @@ def _add(digest: Any, name: str, content: bytes | None) -> None:
 
 def _bytes(path: Path) -> bytes | None:
     try:
-        return path.read_bytes()
+        return read_regular_file(path)
     except OSError:
         return None
 

@@ -15,8 +15,8 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from .. import __version__
 from ..config.settings import Settings
-from ..files import read_regular_text
 from ..loading.dbt_project import DbtProject
+from ..loading.yaml_loader import generated_texts
 from ..model import Project
 from .dialects import Dialect
 from .fingerprint import (
@@ -25,7 +25,7 @@ from .fingerprint import (
     metricflow_version,
     recorded_fingerprint,
 )
-from .inputs import inputs_digest, inputs_hold
+from .inputs import inputs_hold
 from .kpis import kpi_specs
 from .paths import (
     HISTORY_MODEL,
@@ -79,10 +79,7 @@ def stale_reasons(project: Project, settings: Settings) -> list[str]:
     """
     paths = GeneratedPaths.of(project.model_paths)
     files = project.generated_files
-    legacy = files.get(paths.legacy_python_model)
-    reasons = []
-    if legacy is not None and legacy.startswith(LEGACY_MARKER):
-        reasons.append(f"{paths.legacy_python_model} is the Python model of dbt-kpi-lint 0.1, now kpi_status.sql")
+    reasons = _file_reasons(files, paths)
     history = files.get(paths.history_sql)
     recorded = recorded_fingerprint(history) if history is not None else None
     if recorded is None:
@@ -91,33 +88,31 @@ def stale_reasons(project: Project, settings: Settings) -> list[str]:
         changes = fingerprint(project, settings, settings.dialects).changes_from(recorded)
         if changes:
             reasons.append(f"{', '.join(changes)} changed since {paths.history_sql} was generated")
-    reasons += [f"{path} differs from what this version writes" for path, text in static_files(paths).items()
-                if files.get(path) != text]
     return reasons
 
 
-def unchanged_since_generated(dbt_project: DbtProject, settings: Settings, cli_vars: Mapping[str, Any]) -> bool:
-    """Whether the generated files are up to date by the shortcut alone (inputs.py), nothing parsed.
+def unchanged_since_generated(dbt_project: DbtProject, inputs: str) -> bool:
+    """Whether the generated files are up to date by the shortcut alone (inputs.py), nothing
+    parsed, `inputs` being the project's `inputs_digest` now.
 
     False means "ask `stale_reasons`", not "stale".
     """
     paths = GeneratedPaths.of(dbt_project.model_paths)
-    texts = {path: _text_of(dbt_project.root / path) for path in paths.all()}
-    recorded = recorded_fingerprint(texts[paths.history_sql] or "")
-    legacy = texts[paths.legacy_python_model]
-    return (
-        recorded is not None
-        and not (legacy is not None and legacy.startswith(LEGACY_MARKER))
-        and all(texts[path] == text for path, text in static_files(paths).items())
-        and inputs_hold(recorded, inputs_digest(dbt_project, settings, cli_vars, metricflow_version()), date.today())
-    )
+    files = generated_texts(dbt_project)
+    recorded = recorded_fingerprint(files[paths.history_sql] or "")
+    return recorded is not None and not _file_reasons(files, paths) and inputs_hold(recorded, inputs, date.today())
 
 
-def _text_of(path: Path) -> str | None:
-    try:
-        return read_regular_text(path)
-    except (OSError, UnicodeDecodeError):
-        return None
+def _file_reasons(files: Mapping[str, str | None], paths: GeneratedPaths) -> list[str]:
+    """What is wrong with the generated files whatever the project: the previous version's Python
+    model left over, a file that is not what this version writes for every project."""
+    legacy = files.get(paths.legacy_python_model)
+    reasons = []
+    if legacy is not None and legacy.startswith(LEGACY_MARKER):
+        reasons.append(f"{paths.legacy_python_model} is the Python model of dbt-kpi-lint 0.1, now kpi_status.sql")
+    reasons += [f"{path} differs from what this version writes" for path, text in static_files(paths).items()
+                if files.get(path) != text]
+    return reasons
 
 
 def generate(

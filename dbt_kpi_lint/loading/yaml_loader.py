@@ -116,6 +116,18 @@ def schema_sources(dbt_project: DbtProject) -> Iterator[tuple[str, bytes | None]
             yield relative, raw
 
 
+def generated_texts(dbt_project: DbtProject) -> dict[str, str | None]:
+    """Path -> current text of each file `generate` owns; None when absent or unreadable."""
+    return {path: _text_or_none(dbt_project.root / path) for path in GeneratedPaths.of(dbt_project.model_paths).all()}
+
+
+def _text_or_none(path: Path) -> str | None:
+    try:
+        return read_regular_text(path)
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
 def _project_files(dbt_project: DbtProject) -> Iterator[tuple[Path, str]]:
     return iter_yaml_files(dbt_project, also=frozenset({_LEGACY_TIME_SPINE_FILE}))
 
@@ -189,16 +201,8 @@ class SchemaFiles:
             flags=self.dbt_project.flags,
             oldest_dbt_version=self.dbt_project.oldest_dbt_version,
             variables=self.vars,
-            generated_files={
-                path: self._current_text(path) for path in GeneratedPaths.of(self.dbt_project.model_paths).all()
-            },
+            generated_files=generated_texts(self.dbt_project),
         )
-
-    def _current_text(self, relative: str) -> str | None:
-        try:
-            return read_regular_text(self.dbt_project.root / relative)
-        except (OSError, UnicodeDecodeError):
-            return None
 
     def read_file(self, path: Path, source_path: str) -> None:
         relative = self.dbt_project.relative(path)
