@@ -476,9 +476,9 @@ def _added_ms(timing: Timing, without: Timing) -> str:
 def certify_every_kpi(root: Path) -> Path:
     """Certify every KPI of the generated project, as `certify` would, in one pass over the files."""
     from dbt_kpi_lint.config.settings import Settings
-    from dbt_kpi_lint.kpi import kpi_of
+    from dbt_kpi_lint.kpi.definition_fingerprint import KpiFingerprints
+    from dbt_kpi_lint.kpi.fields import kpi_of
     from dbt_kpi_lint.loading.yaml_loader import load_project
-    from dbt_kpi_lint.review.fingerprint import KpiFingerprints
 
     project = load_project(root)
     fingerprints = KpiFingerprints(project)

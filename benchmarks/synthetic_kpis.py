@@ -15,8 +15,8 @@ from dataclasses import asdict
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from dbt_kpi_lint.generate.paths import HISTORY_MODEL
 from dbt_kpi_lint.generate.sql_model import HISTORY_COLUMNS
+from dbt_kpi_lint.loading.generated_paths import HISTORY_MODEL
 from dbt_kpi_lint.status.tables import KpiRow, KpiTables, tables_from_rows
 
 AS_OF = date(2026, 6, 15)

@@ -8,10 +8,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import Any, Mapping, Protocol
 
-if TYPE_CHECKING:
-    from .loading.jinja import VarResolver
+
+class Variables(Protocol):
+    """dbt's `var()` values as a project sees them (the loader's VarResolver): the model holds
+    them for what renders later, without knowing how they were read."""
+
+    def lookup(self, name: str, package: str) -> Any: ...
+
+    def render(self, value: Any, package: str) -> Any: ...
 
 
 class Severity(str, Enum):
@@ -216,7 +222,7 @@ class Project:
     # The oldest dbt release `require-dbt-version` admits, as (major, minor); None: any.
     oldest_dbt_version: tuple[int, int] | None = None
     # dbt's `var()` as the project was loaded (project vars and `--vars`), for what renders later.
-    variables: VarResolver | None = field(default=None, compare=False, repr=False)
+    variables: Variables | None = field(default=None, compare=False, repr=False)
     # Current text of the files `dbt-kpi-lint generate` owns (None: absent), keyed by path.
     generated_files: Mapping[str, str | None] = field(default_factory=dict)
 

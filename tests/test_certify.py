@@ -15,10 +15,10 @@ from git_repos import commit_all, edit
 from review_project import METRICS, SEMANTIC_MODELS, make_repo
 
 from dbt_kpi_lint.config.settings import Settings
-from dbt_kpi_lint.kpi import kpi_of
+from dbt_kpi_lint.kpi.definition_fingerprint import Fingerprint, KpiFingerprints
+from dbt_kpi_lint.kpi.fields import kpi_of
 from dbt_kpi_lint.lint.engine import lint
 from dbt_kpi_lint.loading.yaml_loader import load_project
-from dbt_kpi_lint.review.fingerprint import Fingerprint, KpiFingerprints
 
 Run = Callable[..., CliResult]
 METRICS_FILE, SEMANTIC_FILE = "models/metrics.yml", "models/semantic_models.yml"

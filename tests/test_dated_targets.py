@@ -11,8 +11,8 @@ from datetime import date, timedelta
 from lint_helpers import findings, place
 from test_rules_targets import kpi_file
 
-from dbt_kpi_lint.calendar import last_complete_period, period_start
-from dbt_kpi_lint.rules.dated_targets import judged_holding_changes
+from dbt_kpi_lint.kpi.calendar import last_complete_period, period_start
+from dbt_kpi_lint.kpi.target_schedule import judged_holding_changes
 
 HEAD = ("kpi: true", "owner: ops@example.com", "direction: increase", "grain: month")
 

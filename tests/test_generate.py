@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLE_PROJECT, copy_example_project, run_dbt
 
-from dbt_kpi_lint.calendar import last_complete_period, shifted
 from dbt_kpi_lint.generate.inputs import inputs_hold
+from dbt_kpi_lint.kpi.calendar import last_complete_period, shifted
 from dbt_kpi_lint.loading.yaml_loader import load_project
 
 pytest.importorskip("metricflow")

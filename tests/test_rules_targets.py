@@ -7,7 +7,7 @@ import json
 from lint_helpers import SEMANTIC_MODELS, findings, place
 
 from dbt_kpi_lint.config.settings import Settings
-from dbt_kpi_lint.kpi import MetaKeys
+from dbt_kpi_lint.kpi.fields import MetaKeys
 from dbt_kpi_lint.lint.engine import lint
 from dbt_kpi_lint.loading.yaml_loader import load_project
 

@@ -7,11 +7,10 @@ import datetime
 from pathlib import Path
 from typing import Any
 
-from ..config.file import find_config, read_config, settings_from
-from ..kpi import kpi_of
+from ..kpi.fields import kpi_of
 from ..loading.yaml_loader import load_project
 from .check import parse_vars
-from .common import EXIT_OK, UsageError, display_prefix, one_project
+from .common import EXIT_OK, UsageError, configured_settings, display_prefix, one_project
 
 
 def add_parser(commands: Any) -> None:
@@ -42,12 +41,12 @@ def _date(value: str) -> datetime.date:
 def run(args: argparse.Namespace) -> int:
     from ..fix.certify import plan_certification
     from ..fix.document import CannotEdit, FixUnavailable
-    from ..review.fingerprint import KpiFingerprints
+    from ..kpi.definition_fingerprint import KpiFingerprints
 
     if not args.by.strip():
         raise UsageError("--by needs the name of who certifies the KPI")
     root = one_project(args.project)
-    settings = settings_from(read_config(args.config) if args.config else find_config(root))
+    settings = configured_settings(args.config, root)
     project = load_project(root, cli_vars=args.vars)
     metric = project.metric(args.metric)
     if metric is None:

@@ -9,7 +9,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ..config.file import find_config, read_config, settings_from
 from ..config.settings import Settings, unknown_selectors
 from ..findings import Finding
 from ..formatters import (
@@ -21,20 +20,21 @@ from ..formatters import (
     RuleDescription,
 )
 from ..formatters.base import plural
-from ..kpi import kpi_of
+from ..kpi.fields import kpi_of
 from ..lint.baseline import Baseline
 from ..lint.engine import lint
 from ..loading import yaml_reader
 from ..loading.source import Source, load_linted_project
 from ..loading.yaml_loader import load_project
 from ..model import Project, Severity
-from ..rules import Rule
+from ..rules import RULES, Rule, enabled_rules
 from ..rules.docs import rule_help
 from .common import (
     EXIT_FINDINGS,
     EXIT_OK,
     Target,
     UsageError,
+    configured_settings,
     display_prefix,
     targets,
     write_output,
@@ -127,7 +127,7 @@ def add_parser(commands: Any) -> None:
 
 def _codes(value: str) -> tuple[str, ...]:
     codes = tuple(code.strip().upper() for code in value.split(",") if code.strip())
-    unknown = unknown_selectors(codes)
+    unknown = unknown_selectors(codes, RULES)
     if unknown:
         raise argparse.ArgumentTypeError(
             f"unknown rule code {', '.join(unknown)}; `dbt-kpi-lint rules` lists them"
@@ -151,7 +151,7 @@ def _settings(args: argparse.Namespace, project_root: Path) -> Settings:
     `--select` starts the rule selection afresh (the file's select, extend-select and ignore no
     longer apply, as in ruff); `--extend-select` and `--ignore` add to the file's lists.
     """
-    configured = settings_from(read_config(args.config) if args.config else find_config(project_root))
+    configured = configured_settings(args.config, project_root)
     settings = replace(configured, configured=configured)
     if args.select is not None:
         settings = replace(settings, select=args.select, extend_select=(), ignore=())
@@ -203,7 +203,7 @@ def run(args: argparse.Namespace) -> int:
         prefix = display_prefix(project.root, base_directory)
         findings += [_rebased(finding, prefix) for finding in project_findings]
         metrics += _checked_metrics(project, settings, target.report_paths, changed, prefix)
-        rules.update((rule.code, _describe(rule, settings)) for rule in settings.enabled_rules())
+        rules.update((rule.code, _describe(rule, settings)) for rule in enabled_rules(settings))
     if recorded is not None:
         recorded.write(args.write_baseline)
         count = sum(recorded.counts.values())

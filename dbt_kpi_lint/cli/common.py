@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ..config.settings import Settings
 from ..loading.dbt_project import PROJECT_FILE, find_project_root
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -55,6 +56,17 @@ def one_project(path: Path | None) -> Path:
     if not found:
         raise UsageError(f"{path}: not inside a dbt project")
     return found[0].root
+
+
+def configured_settings(config_path: Path | None, project_root: Path) -> Settings:
+    """The settings of `config_path`, or of the configuration file found from the project root,
+    validated against the codes, options and dialects this install has."""
+    from ..config.file import find_config, read_config, settings_from
+    from ..generate.dialects import DIALECTS  # its table only: no MetricFlow
+    from ..rules import configurable_rules
+
+    config = read_config(config_path) if config_path else find_config(project_root)
+    return settings_from(config, replace(configurable_rules(), dialects=tuple(DIALECTS)))
 
 
 def display_prefix(project_root: str | Path, base: Path | None = None) -> str:

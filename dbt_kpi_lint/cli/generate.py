@@ -12,7 +12,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ..config.file import find_config, read_config, settings_from
 from ..config.settings import Settings
 from ..files import write_atomically
 from ..generate.dialects import (
@@ -22,17 +21,17 @@ from ..generate.dialects import (
     UnsupportedDialectError,
     dialect_named,
 )
-from ..generate.fingerprint import metricflow_version, recorded_fingerprint
 from ..generate.inputs import inputs_digest
-from ..generate.model_files import models_without_a_file, stale_reasons, unchanged_since_generated
-from ..generate.paths import GeneratedPaths
+from ..generate.model_files import current_fingerprint, models_without_a_file, unchanged_since_generated
 from ..generate.profile import profile_adapter
-from ..generate.semantic_manifest import NeedsDbtParse, Relations, semantic_manifest
+from ..kpi.generated_fingerprint import metricflow_version, recorded_fingerprint, stale_reasons
+from ..kpi.semantic_manifest import NeedsDbtParse, Relations, semantic_manifest
 from ..loading.dbt_project import read_dbt_project
+from ..loading.generated_paths import GeneratedPaths
 from ..loading.yaml_loader import load_project
 from ..model import Project
 from .check import parse_vars
-from .common import EXIT_FINDINGS, EXIT_OK, UsageError, one_project
+from .common import EXIT_FINDINGS, EXIT_OK, UsageError, configured_settings, one_project
 
 _UP_TO_DATE = "kpi_history and kpi_status are up to date"
 
@@ -73,7 +72,7 @@ def _dialects(value: str) -> tuple[str, ...]:
 def run(args: argparse.Namespace) -> int:
     root = one_project(args.project)
     dbt_project = read_dbt_project(root)
-    settings = settings_from(read_config(args.config) if args.config else find_config(root))
+    settings = configured_settings(args.config, root)
     if args.dialect:
         settings = replace(settings, dialects=args.dialect)
     # Taken before loading: bytes changed meanwhile make the next check look closer, never pass it.
@@ -82,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
         print(_UP_TO_DATE)
         return EXIT_OK
     project = load_project(root, cli_vars=args.vars)
-    reasons = stale_reasons(project, settings)
+    reasons = stale_reasons(project, current_fingerprint(project, settings))
     if not reasons and not args.force:
         print(_UP_TO_DATE)
         return EXIT_OK

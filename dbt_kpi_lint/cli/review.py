@@ -13,14 +13,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ..config.file import find_config, read_config, settings_from
 from ..config.settings import Settings
 from ..findings import Finding
 from ..lint.engine import lint
 from ..loading.source import Source, load_linted_project
 from ..model import Project
 from .check import parse_vars
-from .common import EXIT_FINDINGS, EXIT_OK, display_prefix, one_project, write_output
+from .common import EXIT_FINDINGS, EXIT_OK, configured_settings, display_prefix, one_project, write_output
 
 FORMAT_NAMES = ("text", "markdown", "json")
 
@@ -57,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     from ..review.lineage import ModelFiles, changed_models
 
     root = one_project(args.project)
-    configured = settings_from(read_config(args.config) if args.config else find_config(root))
+    configured = configured_settings(args.config, root)
     settings = replace(configured, configured=configured)
     head = load_linted_project(root, Source.YAML, cli_vars=args.vars).project
     merge_base = load_merge_base(root, args.base, head, args.vars)

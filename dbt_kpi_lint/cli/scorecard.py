@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..generate.paths import HISTORY_MODEL
+from ..loading.generated_paths import HISTORY_MODEL
 from .common import EXIT_OK, UsageError, write_output
 from .kpi_tables import DATABASE_HELP, add_warehouse_arguments, load_tables
 

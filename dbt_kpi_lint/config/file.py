@@ -15,11 +15,10 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from ..files import parse_error_text, read_regular_file
-from ..kpi import MetaKeys
+from ..kpi.fields import MetaKeys
 from ..loading.dbt_project import ProjectError
 from ..model import Severity
-from ..rules import RULES, Rule, RuleOption
-from .settings import Settings, unknown_selectors
+from .settings import Configurable, RuleOption, Settings, matching_codes, unknown_selectors
 
 PYPROJECT = "pyproject.toml"
 CONFIG_FILE_NAMES = (".dbt-kpi-lint.toml", "dbt-kpi-lint.toml", PYPROJECT)
@@ -115,12 +114,12 @@ def _within_toml_integers(table: dict[str, Any], path: Path) -> dict[str, Any]:
     return table
 
 
-def settings_from(config: ConfigFile | None) -> Settings:
+def settings_from(config: ConfigFile | None, configurable: Configurable) -> Settings:
     """Validated Settings from a configuration file (defaults when there is none)."""
     if config is None:
         return Settings()
-    reader = _Reader(config)
-    options = rule_options()
+    reader = _Reader(config, configurable)
+    options = configurable.rule_options
     values: dict[str, Any] = {}
     rule_option_values: dict[str, Any] = {}
     for key, value in config.table.items():
@@ -134,16 +133,12 @@ def settings_from(config: ConfigFile | None) -> Settings:
     return Settings(**values, rule_options=rule_option_values)
 
 
-def rule_options() -> dict[str, RuleOption]:
-    """Every option a registered rule declares; names are flat and shared by all rules."""
-    return {name: option for rule in RULES.values() for name, option in rule.options.items()}
-
-
 @dataclass(frozen=True)
 class _Reader:
     """Validates one file's values; every error names the file and the key."""
 
     config: ConfigFile
+    configurable: Configurable
 
     def fail(self, key: str, problem: str) -> ConfigError:
         return ConfigError(f"{self.config.label}: `{key}` {problem}")
@@ -153,7 +148,7 @@ class _Reader:
 
     def selectors(self, key: str, value: Any) -> tuple[str, ...]:
         codes = tuple(code.upper() for code in self.strings(key, value))
-        unknown = unknown_selectors(codes)
+        unknown = unknown_selectors(codes, self.configurable.rule_codes)
         if unknown:
             raise self.fail(key, f"names unknown rule code {', '.join(unknown)}; `dbt-kpi-lint rules` lists them")
         return codes
@@ -190,8 +185,8 @@ def _severity(reader: _Reader, key: str, value: Any) -> dict[str, Severity]:
     reader.selectors(key, list(by_selector))
     resolved: dict[str, Severity] = {}
     for selector in sorted(by_selector, key=len):
-        for rule in _rules_matching(selector):
-            resolved[rule.code] = by_selector[selector]
+        for code in matching_codes(selector, reader.configurable.rule_codes):
+            resolved[code] = by_selector[selector]
     return resolved
 
 
@@ -217,12 +212,11 @@ def _meta_keys(reader: _Reader, key: str, value: Any) -> MetaKeys:
 
 
 def _dialects(reader: _Reader, key: str, value: Any) -> tuple[str, ...]:
-    from ..generate.dialects import DIALECTS  # no MetricFlow: the table only names them
-
     names = tuple(name.lower() for name in reader.strings(key, value))
-    unknown = [name for name in names if name not in DIALECTS]
+    allowed = reader.configurable.dialects
+    unknown = [name for name in names if name not in allowed]
     if unknown:
-        raise reader.fail(key, f"names {', '.join(map(repr, unknown))}; allowed: {', '.join(DIALECTS)}")
+        raise reader.fail(key, f"names {', '.join(map(repr, unknown))}; allowed: {', '.join(allowed)}")
     return tuple(dict.fromkeys(names))
 
 
@@ -250,10 +244,6 @@ _SETTINGS: dict[str, tuple[str, Callable[[_Reader, str, Any], Any]]] = {
     "history-periods": ("history_periods", _history_periods),
     "targets-model": ("targets_model", _model_name),
 }
-
-
-def _rules_matching(selector: str) -> list[Rule]:
-    return [rule for code, rule in RULES.items() if selector == "ALL" or code.startswith(selector)]
 
 
 _TYPE_NAMES: dict[type, str] = {bool: "true or false", int: "an integer", float: "a number", str: "a string", list: "a list"}

@@ -3,11 +3,28 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Collection, Mapping
 
-from ..kpi import MetaKeys
+from ..kpi.fields import MetaKeys
 from ..model import Severity
-from ..rules import RULES, Rule
+
+
+@dataclass(frozen=True)
+class RuleOption:
+    """A setting a rule reads from the configuration (names are flat and shared by all rules)."""
+
+    default: Any
+    help: str
+
+
+@dataclass(frozen=True)
+class Configurable:
+    """What a configuration file may name. The layers above tell it (the rule registry its codes
+    and options, the generator its dialects): the configuration imports neither."""
+
+    rule_codes: tuple[str, ...] = ()
+    rule_options: Mapping[str, RuleOption] = field(default_factory=dict)
+    dialects: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -35,17 +52,10 @@ class Settings:
     def as_configured(self) -> "Settings":
         return self.configured or self
 
-    def enabled_rules(self) -> list[Rule]:
-        return [rule for rule in RULES.values() if self.is_enabled(rule)]
-
-    def is_enabled(self, rule: Rule) -> bool:
-        selected = (
-            rule.enabled_by_default
-            if self.select is None
-            else _matches(rule.code, self.select)
-        )
-        selected = selected or _matches(rule.code, self.extend_select)
-        return selected and not _matches(rule.code, self.ignore)
+    def is_enabled(self, code: str, enabled_by_default: bool) -> bool:
+        selected = enabled_by_default if self.select is None else _matches(code, self.select)
+        selected = selected or _matches(code, self.extend_select)
+        return selected and not _matches(code, self.ignore)
 
     def fails(self, severity: Severity) -> bool:
         return severity is Severity.ERROR or self.fail_on is Severity.WARNING
@@ -56,9 +66,9 @@ def _matches(code: str, selectors: tuple[str, ...]) -> bool:
     return any(selector == "ALL" or code.startswith(selector) for selector in selectors)
 
 
-def unknown_selectors(selectors: tuple[str, ...]) -> list[str]:
-    return [
-        selector
-        for selector in selectors
-        if selector != "ALL" and not any(code.startswith(selector) for code in RULES)
-    ]
+def matching_codes(selector: str, codes: Collection[str]) -> list[str]:
+    return [code for code in codes if _matches(code, (selector,))]
+
+
+def unknown_selectors(selectors: tuple[str, ...], codes: Collection[str]) -> list[str]:
+    return [selector for selector in selectors if not matching_codes(selector, codes)]

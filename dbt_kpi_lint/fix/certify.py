@@ -18,9 +18,9 @@ from typing import Any, Mapping
 import yaml
 
 from ..files import read_regular_file
-from ..kpi import MetaKeys
+from ..kpi.certification import BY_KEY, CERTIFIED_KEY, FINGERPRINT_KEY, ON_KEY
+from ..kpi.fields import MetaKeys
 from ..model import JinjaExpression, Metric, Project
-from ..review.certification import BY_KEY, CERTIFIED_KEY, FINGERPRINT_KEY, ON_KEY
 from .document import (
     OTHER_LINE_BREAKS,
     CannotEdit,

@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterable
 
 from ..files import read_regular_file
 from ..findings import Finding
-from ..kpi import MetaKeys
+from ..kpi.fields import MetaKeys
 from ..model import Metric, Project
 from ..rules import RULES
 from ..rules.meta import meta_keys_to_move

@@ -2,14 +2,14 @@
 few spellings the rest of the SQL has to vary (types, string literals).
 
 One entry per dbt adapter type, for the engines MetricFlow 0.213 renders. The table mirrors
-dbt-metricflow's own adapter list; MetricFlow is imported only when SQL is rendered.
+dbt-metricflow's own adapter list; it names MetricFlow's renderers, which metricflow_sql.py
+imports when SQL is rendered: reading the table (the configuration does) imports no MetricFlow.
 """
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
-from typing import Any, Callable, NoReturn
+from typing import Callable
 
 
 def _doubled_quotes(text: str) -> str:
@@ -80,39 +80,3 @@ def dialect_named(adapter_type: str) -> Dialect:
         raise UnsupportedDialectError(
             f"MetricFlow renders no SQL for dbt adapter {adapter_type!r}; supported: {', '.join(DIALECTS)}"
         ) from None
-
-
-class RenderOnlySqlClient:
-    """Satisfies MetricFlow's `SqlClient` protocol for planning and rendering only.
-
-    `MetricFlowEngine.explain` reads just `sql_engine_type` and `sql_plan_renderer`; anything that
-    would reach a warehouse raises, so an accidental query fails loudly instead of connecting.
-    """
-
-    def __init__(self, sql_engine_type: Any, sql_plan_renderer: Any) -> None:
-        self._sql_engine_type = sql_engine_type
-        self._sql_plan_renderer = sql_plan_renderer
-
-    @property
-    def sql_engine_type(self) -> Any:
-        return self._sql_engine_type
-
-    @property
-    def sql_plan_renderer(self) -> Any:
-        return self._sql_plan_renderer
-
-    def _no_connection(self, *_: Any, **__: Any) -> NoReturn:
-        raise NotImplementedError("render-only MetricFlow client: it has no warehouse connection")
-
-    query = execute = dry_run = render_bind_parameter_key = _no_connection
-
-    def close(self) -> None:
-        pass
-
-
-def render_only_sql_client(dialect: Dialect) -> RenderOnlySqlClient:
-    """A MetricFlow SQL client that renders `dialect` and never connects."""
-    from metricflow.protocols.sql_client import SqlEngine
-
-    renderer_class = getattr(importlib.import_module(dialect.renderer_module), dialect.renderer_class)
-    return RenderOnlySqlClient(SqlEngine[dialect.sql_engine], renderer_class())

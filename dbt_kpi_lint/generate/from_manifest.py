@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
+from ..kpi.semantic_manifest import ModelRef, Relations
 from ..loading.dbt_project import ProjectError, read_dbt_project
 from ..loading.manifest_loader import (
     default_manifest_path,
@@ -20,7 +21,6 @@ from ..loading.manifest_loader import (
     newer_yaml_file,
 )
 from ..model import Project
-from .semantic_manifest import ModelRef, Relations
 
 SEMANTIC_MANIFEST_FILE = "semantic_manifest.json"
 

@@ -16,13 +16,15 @@ import json
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from ..config.settings import Settings
 from ..files import read_regular_file
+from ..kpi.spec import KpiSpec
+from ..kpi.target_schedule import judged_holding_changes
 from ..loading.dbt_project import PROJECT_FILE, DbtProject
+from ..loading.generated_paths import GeneratedPaths
 from ..loading.yaml_loader import schema_sources
-from .paths import GeneratedPaths
 
 DIGEST_KEY, VALID_UNTIL_KEY = "inputs", "inputs_valid_until"
 _PACKAGE = Path(__file__).resolve().parent.parent
@@ -50,6 +52,18 @@ def inputs_digest(dbt_project: DbtProject, settings: Settings, cli_vars: Mapping
 def inputs_fields(digest: str, valid_until: date | None) -> dict[str, str]:
     """What a fingerprint line records for the shortcut."""
     return {DIGEST_KEY: digest, **({VALID_UNTIL_KEY: valid_until.isoformat()} if valid_until else {})}
+
+
+def lint_codes_valid_until(specs: Sequence[KpiSpec], today: date) -> date | None:
+    """The first day the KPIs' lint codes may differ from today's without a file changing: when a
+    dated target starts or stops holding for the period judged (KPI011). None: never."""
+    turns = (
+        judged_holding_changes(
+            [(period.starts, period.ends, None) for period in spec.targets if period.starts is not None], spec.grain, today
+        )
+        for spec in specs
+    )
+    return min((day for day in turns if day is not None), default=None)
 
 
 def inputs_hold(recorded: Mapping[str, Any], digest: str, today: date) -> bool:

@@ -6,10 +6,11 @@ tests run them for real. MetricFlow is imported only when a renderer is built.
 
 from __future__ import annotations
 
+import importlib
 import logging
-from typing import Any, Mapping
+from typing import Any, Mapping, NoReturn
 
-from .dialects import Dialect, render_only_sql_client
+from .dialects import Dialect
 
 GRAINS = ("day", "week", "month", "quarter", "year")
 
@@ -98,3 +99,39 @@ def _one_line_message(argument: object) -> str:
     named = getattr(argument, "evaluated_kwargs", {})
     values = [f"{key}: {flat}" for key, value in named.items() if len(flat := " ".join(str(value).split())) <= 80]
     return " ".join([" ".join(title.split()), *(f"({value})" for value in values)])
+
+
+class RenderOnlySqlClient:
+    """Satisfies MetricFlow's `SqlClient` protocol for planning and rendering only.
+
+    `MetricFlowEngine.explain` reads just `sql_engine_type` and `sql_plan_renderer`; anything that
+    would reach a warehouse raises, so an accidental query fails loudly instead of connecting.
+    """
+
+    def __init__(self, sql_engine_type: Any, sql_plan_renderer: Any) -> None:
+        self._sql_engine_type = sql_engine_type
+        self._sql_plan_renderer = sql_plan_renderer
+
+    @property
+    def sql_engine_type(self) -> Any:
+        return self._sql_engine_type
+
+    @property
+    def sql_plan_renderer(self) -> Any:
+        return self._sql_plan_renderer
+
+    def _no_connection(self, *_: Any, **__: Any) -> NoReturn:
+        raise NotImplementedError("render-only MetricFlow client: it has no warehouse connection")
+
+    query = execute = dry_run = render_bind_parameter_key = _no_connection
+
+    def close(self) -> None:
+        pass
+
+
+def render_only_sql_client(dialect: Dialect) -> RenderOnlySqlClient:
+    """A MetricFlow SQL client that renders `dialect` and never connects."""
+    from metricflow.protocols.sql_client import SqlEngine
+
+    renderer_class = getattr(importlib.import_module(dialect.renderer_module), dialect.renderer_class)
+    return RenderOnlySqlClient(SqlEngine[dialect.sql_engine], renderer_class())

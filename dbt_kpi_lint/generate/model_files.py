@@ -9,33 +9,31 @@ replaces) is removed: two models of one name stop dbt.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 from .. import __version__
 from ..config.settings import Settings
-from ..loading.dbt_project import DbtProject
-from ..loading.yaml_loader import generated_texts
-from ..model import Project
-from .dialects import Dialect
-from .fingerprint import (
+from ..kpi.generated_fingerprint import (
     Fingerprint,
+    file_digests,
     fingerprint,
+    generated_file_reasons,
     metricflow_version,
     recorded_fingerprint,
 )
-from .inputs import inputs_hold
-from .kpis import kpi_specs
-from .paths import (
-    HISTORY_MODEL,
-    LEGACY_MARKER,
-    SQL_MARKER,
-    STATUS_MODEL,
-    GeneratedPaths,
-)
+from ..kpi.semantic_manifest import ModelRef, NeedsDbtParse, Relations, needed_for
+from ..kpi.spec import KpiSpec, kpi_specs
+from ..lint.engine import kpi_lint_codes
+from ..loading.dbt_project import DbtProject
+from ..loading.generated_paths import HISTORY_MODEL, LEGACY_MARKER, SQL_MARKER, STATUS_MODEL, GeneratedPaths
+from ..loading.yaml_loader import generated_texts
+from ..model import Project
+from .dialects import Dialect
+from .inputs import inputs_fields, inputs_hold, lint_codes_valid_until
 from .properties import properties_yaml
-from .semantic_manifest import ModelRef, NeedsDbtParse, Relations, needed_for
 from .sql_model import MetricQuery, history_model, metric_queries, status_model
 
 
@@ -72,23 +70,17 @@ def static_files(paths: GeneratedPaths) -> dict[str, str]:
     }
 
 
-def stale_reasons(project: Project, settings: Settings) -> list[str]:
-    """Why the generated files no longer match the project; empty when they do.
+def judged_kpis(project: Project, settings: Settings) -> list[KpiSpec]:
+    """The KPIs of `project` as the models judge them, with the codes the lint reports under
+    `settings` (the configuration's, not the command line's)."""
+    return kpi_specs(project, settings.meta_keys, kpi_lint_codes(project, settings))
 
-    `settings` are the configuration's (not the command line's): what `generate` used.
-    """
-    paths = GeneratedPaths.of(project.model_paths)
-    files = project.generated_files
-    reasons = _file_reasons(files, paths)
-    history = files.get(paths.history_sql)
-    recorded = recorded_fingerprint(history) if history is not None else None
-    if recorded is None:
-        reasons.append(f"{paths.history_sql} is missing or has no fingerprint")
-    else:
-        changes = fingerprint(project, settings, settings.dialects).changes_from(recorded)
-        if changes:
-            reasons.append(f"{', '.join(changes)} changed since {paths.history_sql} was generated")
-    return reasons
+
+def current_fingerprint(project: Project, settings: Settings) -> Fingerprint:
+    """The fingerprint generating `project` with the configuration's `settings` records now."""
+    return fingerprint(
+        project, judged_kpis(project, settings), settings.history_periods, settings.targets_model, settings.dialects
+    )
 
 
 def unchanged_since_generated(dbt_project: DbtProject, inputs: str) -> bool:
@@ -100,19 +92,11 @@ def unchanged_since_generated(dbt_project: DbtProject, inputs: str) -> bool:
     paths = GeneratedPaths.of(dbt_project.model_paths)
     files = generated_texts(dbt_project)
     recorded = recorded_fingerprint(files[paths.history_sql] or "")
-    return recorded is not None and not _file_reasons(files, paths) and inputs_hold(recorded, inputs, date.today())
-
-
-def _file_reasons(files: Mapping[str, str | None], paths: GeneratedPaths) -> list[str]:
-    """What is wrong with the generated files whatever the project: the previous version's Python
-    model left over, a file that is not what this version writes for every project."""
-    legacy = files.get(paths.legacy_python_model)
-    reasons = []
-    if legacy is not None and legacy.startswith(LEGACY_MARKER):
-        reasons.append(f"{paths.legacy_python_model} is the Python model of dbt-kpi-lint 0.1, now kpi_status.sql")
-    reasons += [f"{path} differs from what this version writes" for path, text in static_files(paths).items()
-                if files.get(path) != text]
-    return reasons
+    return (
+        recorded is not None
+        and not generated_file_reasons(files, paths, recorded)
+        and inputs_hold(recorded, inputs, date.today())
+    )
 
 
 def generate(
@@ -133,9 +117,20 @@ def generate(
     """
     from .metricflow_sql import MetricFlowRenderer  # the one step that needs MetricFlow
 
-    specs = kpi_specs(kpi_project or project, settings)
-    recorded = fingerprint(
-        project, settings, [dialect.adapter_type for dialect in dialects], None if kpi_project else specs, inputs
+    specs = judged_kpis(kpi_project or project, settings)
+    fingerprinted = judged_kpis(project, settings) if kpi_project else specs
+    paths = GeneratedPaths.of(project.model_paths)
+    static = static_files(paths)
+    recorded = replace(
+        fingerprint(
+            project,
+            fingerprinted,
+            settings.history_periods,
+            settings.targets_model,
+            [dialect.adapter_type for dialect in dialects],
+        ),
+        files=file_digests(static),
+        shortcut=inputs_fields(inputs, lint_codes_valid_until(fingerprinted, date.today())) if inputs else {},
     )
     defined = {metric["name"] for metric in semantic_manifest["metrics"]}
     missing = [spec.metric for spec in specs if spec.metric not in defined]
@@ -149,13 +144,12 @@ def generate(
         MetricQuery(metric, grain, {dialect.adapter_type: renderer.render(metric, grain, dialect) for dialect in dialects})
         for metric, grain in metric_queries(specs)
     ]
-    paths = GeneratedPaths.of(project.model_paths)
     written: dict[str, str | None] = {
         paths.history_sql: history_model(
             header(source, recorded), specs, queries, relations, dialects, settings.history_periods,
             settings.targets_model,
         ),
-        **static_files(paths),
+        **static,
     }
     legacy = project.generated_files.get(paths.legacy_python_model)
     if legacy is not None and legacy.startswith(LEGACY_MARKER):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Sequence
 
-from .paths import HISTORY_MODEL, STATUS_MODEL, YAML_MARKER
+from ..loading.generated_paths import HISTORY_MODEL, STATUS_MODEL, YAML_MARKER
 from .sql_model import HISTORY_COLUMNS, STATUS_COLUMNS, STATUSES
 
 _DESCRIPTIONS = {

@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Iterable, Mapping, Sequence
 
+from ..kpi.semantic_manifest import ModelRef, Relations
+from ..kpi.spec import KpiSpec, TargetValue, grains
+from ..loading.generated_paths import HISTORY_MODEL
 from ..loading.jinja import VarCall
 from .dialects import Dialect
 from .jinja_text import jinja_string, jinja_value, template_text
-from .kpis import KpiSpec, TargetValue, grains
-from .paths import HISTORY_MODEL
 from .periods import periods_prelude
-from .semantic_manifest import ModelRef, Relations
 
 # Status edges are inclusive ("short by at most band x target"); products like 0.1 * 0.3 are not
 # exact in binary floating point, so a value on the edge gets this relative slack.

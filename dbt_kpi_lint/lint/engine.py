@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import replace
 from fnmatch import fnmatch
 from typing import Collection, Iterable
 
 from ..config.settings import Settings
 from ..findings import Finding
 from ..model import Project, Severity
-from ..rules import RULES, RuleContext, Violation
+from ..rules import RULES, RuleContext, Violation, enabled_rules
+from ..rules.generated import STALENESS_RULE_CODE
 from ..rules.suppression import INVALID_SUPPRESSION, UNUSED_SUPPRESSION
 from .suppressions import Suppressions
 
@@ -35,17 +38,32 @@ def lint(project: Project, settings: Settings, report_paths: Collection[str] | N
     return sorted(kept, key=lambda finding: finding.sort_key)
 
 
+def kpi_lint_codes(project: Project, settings: Settings) -> dict[str, tuple[str, ...]]:
+    """Per metric, the sorted codes of the findings about it: what the generated models record.
+
+    The staleness rule aside: it compares these codes, so its own finding would make them depend
+    on themselves.
+    """
+    settings = replace(settings, ignore=(*settings.ignore, STALENESS_RULE_CODE))
+    codes: dict[str, set[str]] = defaultdict(set)
+    for finding in lint(project, settings):
+        if finding.metric:
+            codes[finding.metric].add(finding.code)
+    return {metric: tuple(sorted(found)) for metric, found in codes.items()}
+
+
 def _load_findings(project: Project, settings: Settings) -> Iterable[Finding]:
     for problem in project.problems:
         rule = RULES[problem.code]
-        if settings.is_enabled(rule):
+        if rule.enabled_in(settings):
             severity = settings.severity.get(rule.code, rule.default_severity)
             yield Finding(rule.code, severity, problem.message, problem.location)
 
 
 def _rule_findings(project: Project, settings: Settings) -> Iterable[Finding]:
-    context = RuleContext(project, settings)
-    for rule in settings.enabled_rules():
+    # The configuration's settings, not the command line's: what `generate` recorded codes with.
+    context = RuleContext(project, settings, lambda: kpi_lint_codes(project, settings.as_configured))
+    for rule in enabled_rules(settings):
         if rule.check is None:
             continue
         for violation in rule.check(context):
@@ -67,7 +85,7 @@ def _suppression_findings(suppressions: Suppressions, settings: Settings) -> Ite
         (UNUSED_SUPPRESSION, suppressions.unused(settings)),
         (INVALID_SUPPRESSION, suppressions.invalid),
     ):
-        if settings.is_enabled(rule):
+        if rule.enabled_in(settings):
             for violation in violations:
                 yield _finding(rule.code, violation, settings, rule.default_severity)
 

@@ -14,7 +14,7 @@ from typing import Any, Iterable, Mapping
 
 from ..config.settings import Settings
 from ..findings import Finding
-from ..kpi import MetaKeys
+from ..kpi.fields import MetaKeys
 from ..model import Location, MetaEntry, Metric, Project
 from ..rules import RULES, Violation
 
@@ -87,7 +87,7 @@ class Suppressions:
 
     def unused(self, settings: Settings) -> Iterable[Violation]:
         """SUP001: suppressions, or codes in them, that silenced nothing among the rules that ran."""
-        every_default_rule_ran = all(settings.is_enabled(rule) for rule in RULES.values() if rule.enabled_by_default)
+        every_default_rule_ran = all(rule.enabled_in(settings) for rule in RULES.values() if rule.enabled_by_default)
         meta = (suppression for suppression in self._meta_entries.values() if suppression is not None)
         for suppression in (*self._noqa.values(), *meta):
             if not suppression.codes:
@@ -103,7 +103,7 @@ class Suppressions:
                 f"{code} is not a rule code (`dbt-kpi-lint rules` lists them)" if code not in RULES
                 else f"{code} finds nothing here"
                 for code in sorted(suppression.codes - suppression.used)
-                if code not in RULES or settings.is_enabled(RULES[code])
+                if code not in RULES or RULES[code].enabled_in(settings)
             ]
             if problems:
                 what = (

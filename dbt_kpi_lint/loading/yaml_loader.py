@@ -20,7 +20,6 @@ from ..files import (
     read_regular_file,
     read_regular_text,
 )
-from ..generate.paths import GeneratedPaths
 from ..model import (
     Group,
     LoadProblem,
@@ -36,6 +35,7 @@ from ..model import (
 )
 from . import yaml_reader
 from .dbt_project import DbtProject, iter_yaml_files, read_dbt_project
+from .generated_paths import GeneratedPaths
 from .jinja import VarResolver
 from .yaml_reader import YamlList, YamlMap
 

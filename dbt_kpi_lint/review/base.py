@@ -25,10 +25,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any, Iterable, Mapping, TypeVar
 
-from ..generate.paths import GeneratedPaths
-from ..generate.semantic_manifest import LEGACY_TIME_SPINE_MODEL
 from ..git import Git, GitError
+from ..kpi.semantic_manifest import LEGACY_TIME_SPINE_MODEL
 from ..loading.dbt_project import DBTIGNORE_FILE, PROJECT_FILE, ProjectError, read_dbt_project
+from ..loading.generated_paths import GeneratedPaths
 from ..loading.source import Source, load_linted_project
 from ..loading.yaml_loader import read_schema_files
 from ..model import Project

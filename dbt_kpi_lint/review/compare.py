@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping
 
 from ..findings import Finding
-from ..kpi import Kpi, KpiField, MetaKeys, kpi_of
+from ..kpi.certification import Certification, certification_of
+from ..kpi.definition_fingerprint import KpiFingerprints, canonical_target
+from ..kpi.definitions import Canonical, Definitions, Kind, Subject, reads_as, with_references
+from ..kpi.fields import Kpi, KpiField, MetaKeys, kpi_of
 from ..model import JinjaExpression, Project
-from .certification import Certification, certification_of
-from .definitions import Canonical, Definitions, Kind, Subject, reads_as, with_references
 from .fields import fields
-from .fingerprint import KpiFingerprints, canonical_target
 
 # The KPI fields a review reports, in this order.
 KPI_FIELDS = ("target", "direction", "owner", "grain", "objective", "indicator", "at_risk_band")

@@ -6,8 +6,8 @@ import json
 from typing import Any, Callable
 
 from ..findings import Finding
+from ..kpi.definitions import Kind, Subject
 from .compare import Change, KpiReview, Review
-from .definitions import Kind, Subject
 
 # The first line of the Markdown, so that CI can find and update its own comment.
 MARKDOWN_MARKER = "<!-- dbt-kpi-lint review -->"

@@ -16,6 +16,6 @@ from . import (  # noqa: F401
     uniqueness,
     vanity,
 )
-from .registry import RULES, Rule, RuleContext, RuleOption, Violation
+from .registry import RULES, Rule, RuleContext, RuleOption, Violation, configurable_rules, enabled_rules
 
-__all__ = ["RULES", "Rule", "RuleContext", "RuleOption", "Violation"]
+__all__ = ["RULES", "Rule", "RuleContext", "RuleOption", "Violation", "configurable_rules", "enabled_rules"]

@@ -8,7 +8,7 @@ from ..model import Severity
 from .registry import RuleContext, Violation, rule
 
 if TYPE_CHECKING:
-    from ..review.certification import Certification
+    from ..kpi.certification import Certification
 
 
 @rule("KPI012", "certification-void", severity=Severity.ERROR)
@@ -62,7 +62,7 @@ def certification_void(context: RuleContext) -> Iterable[Violation]:
     then certify the KPI again: `dbt-kpi-lint certify revenue --by NAME`. Or revert the change.
     """
     # Imported on use: review/ reads the rules' value readers, so it cannot be imported while they load.
-    from ..review.certification import certification_of, joined
+    from ..kpi.certification import certification_of, joined
 
     certified = [
         (kpi, certification)
@@ -71,7 +71,7 @@ def certification_void(context: RuleContext) -> Iterable[Violation]:
     ]
     if not certified:
         return
-    from ..review.fingerprint import KpiFingerprints
+    from ..kpi.definition_fingerprint import KpiFingerprints
 
     fingerprints = KpiFingerprints(context.project, [kpi.metric.name for kpi, _ in certified])
     if not fingerprints.available:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from ..kpi import Kpi
+from ..kpi.fields import Kpi
+from ..kpi.values import names
 from ..loading.dbt_project import PROJECT_FILE
 from ..model import JinjaExpression, Location, Severity
-from .meta_values import names
 from .registry import RULES, RuleContext, RuleOption, Violation, rule
 
 

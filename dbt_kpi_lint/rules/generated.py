@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from ..generate.paths import GeneratedPaths, uses_generated_models
+from ..loading.generated_paths import GeneratedPaths, uses_generated_models
 from ..model import Location, Severity
 from .registry import RuleContext, Violation, rule
 
+STALENESS_RULE_CODE = "GEN001"
 
-@rule("GEN001", "stale-generated-kpi-models", severity=Severity.ERROR)
+
+@rule(STALENESS_RULE_CODE, "stale-generated-kpi-models", severity=Severity.ERROR)
 def stale_generated_kpi_models(context: RuleContext) -> Iterable[Violation]:
     """The generated `kpi_history` / `kpi_status` models no longer match the project.
 
@@ -17,7 +19,7 @@ def stale_generated_kpi_models(context: RuleContext) -> Iterable[Violation]:
     When the project holds models written by `dbt-kpi-lint generate` (recognized by their first
     line), `kpi_history.sql` must carry the fingerprint of the project as it is now, and the other
     generated files (`kpi_status.sql` and both properties files) must be exactly what `generate`
-    writes. The fingerprint covers what decides the SQL and the rows: the semantic models, metrics
+    wrote with it. The fingerprint covers what decides the SQL and the rows: the semantic models, metrics
     and time spines as dbt compiles them (a changed filter, measure `expr`, window or `ref()`),
     each KPI's fields (target, direction, owner, grain, ...), the KPIs' lint codes under the
     project's configuration, the history length, the configured dialects, and the dbt-kpi-lint and
@@ -47,10 +49,14 @@ def stale_generated_kpi_models(context: RuleContext) -> Iterable[Violation]:
     project = context.project
     if not uses_generated_models(project.generated_files):
         return
-    # Imported on use: only projects that hold generated models pay for the generator's modules.
-    from ..generate.model_files import stale_reasons
+    # Imported on use: only projects that hold generated models pay for building the semantic manifest.
+    from ..kpi.generated_fingerprint import fingerprint, stale_reasons
+    from ..kpi.spec import kpi_specs
 
-    reasons = stale_reasons(project, context.settings.as_configured)
+    settings = context.settings.as_configured  # what `generate` used, whatever the command line selects
+    specs = kpi_specs(project, settings.meta_keys, context.kpi_lint_codes())
+    current = fingerprint(project, specs, settings.history_periods, settings.targets_model, settings.dialects)
+    reasons = stale_reasons(project, current)
     if reasons:
         yield Violation(
             f"the generated KPI models are stale ({'; '.join(reasons)}): run `dbt-kpi-lint generate` and commit "

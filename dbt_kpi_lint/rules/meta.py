@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from ..kpi import MetaKeys
+from ..kpi.fields import MetaKeys
+from ..kpi.values import shown
 from ..loading.dbt_project import PROJECT_FILE
 from ..model import MetaEntry, Metric, Severity, same_value
-from .meta_values import shown
 from .registry import RuleContext, Violation, rule
 
 

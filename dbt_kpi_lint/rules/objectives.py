@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from ..kpi import Kpi
+from ..kpi.fields import Kpi
+from ..kpi.values import INDICATOR_MEANINGS, INDICATORS, names, shown
 from ..model import JinjaExpression, Severity
-from .meta_values import INDICATOR_MEANINGS, INDICATORS, names, shown
 from .registry import RuleContext, Violation, rule
 
 

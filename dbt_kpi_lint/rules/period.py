@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from ..kpi.values import GRAINS, shown
 from ..model import Severity
-from .meta_values import GRAINS, shown
 from .registry import RuleContext, Violation, rule
 
 

@@ -11,13 +11,11 @@ from __future__ import annotations
 import inspect
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
-from ..kpi import Kpi, MetaKeys, kpi_of
+from ..config.settings import Configurable, RuleOption, Settings
+from ..kpi.fields import Kpi, MetaKeys, kpi_of
 from ..model import Location, Metric, Project, Severity
-
-if TYPE_CHECKING:
-    from ..config.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -30,12 +28,19 @@ class Violation:
     severity: Severity | None = None  # default: the rule's severity
 
 
+def _no_lint_codes() -> Mapping[str, tuple[str, ...]]:
+    raise RuntimeError("only the lint engine can tell the KPIs' lint codes")
+
+
 @dataclass(frozen=True)
 class RuleContext:
     """Everything a rule may look at: the project and the KPI view of it, never a file."""
 
     project: Project
     settings: Settings
+    # Per metric, the codes of the other rules' findings, computed on first use by the engine
+    # (which runs the rules); the rule comparing generated models with the project reads them.
+    kpi_lint_codes: Callable[[], Mapping[str, tuple[str, ...]]] = _no_lint_codes
 
     @property
     def meta_keys(self) -> MetaKeys:
@@ -58,12 +63,6 @@ class RuleContext:
 
 
 RuleCheck = Callable[[RuleContext], Iterable[Violation]]
-
-
-@dataclass(frozen=True)
-class RuleOption:
-    default: Any
-    help: str
 
 
 @dataclass(frozen=True)
@@ -92,8 +91,23 @@ class Rule:
         """The severity as `dbt-kpi-lint rules` and docs/rules.md state it: decided per finding, or fixed."""
         return self.severity_note or self.default_severity.value
 
+    def enabled_in(self, settings: Settings) -> bool:
+        return settings.is_enabled(self.code, self.enabled_by_default)
+
 
 RULES: dict[str, Rule] = {}
+
+
+def enabled_rules(settings: Settings) -> list[Rule]:
+    return [rule for rule in RULES.values() if rule.enabled_in(settings)]
+
+
+def configurable_rules() -> Configurable:
+    """What a configuration file may name of the rules: their codes, and their options."""
+    return Configurable(
+        rule_codes=tuple(RULES),
+        rule_options={name: option for rule in RULES.values() for name, option in rule.options.items()},
+    )
 
 
 def register(rule: Rule) -> Rule:

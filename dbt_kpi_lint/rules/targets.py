@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Iterable
 
-from ..calendar import last_complete_period, period_start
-from ..kpi import Kpi, KpiField, MetaKeys
-from ..model import JinjaExpression, Severity
-from .dated_targets import (
+from ..kpi.calendar import last_complete_period, period_start
+from ..kpi.fields import Kpi, KpiField, MetaKeys
+from ..kpi.target_schedule import (
     ENTRY_SHAPE,
     DatedTarget,
     holds_for,
@@ -16,7 +15,7 @@ from .dated_targets import (
     read_dated_targets,
     schedule,
 )
-from .meta_values import (
+from ..kpi.values import (
     DEFAULT_GRAIN,
     DIRECTION_MEANINGS,
     DIRECTIONS,
@@ -25,6 +24,7 @@ from .meta_values import (
     quoted_number,
     shown,
 )
+from ..model import JinjaExpression, Severity
 from .registry import RuleContext, Violation, rule
 from .value_range import ValueRanges
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
-from ..generate.paths import HISTORY_MODEL
+from ..loading.generated_paths import HISTORY_MODEL
 
 # Worst first: what needs attention leads every view.
 STATUS_ORDER = ("off_track", "at_risk", "no_data", "on_track", "no_target")

@@ -17,14 +17,14 @@ from model_templates import CompilerError, compile_model
 
 from dbt_kpi_lint.config.settings import Settings
 from dbt_kpi_lint.generate.dialects import DIALECTS, dialect_named
-from dbt_kpi_lint.generate.kpis import kpi_specs
 from dbt_kpi_lint.generate.metricflow_sql import MetricFlowRenderer
-from dbt_kpi_lint.generate.semantic_manifest import (
+from dbt_kpi_lint.generate.sql_model import metric_queries
+from dbt_kpi_lint.kpi.semantic_manifest import (
     Relations,
     needed_for,
     semantic_manifest,
 )
-from dbt_kpi_lint.generate.sql_model import metric_queries
+from dbt_kpi_lint.kpi.spec import kpi_specs
 from dbt_kpi_lint.loading.yaml_loader import load_project
 
 pytest.importorskip("metricflow")

@@ -30,7 +30,7 @@ from dbt_kpi_lint.generate.metricflow_sql import (
     MetricFlowError,
     MetricFlowRenderer,
 )
-from dbt_kpi_lint.generate.semantic_manifest import Relations, semantic_manifest
+from dbt_kpi_lint.kpi.semantic_manifest import Relations, semantic_manifest
 from dbt_kpi_lint.loading.yaml_loader import load_project
 
 pytest.importorskip("metricflow")

@@ -27,10 +27,10 @@ import re
 from dataclasses import dataclass
 from typing import Any, Collection, Mapping
 
-from ..kpi import Kpi
 from ..model import JinjaExpression, Project
-from ..rules.meta_values import readable_number
 from .definitions import Canonical, Definitions, Kind, Subject
+from .fields import Kpi
+from .values import readable_number
 
 PREFIX = "sha256:"
 PARTS = ("definition", "inputs", "measures", "time_dimension", "filter_dimensions", "target")

@@ -1,6 +1,6 @@
 """What decides each metric's number: the project's definitions in dbt's canonical form.
 
-Built from the semantic manifest dbt would write (`generate/semantic_manifest.py`: both specs,
+Built from the semantic manifest dbt would write (`semantic_manifest.py`: both specs,
 legacy spellings nested, `7 days` parsed, `var()` rendered through the project's variables), so
 that how a definition is written never counts, only what it means: key order, comments,
 quoting, the legacy or the nested spelling, labels, descriptions and meta are not part of it.
@@ -24,8 +24,8 @@ from ..loading.jinja import VarResolver
 from ..model import JinjaExpression
 
 if TYPE_CHECKING:
-    from ..generate.semantic_manifest import Relations
     from ..model import Metric, Project
+    from .semantic_manifest import Relations
 
 Canonical = Mapping[str, Any]
 
@@ -296,7 +296,7 @@ def _filter_dimensions(templates: Iterable[str]) -> Iterator[tuple[tuple[str, ..
 
 def _definitions_of(project: Project, metrics: Collection[str] | None) -> Definitions:
     # Imported on use: only projects with certified KPIs, and `review`, pay for the builder.
-    from ..generate.semantic_manifest import NeedsDbtParse, Relations, semantic_manifest
+    from .semantic_manifest import NeedsDbtParse, Relations, semantic_manifest
 
     wanted = project.metrics if metrics is None or len(metrics) >= len(project.metrics) else _written_closure(
         project, metrics
@@ -408,7 +408,7 @@ def _item_by_item(project: Project, relations: Relations) -> dict[str, Any]:
     """The manifest built one definition at a time, so that one dbt would refuse (a window that is
     not `<count> <granularity>`, a semantic model without `ref()`) keeps its written form and
     leaves the others canonical."""
-    from ..generate.semantic_manifest import NeedsDbtParse, semantic_manifest
+    from .semantic_manifest import NeedsDbtParse, semantic_manifest
 
     semantic_models = []
     for model in project.semantic_models:

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from ..calendar import last_complete_period, period_start, shifted
-from ..kpi import KpiField
 from ..model import Location
+from .calendar import last_complete_period, period_start, shifted
+from .fields import KpiField
 
 FROM, VALUE, UNTIL = "from", "value", "until"
 ENTRY_SHAPE = f"`{{{FROM}: YYYY-MM-DD, {VALUE}: <number>}}` (and optionally `{UNTIL}: YYYY-MM-DD`)"

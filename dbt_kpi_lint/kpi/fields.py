@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Any, Mapping
 
-from .model import JinjaExpression, Location, MetaEntry, Metric, Project
+from ..model import JinjaExpression, Location, MetaEntry, Metric, Project
 
 
 @dataclass(frozen=True)

@@ -21,11 +21,11 @@ import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..kpi import MetaKeys
 from ..model import Location, Metric
+from .fields import MetaKeys
 
 if TYPE_CHECKING:
-    from .fingerprint import Fingerprint
+    from .definition_fingerprint import Fingerprint
 
 CERTIFIED_KEY = "certified"
 BY_KEY, ON_KEY, FINGERPRINT_KEY = "by", "on", "fingerprint"
@@ -42,7 +42,7 @@ class Certification:
     def void_reasons(self, current: Fingerprint) -> list[str]:
         """Why the certification no longer holds for a KPI whose fingerprint is now `current`,
         for people; empty while it holds."""
-        from .fingerprint import PART_NAMES
+        from .definition_fingerprint import PART_NAMES
 
         if not self.readable:
             return [f"`{CERTIFIED_KEY}` is not a mapping of `{BY_KEY}`, `{ON_KEY}` and `{FINGERPRINT_KEY}`"]
@@ -66,7 +66,7 @@ def certification_of(metric: Metric, keys: MetaKeys) -> Certification | None:
     if flag is None or not isinstance(flag.value, dict) or CERTIFIED_KEY not in flag.value:
         return None
     # Imported here: a lint of a project that certifies nothing never loads the fingerprinting.
-    from .fingerprint import Fingerprint
+    from .definition_fingerprint import Fingerprint
     positions = getattr(flag.value, "key_positions", None) or {}
     location = Location(flag.location.path, *positions[CERTIFIED_KEY]) if CERTIFIED_KEY in positions else flag.location
     certified = flag.value[CERTIFIED_KEY]

@@ -1,4 +1,4 @@
-"""The KPIs a generated model judges: each metric promoted in meta, with what it is judged against.
+"""The KPIs as they are judged: each metric promoted in meta, with what it is judged against.
 
 Read with the linter's own view of KPIs, so a value the lint calls unusable (KPI003, KPI004,
 KPI009) is never guessed at here: an unusable target or direction means `no_target`.
@@ -6,23 +6,18 @@ KPI009) is never guessed at here: an unusable target or direction means `no_targ
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any, Iterable, Union
+from typing import Any, Iterable, Mapping, Union
 
-from ..config.settings import Settings
-from ..kpi import Kpi, KpiField, kpi_of
-from ..lint.engine import lint
 from ..loading.jinja import VarCall, var_call
 from ..model import JinjaExpression, Project
-from ..rules.dated_targets import is_dated, read_dated_targets, schedule
-from ..rules.meta_values import DEFAULT_GRAIN, DIRECTIONS, GRAINS, readable_number
+from .fields import Kpi, KpiField, MetaKeys, kpi_of
+from .target_schedule import is_dated, read_dated_targets, schedule
+from .values import DEFAULT_GRAIN, DIRECTIONS, GRAINS, readable_number
 
 DEFAULT_AT_RISK_BAND = 0.10
 NUMBER_FORMATS = ("number", "percent")
-# Its own finding would make the lint codes it compares depend on themselves.
-_STALENESS_RULE = "GEN001"
 
 # A target written as a number, or as `{{ var('name') }}`, which dbt reads when it builds the model.
 TargetValue = Union[float, VarCall]
@@ -54,24 +49,14 @@ class KpiSpec:
     lint_codes: tuple[str, ...] = ()
 
 
-def kpi_specs(project: Project, settings: Settings) -> list[KpiSpec]:
-    """One spec per KPI of `project`, in definition order, with the codes `check` reports for it."""
-    codes = lint_codes(project, settings)
+def kpi_specs(project: Project, meta_keys: MetaKeys, lint_codes: Mapping[str, tuple[str, ...]]) -> list[KpiSpec]:
+    """One spec per KPI of `project`, in definition order, with the codes `check` reports for it
+    (`lint_codes`: per metric, as the lint engine's `kpi_lint_codes` reads them)."""
     return [
-        replace(kpi_spec(kpi), lint_codes=codes.get(kpi.metric.name, ()))
+        replace(kpi_spec(kpi), lint_codes=lint_codes.get(kpi.metric.name, ()))
         for metric in project.metrics
-        if (kpi := kpi_of(metric, project, settings.meta_keys)) is not None
+        if (kpi := kpi_of(metric, project, meta_keys)) is not None
     ]
-
-
-def lint_codes(project: Project, settings: Settings) -> dict[str, tuple[str, ...]]:
-    """Per metric, the sorted codes of the findings about it (the staleness rule aside)."""
-    settings = replace(settings, ignore=(*settings.ignore, _STALENESS_RULE))
-    codes: dict[str, set[str]] = defaultdict(set)
-    for finding in lint(project, settings):
-        if finding.metric:
-            codes[finding.metric].add(finding.code)
-    return {metric: tuple(sorted(found)) for metric, found in codes.items()}
 
 
 def kpi_spec(kpi: Kpi) -> KpiSpec:

@@ -8,9 +8,12 @@ parts, each hashed on its own so that a message can name what changed:
   or window is stale and a reworded description or an edited comment is not;
 - `kpis`: each KPI's fields (a `var()` target as the call: its value is read when dbt builds);
 - `lint_codes`: what `dbt-kpi-lint check` reports for each KPI under the project's configuration;
-- `settings`: dialects and history length; `dbt_kpi_lint` and `metricflow`: the versions.
-A written line also records the hash of the files all this is computed from (inputs.py): the
-staleness check's shortcut, which these parts do not take part in.
+- `settings`: dialects and history length; `dbt_kpi_lint` and `metricflow`: the versions;
+- `generator`: the source of the code that writes the SQL (generate/ and this layer).
+A written line also records the hash of each other generated file as written (`files`), so that
+an edited file is told without the generator's templates (and whatever is installed beside the
+linter), and the hash of the files all this is computed from (generate/inputs.py): the staleness
+check's shortcut, which these parts do not take part in.
 A file generated `--from-manifest` carries the same hashes, computed from the YAML too: it is
 stale when the YAML changed since, whatever dbt's manifest says.
 """
@@ -21,19 +24,16 @@ import hashlib
 import json
 import re
 from dataclasses import asdict, dataclass, field
-from datetime import date
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from .. import __version__
-from ..config.settings import Settings
+from ..loading.generated_paths import LEGACY_MARKER, GeneratedPaths
 from ..model import Project
-from ..rules.dated_targets import judged_holding_changes
-from .inputs import inputs_fields
-from .kpis import KpiSpec, kpi_specs
 from .semantic_manifest import NeedsDbtParse, Relations, semantic_manifest
+from .spec import KpiSpec
 
 _LINE = "-- dbt-kpi-lint fingerprint: "
 _LINE_PATTERN = re.compile(r"^-- dbt-kpi-lint fingerprint: (?P<json>\{.*\})$", re.MULTILINE)
@@ -49,13 +49,22 @@ _PART_NAMES = {
 }
 
 
+_FILES_KEY = "files"
+# The code whose output the generated SQL is: a change to it makes every generated file stale.
+_GENERATOR_SOURCES = (Path(__file__).parent, Path(__file__).parent.parent / "generate")
+
+
 @dataclass(frozen=True)
 class Fingerprint:
     parts: Mapping[str, str]
-    shortcut: Mapping[str, str] = field(default_factory=dict)  # inputs.py's, written but never compared
+    shortcut: Mapping[str, str] = field(default_factory=dict)  # generate/inputs.py's, written but never compared
+    files: Mapping[str, str] = field(default_factory=dict)  # path -> hash of each other file generated with it
 
     def line(self) -> str:
-        return _LINE + json.dumps({**self.parts, **self.shortcut}, sort_keys=True, separators=(",", ":")) + "\n"
+        recorded: dict[str, Any] = {**self.parts, **self.shortcut}
+        if self.files:
+            recorded[_FILES_KEY] = dict(self.files)
+        return _LINE + json.dumps(recorded, sort_keys=True, separators=(",", ":")) + "\n"
 
     def changes_from(self, recorded: Mapping[str, Any]) -> list[str]:
         """What differs from a recorded fingerprint, named for people; only this one's parts are
@@ -65,17 +74,16 @@ class Fingerprint:
 
 def fingerprint(
     project: Project,
-    settings: Settings,
+    specs: Sequence[KpiSpec],
+    history_periods: int,
+    targets_model: str | None,
     dialects: Sequence[str] = (),
-    specs: Sequence[KpiSpec] | None = None,
-    inputs_digest: str | None = None,
 ) -> Fingerprint:
-    """The fingerprint of what generating `project` reads, with `settings` (the configuration's).
+    """The fingerprint of what generating `project` reads: its KPIs as judged (`specs`, with the
+    lint codes of the configuration's settings), the history length and targets model.
 
-    `dialects`: those the file holds; left out (not compared) when empty. `inputs_digest`: the
-    hash of the files `project` was loaded from, to record for the shortcut.
+    `dialects`: those the file holds; left out (not compared) when empty.
     """
-    specs = kpi_specs(project, settings) if specs is None else specs
     try:
         definitions: Any = semantic_manifest(project, Relations())
     except NeedsDbtParse:
@@ -88,7 +96,7 @@ def fingerprint(
         "definitions": _digest(definitions),
         "kpis": _digest([_kpi_fields(spec) for spec in specs]),
         "lint_codes": _digest({spec.metric: spec.lint_codes for spec in specs}),
-        "settings": _digest({"history_periods": settings.history_periods, "targets_model": settings.targets_model}),
+        "settings": _digest({"history_periods": history_periods, "targets_model": targets_model}),
         "dbt_kpi_lint": __version__,
         "generator": _generator_digest(),
     }
@@ -97,21 +105,53 @@ def fingerprint(
     version = metricflow_version()
     if version is not None:
         parts["metricflow"] = version
-    if inputs_digest is None:
-        return Fingerprint(parts)
-    return Fingerprint(parts, inputs_fields(inputs_digest, lint_codes_valid_until(specs, date.today())))
+    return Fingerprint(parts)
 
 
-def lint_codes_valid_until(specs: Sequence[KpiSpec], today: date) -> date | None:
-    """The first day the KPIs' lint codes may differ from today's without a file changing: when a
-    dated target starts or stops holding for the period judged (KPI011). None: never."""
-    turns = (
-        judged_holding_changes(
-            [(period.starts, period.ends, None) for period in spec.targets if period.starts is not None], spec.grain, today
-        )
-        for spec in specs
-    )
-    return min((day for day in turns if day is not None), default=None)
+def file_digests(texts: Mapping[str, str]) -> dict[str, str]:
+    """What a fingerprint line records of the files written beside it."""
+    return {path: _text_digest(text) for path, text in texts.items()}
+
+
+def stale_reasons(project: Project, current: Fingerprint) -> list[str]:
+    """Why the generated files no longer match the project, whose fingerprint is `current`
+    (computed with the configuration's settings, what `generate` used); empty when they match."""
+    paths = GeneratedPaths.of(project.model_paths)
+    history = project.generated_files.get(paths.history_sql)
+    recorded = recorded_fingerprint(history) if history is not None else None
+    if recorded is None:
+        return [*_legacy_reasons(project.generated_files, paths), f"{paths.history_sql} is missing or has no fingerprint"]
+    reasons = generated_file_reasons(project.generated_files, paths, recorded)
+    changes = current.changes_from(recorded)
+    if changes:
+        reasons.append(f"{', '.join(changes)} changed since {paths.history_sql} was generated")
+    return reasons
+
+
+def generated_file_reasons(
+    files: Mapping[str, str | None], paths: GeneratedPaths, recorded: Mapping[str, Any]
+) -> list[str]:
+    """What is wrong with the generated files whatever the project: the previous version's Python
+    model left over, a file edited (or missing) since `kpi_history.sql`, whose fingerprint line
+    is `recorded`, was written with it."""
+    reasons = _legacy_reasons(files, paths)
+    written = recorded.get(_FILES_KEY)
+    if not isinstance(written, dict):
+        return [*reasons, f"{paths.history_sql} records no fingerprint of the files generated with it"]
+    for path, digest in sorted(written.items()):
+        text = files.get(path)
+        if text is None:
+            reasons.append(f"{path} is missing")
+        elif _text_digest(text) != digest:
+            reasons.append(f"{path} differs from what this version writes")
+    return reasons
+
+
+def _legacy_reasons(files: Mapping[str, str | None], paths: GeneratedPaths) -> list[str]:
+    legacy = files.get(paths.legacy_python_model)
+    if legacy is not None and legacy.startswith(LEGACY_MARKER):
+        return [f"{paths.legacy_python_model} is the Python model of dbt-kpi-lint 0.1, now kpi_status.sql"]
+    return []
 
 
 def recorded_fingerprint(text: str) -> Mapping[str, str] | None:
@@ -138,8 +178,8 @@ def metricflow_version() -> str | None:
 def _generator_digest() -> str:
     """The generator's own source: SQL written by other code than the installed one is stale,
     whatever the version number says (a development install, a patched one)."""
-    sources = sorted(Path(__file__).parent.glob("*.py"))
-    return _digest({path.name: path.read_text(encoding="utf-8") for path in sources})
+    sources = sorted(path for directory in _GENERATOR_SOURCES for path in directory.glob("*.py"))
+    return _digest({f"{path.parent.name}/{path.name}": path.read_text(encoding="utf-8") for path in sources})
 
 
 def _kpi_fields(spec: KpiSpec) -> dict[str, Any]:
@@ -148,6 +188,10 @@ def _kpi_fields(spec: KpiSpec) -> dict[str, Any]:
 
 # Values a canonical JSON text may hold before hashing goes container by container instead.
 _WRITTEN_OUT_LIMIT = 1_000_000
+
+
+def _text_digest(text: str) -> str:
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
 def _digest(value: Any) -> str:
