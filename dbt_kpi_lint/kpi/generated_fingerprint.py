@@ -9,7 +9,7 @@ parts, each hashed on its own so that a message can name what changed:
 - `kpis`: each KPI's fields (a `var()` target as the call: its value is read when dbt builds);
 - `lint_codes`: what `dbt-kpi-lint check` reports for each KPI under the project's configuration;
 - `settings`: dialects and history length; `dbt_kpi_lint` and `metricflow`: the versions;
-- `generator`: the source of the code that writes the SQL (generate/ and this layer).
+- `generator`: the source of the code that writes the SQL (generate/ and the modules of this layer it reads).
 A written line also records the hash of each other generated file as written (`files`), so that
 an edited file is told without the generator's templates (and whatever is installed beside the
 linter), and the hash of the files all this is computed from (generate/inputs.py): the staleness
@@ -50,8 +50,12 @@ _PART_NAMES = {
 
 
 _FILES_KEY = "files"
-# The code whose output the generated SQL is: a change to it makes every generated file stale.
-_GENERATOR_SOURCES = (Path(__file__).parent, Path(__file__).parent.parent / "generate")
+# The code whose output the generated SQL is (the generator, and the modules of this layer it
+# was built from): a change to it makes every generated file stale.
+_GENERATOR_SOURCES = (
+    *sorted((Path(__file__).parent.parent / "generate").glob("*.py")),
+    *(Path(__file__).with_name(name) for name in ("generated_fingerprint.py", "semantic_manifest.py", "spec.py")),
+)
 
 
 @dataclass(frozen=True)
@@ -178,8 +182,7 @@ def metricflow_version() -> str | None:
 def _generator_digest() -> str:
     """The generator's own source: SQL written by other code than the installed one is stale,
     whatever the version number says (a development install, a patched one)."""
-    sources = sorted(path for directory in _GENERATOR_SOURCES for path in directory.glob("*.py"))
-    return _digest({f"{path.parent.name}/{path.name}": path.read_text(encoding="utf-8") for path in sources})
+    return _digest({f"{path.parent.name}/{path.name}": path.read_text(encoding="utf-8") for path in _GENERATOR_SOURCES})
 
 
 def _kpi_fields(spec: KpiSpec) -> dict[str, Any]:

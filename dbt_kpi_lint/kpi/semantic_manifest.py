@@ -22,7 +22,7 @@ from typing import Any, Iterable, Mapping
 
 from ..loading.jinja import VarResolver, looks_like_jinja
 from ..loading.yaml_loader import ref_parts
-from ..model import JinjaExpression, Metric, Project, SemanticModel, TimeSpine
+from ..model import JinjaExpression, Metric, Project, SemanticModel, TimeSpine, Variables
 
 # dbt's constants for the time spine it finds by name when no model configures one.
 LEGACY_TIME_SPINE_MODEL, LEGACY_TIME_SPINE_COLUMN = "metricflow_time_spine", "date_day"
@@ -180,7 +180,7 @@ def _input_metric_names(metric: Mapping[str, Any]) -> list[str]:
 @dataclass
 class _Builder:
     project: Project
-    variables: VarResolver
+    variables: Variables
     relations: Relations
     _input_measures: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     # Containers already rendered, by identity: a YAML alias is one object used many times over.
