@@ -3,6 +3,7 @@
 from . import (  # noqa: F401
     certification,
     deprecations,
+    display,
     focus,
     framing,
     generated,

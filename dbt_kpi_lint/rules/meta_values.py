@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
+from ..kpi import Kpi, KpiField
 from ..loading import yaml_reader
 from ..model import JinjaExpression
+from .registry import Violation
+from .spelling import closest, normalised
 
 
 @dataclass(frozen=True)
@@ -16,12 +18,13 @@ class Vocabulary:
     """The values a meta key allows, and what people write when they mean one of them.
 
     Only the allowed spellings are accepted: the raw meta value also reaches the status table,
-    the semantic layer API and BI tools, and every reader must agree on it. Synonyms exist only
-    to tell the user which allowed value to write.
+    the semantic layer API and BI tools, and every reader must agree on it. Synonyms and
+    misspellings are recognised only to tell the user which allowed value to write.
     """
 
     allowed: tuple[str, ...]
     synonyms: Mapping[str, str]
+    meanings: Mapping[str, str]  # what each allowed value means, in a few words for messages
 
     def accepts(self, value: Any) -> bool:
         return isinstance(value, JinjaExpression) or value in self.allowed
@@ -30,18 +33,34 @@ class Vocabulary:
         """The allowed value that a rejected `value` most likely means, if any."""
         if not isinstance(value, str):
             return None
-        spelling = re.sub(r"[\s_-]+", "_", value.strip().casefold())
+        spelling = normalised(value)
         if spelling in self.allowed:
             return spelling
-        return self.synonyms.get(spelling)
+        if spelling in self.synonyms:
+            return self.synonyms[spelling]
+        meant = closest(spelling, (*self.allowed, *self.synonyms))
+        return self.synonyms.get(meant, meant) if meant is not None else None
 
-    def fix(self, key: str, value: Any, meanings: Mapping[str, str]) -> str:
+    def fix(self, key: str, value: Any) -> str:
         """What to write instead of `value`: the likely allowed value, or all of them explained."""
         suggested = self.suggestion(value)
         if suggested is not None:
-            return f"write `{key}: {suggested}` ({meanings[suggested]})"
-        choices = " or ".join(f"`{allowed}` ({meanings[allowed]})" for allowed in self.allowed)
+            return f"write `{key}: {suggested}` ({self.meanings[suggested]})"
+        choices = " or ".join(f"`{allowed}` ({self.meanings[allowed]})" for allowed in self.allowed)
         return f"set `{key}` to {choices}"
+
+
+def unaccepted_value(kpi: Kpi, key: str, kpi_field: KpiField, vocabulary: Vocabulary, consequence: str) -> Violation | None:
+    """The finding on a KPI field written with a value outside `vocabulary`, at the field; `consequence`
+    completes "KPI `x` has `key: value`, which ..." and says what the value does."""
+    if not kpi_field.present or vocabulary.accepts(kpi_field.value):
+        return None
+    return Violation(
+        f"KPI `{kpi.metric.name}` has `{key}: {shown(kpi_field.value)}`, which {consequence}: "
+        f"{vocabulary.fix(key, kpi_field.value)}",
+        kpi.metric,
+        location=kpi_field.location,
+    )
 
 
 def _synonyms(groups: Mapping[str, Iterable[str]]) -> dict[str, str]:
@@ -58,8 +77,8 @@ DIRECTIONS = Vocabulary(
                          "desc", "descending", "decreasing", "reduce", "shrink", "-", "negative"),
         }
     ),
+    meanings={"increase": "higher is better", "decrease": "lower is better"},
 )
-DIRECTION_MEANINGS = {"increase": "higher is better", "decrease": "lower is better"}
 
 GRAINS = Vocabulary(
     allowed=("day", "week", "month", "quarter", "year"),
@@ -72,6 +91,7 @@ GRAINS = Vocabulary(
             "year": ("yearly", "annual", "annually", "years", "y", "yr", "ytd"),
         }
     ),
+    meanings={grain: f"one {grain}" for grain in ("day", "week", "month", "quarter", "year")},
 )
 
 # The grain a KPI is judged at when its meta names none (or none the lint accepts).
@@ -87,8 +107,19 @@ INDICATORS = Vocabulary(
                         "backward_looking"),
         }
     ),
+    meanings={"leading": "it moves before the outcome", "lagging": "it confirms the outcome"},
 )
-INDICATOR_MEANINGS = {"leading": "it moves before the outcome", "lagging": "it confirms the outcome"}
+
+NUMBER_FORMATS = Vocabulary(
+    allowed=("number", "percent"),
+    synonyms=_synonyms(
+        {
+            "number": ("numeric", "num", "decimal", "float", "integer", "int", "plain", "default", "raw"),
+            "percent": ("percentage", "percents", "per_cent", "pct", "%", "rate", "ratio", "fraction"),
+        }
+    ),
+    meanings={"number": "0.25 reads 0.25", "percent": "0.25 reads 25%"},
+)
 
 
 def as_number(value: Any) -> float | None:

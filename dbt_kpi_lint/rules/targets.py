@@ -18,12 +18,12 @@ from .dated_targets import (
 )
 from .meta_values import (
     DEFAULT_GRAIN,
-    DIRECTION_MEANINGS,
     DIRECTIONS,
     GRAINS,
     as_number,
     quoted_number,
     shown,
+    unaccepted_value,
 )
 from .registry import RuleContext, Violation, rule
 from .value_range import ValueRanges
@@ -68,13 +68,8 @@ def target_without_direction(context: RuleContext) -> Iterable[Violation]:
     keys = context.meta_keys
     for kpi in context.kpis:
         direction = kpi.direction
-        if direction.present and not DIRECTIONS.accepts(direction.value):
-            yield Violation(
-                f"KPI `{kpi.metric.name}` has `{keys.direction}: {shown(direction.value)}`, which is not "
-                f"a direction: {DIRECTIONS.fix(keys.direction, direction.value, DIRECTION_MEANINGS)}",
-                kpi.metric,
-                location=direction.location,
-            )
+        if found := unaccepted_value(kpi, keys.direction, direction, DIRECTIONS, "is not a direction"):
+            yield found
         elif not direction.present and kpi.target.present:
             yield Violation(
                 f"KPI `{kpi.metric.name}` has a target but no direction, so its status cannot be "
