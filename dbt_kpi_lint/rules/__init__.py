@@ -7,6 +7,7 @@ from . import (  # noqa: F401
     focus,
     framing,
     generated,
+    key_spelling,
     loading,
     meta,
     objectives,
