@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, Iterable, Mapping
 
 from ..kpi import Kpi, KpiField
@@ -142,6 +144,23 @@ def quoted_number(value: Any) -> float | None:
     except ValueError:
         return None
     return number if math.isfinite(number) else None
+
+
+# What people append to a number they mean (`10k`, `1.5M`, `2bn`, `25%`), and what it multiplies it by.
+_ABBREVIATIONS = {"k": Decimal(10**3), "m": Decimal(10**6), "b": Decimal(10**9), "bn": Decimal(10**9), "%": Decimal("0.01")}
+_ABBREVIATED = re.compile(r"([+-]?(?:\d+(?:\.\d*)?|\.\d+))\s*(k|m|bn|b|%)", re.IGNORECASE)
+
+
+def abbreviated_number(value: Any) -> str | None:
+    """The number a string abbreviates, written out for YAML (`"10k"` gives `10000`, `"25%"` gives
+    `0.25`), or None. Decimal arithmetic, so `"1.1k"` gives `1100`, not `1100.0000000000002`."""
+    if not isinstance(value, str):
+        return None
+    match = _ABBREVIATED.fullmatch(value.strip())
+    if match is None:
+        return None
+    number = Decimal(match[1]) * _ABBREVIATIONS[match[2].casefold()]
+    return format(number.normalize(), "f")
 
 
 def readable_number(value: Any) -> float | None:
