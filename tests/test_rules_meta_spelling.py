@@ -161,7 +161,7 @@ def test_renamed_meta_keys_are_the_known_keys(make_project):
 
 
 def test_closeness_is_one_slip_for_short_keys_and_two_for_longer_ones():
-    known = ("owner", "target", "indicator")
+    known = {key: key for key in ("owner", "target", "indicator")}
     assert [closest(word, known) for word in ("ownr", "onwer", "ownerr", "order", "tagret", "tags", "indictr")] == [
         "owner", "owner", "owner", None, "target", None, "indicator",
     ]
@@ -171,3 +171,11 @@ def test_the_certification_and_keys_resembling_it_are_left_alone(make_project):
     root = make_project(kpi_file("kpi:", "  certified: {by: ana}", "  verified: true"))
 
     assert findings(root, "KPI014") == []
+
+
+def test_a_misspelling_as_near_to_two_known_words_resembles_neither():
+    assert closest("unis", {"unit": "unit", "unix": "unix"}) is None
+
+
+def test_spellings_that_stand_for_one_word_are_one_resemblance():
+    assert closest("montly", {"month": "month", "monthly": "month"}) == "month"

@@ -48,15 +48,10 @@ def misspelt_kpi_key(context: RuleContext) -> Iterable[Violation]:
     renamed.
     """
     keys = context.meta_keys
-    # `certified` is read too, but written by `certify`, not by hand: it is never the key meant
-    # (a team's `verified` is two slips from it).
-    typed = tuple(getattr(keys, name) for name in MetaKeys.names())
     for kpi in context.kpis:
         written = _written_keys(kpi, keys)
         for key, location in written.items():
-            if key in typed or key == CERTIFIED_KEY:
-                continue
-            meant = closest(key, typed)
+            meant = meant_key(key, keys)
             if meant is not None and meant not in written:
                 yield Violation(
                     f"KPI `{kpi.metric.name}` has meta key `{key}`, which dbt-kpi-lint does not read: rename it "
@@ -64,6 +59,16 @@ def misspelt_kpi_key(context: RuleContext) -> Iterable[Violation]:
                     kpi.metric,
                     location=location,
                 )
+
+
+def meant_key(key: str, keys: MetaKeys) -> str | None:
+    """The key dbt-kpi-lint reads that `key` misspells, or None (a key it reads, or the team's own)."""
+    typed = {name: name for name in (getattr(keys, field) for field in MetaKeys.names())}
+    # `certified` is read too, but written by `certify`, not typed: it is never the key meant (a
+    # team's `verified` is two slips from it).
+    if key in typed or key == CERTIFIED_KEY:
+        return None
+    return closest(key, typed)
 
 
 def _written_keys(kpi: Kpi, keys: MetaKeys) -> dict[str, Location]:

@@ -40,8 +40,7 @@ class Vocabulary:
             return spelling
         if spelling in self.synonyms:
             return self.synonyms[spelling]
-        meant = closest(spelling, (*self.allowed, *self.synonyms))
-        return self.synonyms.get(meant, meant) if meant is not None else None
+        return closest(spelling, {**{allowed: allowed for allowed in self.allowed}, **self.synonyms})
 
     def fix(self, key: str, value: Any) -> str:
         """What to write instead of `value`: the likely allowed value, or all of them explained."""

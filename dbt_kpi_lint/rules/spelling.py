@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from typing import Mapping
 
 
 def normalised(word: str) -> str:
@@ -11,8 +11,10 @@ def normalised(word: str) -> str:
     return re.sub(r"[\s_-]+", "_", word.strip().casefold())
 
 
-def closest(word: str, known: Iterable[str]) -> str | None:
-    """The known word that `word` is a misspelling of, or None when it resembles none closely enough.
+def closest(word: str, known: Mapping[str, str]) -> str | None:
+    """What `word` is a misspelling of: `known` maps each known spelling to what it stands for
+    (itself, or the allowed value a synonym means). None when no known spelling is close enough,
+    or when the nearest ones stand for different things: a guess between two is no suggestion.
 
     Close enough is at most one typing slip (a letter added, dropped, changed, or two neighbours
     swapped) for words up to five letters, two for longer ones: `ownr`, `taget`, `indicatr` and
@@ -21,18 +23,19 @@ def closest(word: str, known: Iterable[str]) -> str | None:
     strict for short words and too loose for long ones: the CLI's cut-off (0.75) misses `kip` for
     `kpi` (0.67) yet takes `risk_band` for `at_risk_band` (0.86) and a team's `objective_owner` for
     `objective` (0.75). Known words under three letters (`d` for day) are skipped: one slip turns
-    them into any other short word. Ties go to the first known word.
+    them into any other short word.
     """
     spelling = normalised(word)
-    best: tuple[int, str] | None = None
-    for candidate in known:
+    nearest: dict[int, set[str]] = {}
+    for candidate, meaning in known.items():
         if len(candidate) < 3:
             continue
         allowed = 1 if len(candidate) <= 5 else 2
         distance = slips(spelling, normalised(candidate), allowed)
-        if distance <= allowed and (best is None or distance < best[0]):
-            best = (distance, candidate)
-    return best[1] if best is not None else None
+        if distance <= allowed:
+            nearest.setdefault(distance, set()).add(meaning)
+    meanings = nearest[min(nearest)] if nearest else set()
+    return next(iter(meanings)) if len(meanings) == 1 else None
 
 
 def slips(word: str, other: str, at_most: int) -> int:
