@@ -11,7 +11,7 @@ from .registry import RuleContext, Violation, rule
 from .spelling import closest
 
 
-@rule("KPI014", "misspelt-kpi-key", severity=Severity.WARNING)
+@rule("KPI014", "misspelt-kpi-key", severity=Severity.WARNING, fixable=True)
 def misspelt_kpi_key(context: RuleContext) -> Iterable[Violation]:
     """A KPI's meta holds a key dbt-kpi-lint does not read that looks like one it does.
 
@@ -43,9 +43,10 @@ def misspelt_kpi_key(context: RuleContext) -> Iterable[Violation]:
     ```
 
     ## Fix
-    Rename the key to the one the message names. A key of your own that happens to look like a
-    KPI key can be suppressed with a reason (`kpi_lint: {ignore: [KPI014], reason: "..."}`) or
-    renamed.
+    Rename the key to the one the message names; `check --fix` does it where the key is written
+    in the metric's own file (not in a `+meta` of `dbt_project.yml`), touching nothing else. A key
+    of your own that happens to look like a KPI key can be renamed, or suppressed with a reason
+    (`kpi_lint: {ignore: [KPI014], reason: "..."}`); `--diff` shows what `--fix` would rename.
     """
     keys = context.meta_keys
     for kpi in context.kpis:
