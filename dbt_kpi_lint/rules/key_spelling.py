@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Iterable, Iterator
 
 from ..kpi import Kpi, MetaKeys
@@ -62,6 +63,7 @@ def misspelt_kpi_key(context: RuleContext) -> Iterable[Violation]:
                 )
 
 
+@lru_cache(maxsize=4096)  # a project repeats its few keys on every KPI
 def meant_key(key: str, keys: MetaKeys) -> str | None:
     """The key dbt-kpi-lint reads that `key` misspells, or None (a key it reads, or the team's own)."""
     typed = {name: name for name in (getattr(keys, field) for field in MetaKeys.names())}

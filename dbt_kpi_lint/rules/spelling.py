@@ -52,5 +52,7 @@ def slips(word: str, other: str, at_most: int) -> int:
             current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
             if i > 1 and j > 1 and letter == other[j - 2] and word[i - 2] == other_letter:
                 current[j] = min(current[j], before_previous[j - 2] + 1)
+        if min(current) > at_most:  # every alignment already costs more: the rest only adds
+            return at_most + 1
         before_previous, previous = previous, current
     return min(previous[-1], at_most + 1)
