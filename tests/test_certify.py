@@ -132,6 +132,50 @@ def test_certify_refuses_a_kpi_flag_set_in_dbt_project_yml(make_project: Callabl
     )
 
 
+def test_certify_refuses_a_kpi_with_open_errors_naming_their_codes(tmp_path: Path, run_cli: Run) -> None:
+    root = make_repo(tmp_path / "repo", metrics=METRICS.replace("        direction: increase\n", "", 1).replace(
+        "        owner: finance@example.com\n", "", 1
+    ))
+    before = (root / METRICS_FILE).read_bytes()
+
+    result = certify(run_cli, root)
+
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        2,
+        "",
+        "dbt-kpi-lint: error: cannot certify `revenue`: it has open errors (KPI001, KPI003); fix them "
+        "(`dbt-kpi-lint check` shows where), or suppress one with a reason in `meta.kpi_lint`, then certify\n",
+    )
+    assert (root / METRICS_FILE).read_bytes() == before
+
+
+def test_certify_accepts_a_kpi_whose_only_findings_are_warnings(tmp_path: Path, run_cli: Run) -> None:
+    root = make_repo(tmp_path / "repo", metrics=METRICS.replace("        objective: grow\n", "", 1))
+
+    result = certify(run_cli, root)
+
+    assert (result.exit_code, result.stdout) == (0, f"certified `revenue` in models/metrics.yml ({fingerprint_of(root)})\n")
+
+
+def test_certify_accepts_a_kpi_whose_error_is_suppressed_with_a_reason(tmp_path: Path, run_cli: Run) -> None:
+    root = make_repo(tmp_path / "repo", metrics=METRICS.replace(
+        "        direction: increase\n",
+        "        kpi_lint: {ignore: [KPI003], reason: tracked against a band agreed with finance}\n",
+        1,
+    ))
+
+    assert certify(run_cli, root).exit_code == 0
+
+
+def test_certify_renews_a_void_certification(repo: Path, run_cli: Run) -> None:
+    certify(run_cli, repo)
+    edit(repo, SEMANTIC_FILE, "        expr: amount\n", "        expr: amount - discount\n")
+
+    result = certify(run_cli, repo)
+
+    assert (result.exit_code, kpi012(run_cli, repo)) == (0, [])
+
+
 # KPI012 ------------------------------------------------------------------------------------------------
 
 

@@ -435,7 +435,7 @@ def test_a_file_changed_between_planning_and_writing_is_not_overwritten(project)
 
 
 def test_fixable_codes_are_the_rules_declared_fixable() -> None:
-    assert fix_module.FIXABLE_CODES == {code for code, rule in RULES.items() if rule.fixable} == {"META001", "META002", "DEP001"}
+    assert fix_module.FIXABLE_CODES == {code for code, rule in RULES.items() if rule.fixable} == {"META001", "META002", "DEP001", "KPI014"}
 
 
 def test_a_rule_declared_fixable_without_an_edit_is_left_alone_and_says_why(project, monkeypatch) -> None:
@@ -554,3 +554,56 @@ def test_fix_keeps_a_comment_between_meta_and_its_first_key(project, run_cli) ->
     root = project({"models/m.yml": ORDERS_HEAD + "    meta:\n      # KPI fields, older style\n      kpi: true\n"})
     run_fix(run_cli, root)
     assert (root / "models/m.yml").read_text() == ORDERS_FIXED_HEAD + "        # KPI fields, older style\n        kpi: true\n"
+
+
+# KPI014: misspelt keys ----------------------------------------------------------------------------
+
+_MISSPELT = (
+    "metrics:\n"
+    "  - name: revenue\n"
+    "    type: simple\n"
+    "    type_params: {measure: revenue}\n"
+    "    config:\n"
+    "      meta:\n"
+    "        kpi: true\n"
+    "        \"ownr\": finance@example.com   # who answers for it\n"
+    "        kpi_lint: {ignore: [KPI002, KPI006, KPI007]}\n"
+)
+
+
+def fix_keys(run_cli: Callable[..., CliResult], root: Path) -> CliResult:
+    return run_cli("check", "--fix", "--select", "KPI014", cwd=root)
+
+
+def test_fix_renames_a_misspelt_key_and_keeps_its_value_comment_and_every_other_byte(project, run_cli) -> None:
+    root = project({"models/m.yml": _MISSPELT})
+
+    result = fix_keys(run_cli, root)
+
+    assert (root / "models/m.yml").read_text() == _MISSPELT.replace('"ownr"', "owner")
+    assert (result.exit_code, result.stderr) == (0, "Fixed 1 finding in 1 file.\n")
+
+
+def test_fix_renames_a_misspelt_key_inside_a_flow_kpi_mapping(project, run_cli) -> None:
+    text = _MISSPELT.replace("        kpi: true\n", "        kpi: {taget: 100, direction: increase}\n")
+    root = project({"models/m.yml": text})
+
+    fix_keys(run_cli, root)
+
+    assert (root / "models/m.yml").read_text() == text.replace("taget", "target").replace('"ownr"', "owner")
+
+
+def test_fix_leaves_a_misspelt_key_set_in_dbt_project_yml_and_says_why(project, run_cli) -> None:
+    text = _MISSPELT.replace("        \"ownr\": finance@example.com   # who answers for it\n", "")
+    root = project(
+        {"models/m.yml": text},
+        project_file="name: shop\nprofile: shop\nmetrics:\n  +meta:\n    ownr: finance@example.com\n",
+    )
+
+    result = fix_keys(run_cli, root)
+
+    assert (root / "models/m.yml").read_text() == text
+    assert result.stderr.splitlines()[0] == (
+        "dbt_project.yml:5:5: KPI014 not fixed: the key is set in dbt_project.yml for more metrics than `revenue`; "
+        "rename it there"
+    )

@@ -147,7 +147,7 @@ def test_rules_command_says_how_a_severity_decided_per_finding_is_decided(tmp_pa
 def test_rules_command_says_which_rules_fix_fixes(tmp_path, run_cli):
     rows = _rules_table(run_cli, tmp_path)
 
-    assert sorted(code for code, cells in rows.items() if cells[3] == "yes") == ["DEP001", "META001", "META002"]
+    assert sorted(code for code, cells in rows.items() if cells[3] == "yes") == ["DEP001", "KPI014", "META001", "META002"]
     assert {cells[3] for cells in rows.values()} == {"yes", "no"}
 
 

@@ -138,6 +138,28 @@ def test_text_target_is_not_a_number(make_project):
     )
 
 
+def test_abbreviated_target_suggests_the_number_it_abbreviates(make_project):
+    root = make_project(kpi_file("kpi: true", "target: 10k", "direction: increase"))
+
+    [finding] = findings(root, "KPI004")
+
+    assert (place(finding), finding.severity.value) == ("models/metrics.yml:8:9", "error")
+    assert finding.message == (
+        "KPI `orders` has `target: 10k`, not a number, so its status cannot be computed: write `target: 10000`"
+    )
+
+
+def test_every_abbreviation_suffix_is_written_out_exactly(make_project):
+    written = {"1.1k": "1100", "2.5K": "2500", "3m": "3000000", "1.25M": "1250000", "2bn": "2000000000",
+               "4B": "4000000000", "25%": "0.25", "-3 k": "-3000"}
+    for target, number in written.items():
+        root = make_project(kpi_file("kpi: true", f'target: "{target}"', "direction: increase"))
+
+        [finding] = findings(root, "KPI004")
+
+        assert finding.message.endswith(f"cannot be computed: write `target: {number}`"), target
+
+
 def test_quoted_number_target_is_a_warning_with_the_unquoted_value(make_project):
     root = make_project(kpi_file("kpi: true", "target: \"1000\"", "direction: increase"))
 
@@ -376,8 +398,8 @@ def test_band_written_as_percent_text_is_not_a_number(make_project):
     [finding] = findings(root, "KPI004")
 
     assert finding.message == (
-        "KPI `orders` has `at_risk_band: 10%`, not a number, so its status cannot be computed: set it to "
-        "a fraction of the target, e.g. `at_risk_band: 0.1` for 10 %"
+        "KPI `orders` has `at_risk_band: 10%`, not a number, so its status cannot be computed: write "
+        "`at_risk_band: 0.1`"
     )
 
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 import datetime
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from ..config.settings import Settings
 from ..kpi.fields import kpi_of
 from ..loading.yaml_loader import load_project
+from ..model import Project, Severity
 from .check import parse_vars
 from .common import EXIT_OK, UsageError, configured_settings, display_prefix, one_project
 
@@ -29,6 +32,12 @@ def add_parser(commands: Any) -> None:
     certify.add_argument("--config", type=Path, help="use this dbt-kpi-lint configuration file")
     certify.add_argument("--vars", type=parse_vars, default={}, help="YAML mapping of dbt vars, as `dbt --vars`")
     certify.set_defaults(run=run)
+
+
+# A certification vouches for what the KPI's definition says; these errors are not about that:
+# KPI012 (the certification is void) is what certifying again resolves, and GEN001 (stale generated
+# models) is the project's.
+_NOT_ABOUT_THE_DEFINITION = ("KPI012", "GEN001")
 
 
 def _date(value: str) -> datetime.date:
@@ -61,6 +70,7 @@ def run(args: argparse.Namespace) -> int:
         edit = plan_certification(
             project, metric, settings.meta_keys, args.by.strip(), args.on or datetime.date.today(), str(fingerprint)
         )
+        _refuse_open_errors(project, settings, metric.name)
         edit.write()
     except (CannotEdit, FixUnavailable) as error:
         raise UsageError(f"cannot certify `{metric.name}`: {error}") from None
@@ -68,3 +78,18 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"cannot write {edit.path}: {error}") from None
     print(f"certified `{metric.name}` in {display_prefix(root)}{edit.path} ({fingerprint})")
     return EXIT_OK
+
+
+def _refuse_open_errors(project: Project, settings: Settings, metric: str) -> None:
+    """Refuse to certify while `check` reports errors on `metric` (suppressed ones aside)."""
+    from ..lint.engine import lint
+
+    settings = replace(settings, ignore=(*settings.ignore, *_NOT_ABOUT_THE_DEFINITION))
+    codes = sorted(
+        {finding.code for finding in lint(project, settings) if finding.metric == metric and finding.severity is Severity.ERROR}
+    )
+    if codes:
+        raise UsageError(
+            f"cannot certify `{metric}`: it has open errors ({', '.join(codes)}); fix them (`dbt-kpi-lint check` "
+            f"shows where), or suppress one with a reason in `meta.{settings.meta_keys.lint}`, then certify"
+        )

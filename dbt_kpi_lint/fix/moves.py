@@ -1,4 +1,5 @@
-"""`check --fix` and `--diff`: move what dbt drops or will refuse, and touch nothing else.
+"""`check --fix` and `--diff`: move what dbt drops or will refuse, rename misspelt KPI keys, and
+touch nothing else.
 
 A fix splices the original lines of the moved keys into their new place, re-indented, with the
 round-trip editing of `document.py`: comments, quoting, key order and every other byte stay as
@@ -17,6 +18,7 @@ from ..findings import Finding
 from ..kpi.fields import MetaKeys
 from ..model import Metric, Project
 from ..rules import RULES
+from ..rules.key_spelling import meant_key
 from ..rules.meta import meta_keys_to_move
 from .document import (
     OTHER_LINE_BREAKS,
@@ -158,6 +160,8 @@ def _fix_one(
     node = document.mapping_at(path) if path is not None else None
     if node is None or path is None:
         raise CannotEdit(f"`{metric.name}` is not where it was read; the file changed")
+    if finding.code == "KPI014":
+        return _renamed_key(document, finding, metric, meta_keys)
     if finding.code == "META001":
         move = _Move(document, node, "meta", meta_keys_to_move(metric, meta_keys), ("config", "meta"))
     elif finding.code == "META002":
@@ -177,6 +181,29 @@ def _fix_one(
     new_text = move.apply()
     check_edit(text, new_text, lambda data: move.apply_to(resolve(data, path)), "the moved keys")
     return new_text
+
+
+def _renamed_key(document: Document, finding: Finding, metric: Metric, meta_keys: MetaKeys) -> str:
+    """The text with the misspelt key at the finding renamed to the key it resembles: the key's own
+    text replaced, its value, comments and every other byte kept."""
+    if finding.location.path != metric.location.path:
+        raise CannotEdit(f"the key is set in {finding.location.path} for more metrics than `{metric.name}`; rename it there")
+    found = document.entry_at(finding.location)
+    misspelt = found.key.value if found is not None else None
+    meant = meant_key(misspelt, meta_keys) if isinstance(misspelt, str) else None
+    if found is None or misspelt is None or meant is None:
+        raise CannotEdit("the key is not where it was read; the file changed")
+    if entry_of(found.mapping, meant) is not None:
+        raise CannotEdit(f"`{meant}` is set beside `{misspelt}`; keep one of the two")
+    key = found.key
+    renamed = document.text[: key.start_mark.index] + meant + document.text[key.end_mark.index :]
+
+    def rename(data: Any) -> None:
+        holder = resolve(data, found.path)
+        holder[meant] = holder.pop(misspelt)
+
+    check_edit(document.text, renamed, rename, f"the name of `{misspelt}`")
+    return renamed
 
 
 @dataclass

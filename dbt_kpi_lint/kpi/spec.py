@@ -14,10 +14,9 @@ from ..loading.jinja import VarCall, var_call
 from ..model import JinjaExpression, Project
 from .fields import Kpi, KpiField, MetaKeys, kpi_of
 from .target_schedule import is_dated, read_dated_targets, schedule
-from .values import DEFAULT_GRAIN, DIRECTIONS, GRAINS, readable_number
+from .values import DEFAULT_GRAIN, DIRECTIONS, GRAINS, NUMBER_FORMATS, readable_number
 
 DEFAULT_AT_RISK_BAND = 0.10
-NUMBER_FORMATS = ("number", "percent")
 
 # A target written as a number, or as `{{ var('name') }}`, which dbt reads when it builds the model.
 TargetValue = Union[float, VarCall]
@@ -44,7 +43,7 @@ class KpiSpec:
     grain: str
     at_risk_band: float  # a fraction of |target|: how far on the wrong side still counts as at risk
     targets: tuple[TargetPeriod, ...]  # empty: only tracked (`no_target`)
-    number_format: str = NUMBER_FORMATS[0]
+    number_format: str = NUMBER_FORMATS.allowed[0]
     unit: str | None = None
     lint_codes: tuple[str, ...] = ()
 
@@ -73,8 +72,8 @@ def kpi_spec(kpi: Kpi) -> KpiSpec:
         grain=grain if grain in GRAINS.allowed else DEFAULT_GRAIN,
         at_risk_band=band if band is not None and 0 <= band < 1 else DEFAULT_AT_RISK_BAND,
         targets=target_periods(kpi.target),
-        number_format=number_format if (number_format := _text(kpi.number_format.value)) in NUMBER_FORMATS
-        else NUMBER_FORMATS[0],
+        number_format=number_format if (number_format := _text(kpi.number_format.value)) in NUMBER_FORMATS.allowed
+        else NUMBER_FORMATS.allowed[0],
         unit=_text(kpi.unit.value),
     )
 

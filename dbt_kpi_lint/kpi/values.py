@@ -5,10 +5,12 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, Iterable, Mapping
 
 from ..loading import yaml_reader
 from ..model import JinjaExpression
+from .spelling import closest, normalised
 
 
 @dataclass(frozen=True)
@@ -16,12 +18,13 @@ class Vocabulary:
     """The values a meta key allows, and what people write when they mean one of them.
 
     Only the allowed spellings are accepted: the raw meta value also reaches the status table,
-    the semantic layer API and BI tools, and every reader must agree on it. Synonyms exist only
-    to tell the user which allowed value to write.
+    the semantic layer API and BI tools, and every reader must agree on it. Synonyms and
+    misspellings are recognised only to tell the user which allowed value to write.
     """
 
     allowed: tuple[str, ...]
     synonyms: Mapping[str, str]
+    meanings: Mapping[str, str]  # what each allowed value means, in a few words for messages
 
     def accepts(self, value: Any) -> bool:
         return isinstance(value, JinjaExpression) or value in self.allowed
@@ -30,17 +33,19 @@ class Vocabulary:
         """The allowed value that a rejected `value` most likely means, if any."""
         if not isinstance(value, str):
             return None
-        spelling = re.sub(r"[\s_-]+", "_", value.strip().casefold())
+        spelling = normalised(value)
         if spelling in self.allowed:
             return spelling
-        return self.synonyms.get(spelling)
+        if spelling in self.synonyms:
+            return self.synonyms[spelling]
+        return closest(spelling, {**{allowed: allowed for allowed in self.allowed}, **self.synonyms})
 
-    def fix(self, key: str, value: Any, meanings: Mapping[str, str]) -> str:
+    def fix(self, key: str, value: Any) -> str:
         """What to write instead of `value`: the likely allowed value, or all of them explained."""
         suggested = self.suggestion(value)
         if suggested is not None:
-            return f"write `{key}: {suggested}` ({meanings[suggested]})"
-        choices = " or ".join(f"`{allowed}` ({meanings[allowed]})" for allowed in self.allowed)
+            return f"write `{key}: {suggested}` ({self.meanings[suggested]})"
+        choices = " or ".join(f"`{allowed}` ({self.meanings[allowed]})" for allowed in self.allowed)
         return f"set `{key}` to {choices}"
 
 
@@ -58,8 +63,8 @@ DIRECTIONS = Vocabulary(
                          "desc", "descending", "decreasing", "reduce", "shrink", "-", "negative"),
         }
     ),
+    meanings={"increase": "higher is better", "decrease": "lower is better"},
 )
-DIRECTION_MEANINGS = {"increase": "higher is better", "decrease": "lower is better"}
 
 GRAINS = Vocabulary(
     allowed=("day", "week", "month", "quarter", "year"),
@@ -72,6 +77,7 @@ GRAINS = Vocabulary(
             "year": ("yearly", "annual", "annually", "years", "y", "yr", "ytd"),
         }
     ),
+    meanings={grain: f"one {grain}" for grain in ("day", "week", "month", "quarter", "year")},
 )
 
 # The grain a KPI is judged at when its meta names none (or none the lint accepts).
@@ -87,8 +93,19 @@ INDICATORS = Vocabulary(
                         "backward_looking"),
         }
     ),
+    meanings={"leading": "it moves before the outcome", "lagging": "it confirms the outcome"},
 )
-INDICATOR_MEANINGS = {"leading": "it moves before the outcome", "lagging": "it confirms the outcome"}
+
+NUMBER_FORMATS = Vocabulary(
+    allowed=("number", "percent"),
+    synonyms=_synonyms(
+        {
+            "number": ("numeric", "num", "decimal", "float", "integer", "int", "plain", "default", "raw"),
+            "percent": ("percentage", "percents", "per_cent", "pct", "%", "rate", "ratio", "fraction"),
+        }
+    ),
+    meanings={"number": "0.25 reads 0.25", "percent": "0.25 reads 25%"},
+)
 
 
 def as_number(value: Any) -> float | None:
@@ -111,6 +128,23 @@ def quoted_number(value: Any) -> float | None:
     except ValueError:
         return None
     return number if math.isfinite(number) else None
+
+
+# What people append to a number they mean (`10k`, `1.5M`, `2bn`, `25%`), and what it multiplies it by.
+_ABBREVIATIONS = {"k": Decimal(10**3), "m": Decimal(10**6), "b": Decimal(10**9), "bn": Decimal(10**9), "%": Decimal("0.01")}
+_ABBREVIATED = re.compile(r"([+-]?(?:\d+(?:\.\d*)?|\.\d+))\s*(k|m|bn|b|%)", re.IGNORECASE)
+
+
+def abbreviated_number(value: Any) -> str | None:
+    """The number a string abbreviates, written out for YAML (`"10k"` gives `10000`, `"25%"` gives
+    `0.25`), or None. Decimal arithmetic, so `"1.1k"` gives `1100`, not `1100.0000000000002`."""
+    if not isinstance(value, str):
+        return None
+    match = _ABBREVIATED.fullmatch(value.strip())
+    if match is None:
+        return None
+    number = Decimal(match[1]) * _ABBREVIATIONS[match[2].casefold()]
+    return format(number.normalize(), "f")
 
 
 def readable_number(value: Any) -> float | None:

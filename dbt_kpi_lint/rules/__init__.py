@@ -3,9 +3,11 @@
 from . import (  # noqa: F401
     certification,
     deprecations,
+    display,
     focus,
     framing,
     generated,
+    key_spelling,
     loading,
     meta,
     objectives,

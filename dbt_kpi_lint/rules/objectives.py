@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..kpi.fields import Kpi
-from ..kpi.values import INDICATOR_MEANINGS, INDICATORS, names, shown
+from ..kpi.values import INDICATORS, names, shown
 from ..model import JinjaExpression, Severity
+from .closed_values import unaccepted_value
 from .registry import RuleContext, Violation, rule
 
 
@@ -106,19 +107,13 @@ def objective_without_leading_kpi(context: RuleContext) -> Iterable[Violation]:
         if not indicator.present:
             yield Violation(
                 f"KPI `{kpi.metric.name}` does not say whether it is leading or lagging: add "
-                f"`{keys.indicator}: leading` ({INDICATOR_MEANINGS['leading']}) or "
-                f"`{keys.indicator}: lagging` ({INDICATOR_MEANINGS['lagging']})",
+                f"`{keys.indicator}: leading` ({INDICATORS.meanings['leading']}) or "
+                f"`{keys.indicator}: lagging` ({INDICATORS.meanings['lagging']})",
                 kpi.metric,
                 location=indicator.location,
             )
-        elif not INDICATORS.accepts(indicator.value):
-            yield Violation(
-                f"KPI `{kpi.metric.name}` has `{keys.indicator}: {shown(indicator.value)}`, which is "
-                f"neither leading nor lagging: "
-                f"{INDICATORS.fix(keys.indicator, indicator.value, INDICATOR_MEANINGS)}",
-                kpi.metric,
-                location=indicator.location,
-            )
+        elif found := unaccepted_value(kpi, keys.indicator, indicator, INDICATORS, "is neither leading nor lagging"):
+            yield found
         for objective in names(kpi.objective.value):
             kpis_by_objective.setdefault(objective.casefold(), []).append((objective, kpi))
     for watchers in kpis_by_objective.values():

@@ -6,6 +6,7 @@ from typing import Iterable
 
 from ..kpi.values import GRAINS, shown
 from ..model import Severity
+from .closed_values import unaccepted_value
 from .registry import RuleContext, Violation, rule
 
 
@@ -37,18 +38,10 @@ def invalid_grain(context: RuleContext) -> Iterable[Violation]:
     Write one of the five grains; the message names the likely one. A target meant for a custom
     (fiscal) calendar needs a standard grain here.
     """
-    keys = context.meta_keys
+    consequence = "the status table cannot judge over (it falls back to month)"
     for kpi in context.kpis:
-        if kpi.grain.present and not GRAINS.accepts(kpi.grain.value):
-            yield Violation(
-                f"KPI `{kpi.metric.name}` has `{keys.grain}: {shown(kpi.grain.value)}`, which the status "
-                f"table cannot judge over (it falls back to month): {GRAINS.fix(keys.grain, kpi.grain.value, GRAIN_MEANINGS)}",
-                kpi.metric,
-                location=kpi.grain.location,
-            )
-
-
-GRAIN_MEANINGS = {grain: f"one {grain}" for grain in GRAINS.allowed}
+        if found := unaccepted_value(kpi, context.meta_keys.grain, kpi.grain, GRAINS, consequence):
+            yield found
 
 
 @rule("KPI010", "cumulative-kpi-reads-first-day", severity=Severity.WARNING)

@@ -17,14 +17,15 @@ from ..kpi.target_schedule import (
 )
 from ..kpi.values import (
     DEFAULT_GRAIN,
-    DIRECTION_MEANINGS,
     DIRECTIONS,
     GRAINS,
+    abbreviated_number,
     as_number,
     quoted_number,
     shown,
 )
 from ..model import JinjaExpression, Severity
+from .closed_values import unaccepted_value
 from .registry import RuleContext, Violation, rule
 from .value_range import ValueRanges
 
@@ -68,13 +69,8 @@ def target_without_direction(context: RuleContext) -> Iterable[Violation]:
     keys = context.meta_keys
     for kpi in context.kpis:
         direction = kpi.direction
-        if direction.present and not DIRECTIONS.accepts(direction.value):
-            yield Violation(
-                f"KPI `{kpi.metric.name}` has `{keys.direction}: {shown(direction.value)}`, which is not "
-                f"a direction: {DIRECTIONS.fix(keys.direction, direction.value, DIRECTION_MEANINGS)}",
-                kpi.metric,
-                location=direction.location,
-            )
+        if found := unaccepted_value(kpi, keys.direction, direction, DIRECTIONS, "is not a direction"):
+            yield found
         elif not direction.present and kpi.target.present:
             yield Violation(
                 f"KPI `{kpi.metric.name}` has a target but no direction, so its status cannot be "
@@ -95,6 +91,8 @@ def invalid_target(context: RuleContext) -> Iterable[Violation]:
     - `target` must be a number. A quoted number (`target: "1000"`) is a string to dbt and to
       everything reading the manifest; the KPI status step converts it, other readers may not, so
       it is reported as a **warning** (and its value is still checked as below).
+    - A number abbreviated with a suffix (`10k`, `1.5M`, `2bn`, `25%`) is text to every reader;
+      the message writes it out (`10000`, `1500000`, `2000000000`, `0.25`).
     - A dated target (`target: [{from: 2026-01-01, value: 120000}, ...]`) must be a list of such
       entries, each `from` (and `until`, when set) a date; every `value` is checked as a target.
       How the dates fit together is KPI011's.
@@ -242,9 +240,11 @@ def _read_number(kpi: Kpi, key: str, kpi_field: KpiField, expected: str) -> tupl
             location=kpi_field.location,
             severity=Severity.WARNING,
         )
+    written_out = abbreviated_number(kpi_field.value)
+    fix = f"write `{key}: {written_out}`" if written_out is not None else f"set it to {expected}"
     return None, Violation(
         f"KPI `{name}` has `{key}: {shown(kpi_field.value)}`, not a number, so its status cannot be "
-        f"computed: set it to {expected}",
+        f"computed: {fix}",
         kpi.metric,
         location=kpi_field.location,
     )
