@@ -1,7 +1,9 @@
 """The KPIs a generated model judges: each metric promoted in meta, with what it is judged against.
 
 Read with the linter's own view of KPIs, so a value the lint calls unusable (KPI003, KPI004,
-KPI009) is never guessed at here: an unusable target or direction means `no_target`.
+KPI009) is never guessed at here: an unusable target or direction means `no_target`. A KPI the
+lint says cannot be judged (an error of UNJUDGEABLE's rules) is `not_judged` in every period, and
+the tables say why: a number meeting a target it cannot be judged against is no success.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from datetime import date
 from typing import Any, Iterable, Union
 
 from ..config.settings import Settings
+from ..findings import Severity
 from ..kpi import Kpi, KpiField, kpi_of
 from ..lint.engine import lint
 from ..loading.jinja import VarCall, var_call
@@ -23,6 +26,13 @@ DEFAULT_AT_RISK_BAND = 0.10
 NUMBER_FORMATS = ("number", "percent")
 # Its own finding would make the lint codes it compares depend on themselves.
 _STALENESS_RULE = "GEN001"
+# The rules whose error means the KPI's number cannot be judged against its target, and why, as
+# the status tables say it beside `not_judged` (the first that applies, in this order).
+UNJUDGEABLE = {
+    "VAN001": "an all-time total only goes up, so meeting a target says nothing (VAN001)",
+    "KPI003": "no direction: nobody said whether higher or lower is better (KPI003)",
+    "KPI004": "the target or its band is invalid (KPI004)",
+}
 
 # A target written as a number, or as `{{ var('name') }}`, which dbt reads when it builds the model.
 TargetValue = Union[float, VarCall]
@@ -52,26 +62,37 @@ class KpiSpec:
     number_format: str = NUMBER_FORMATS[0]
     unit: str | None = None
     lint_codes: tuple[str, ...] = ()
+    unjudged_reason: str | None = None  # why no status can be judged in any period (UNJUDGEABLE)
 
 
 def kpi_specs(project: Project, settings: Settings) -> list[KpiSpec]:
     """One spec per KPI of `project`, in definition order, with the codes `check` reports for it."""
-    codes = lint_codes(project, settings)
+    codes, errors = lint_codes(project, settings)
     return [
-        replace(kpi_spec(kpi), lint_codes=codes.get(kpi.metric.name, ()))
+        replace(
+            kpi_spec(kpi),
+            lint_codes=codes.get(kpi.metric.name, ()),
+            unjudged_reason=next(
+                (reason for code, reason in UNJUDGEABLE.items() if code in errors.get(kpi.metric.name, ())), None
+            ),
+        )
         for metric in project.metrics
         if (kpi := kpi_of(metric, project, settings.meta_keys)) is not None
     ]
 
 
-def lint_codes(project: Project, settings: Settings) -> dict[str, tuple[str, ...]]:
-    """Per metric, the sorted codes of the findings about it (the staleness rule aside)."""
+def lint_codes(project: Project, settings: Settings) -> tuple[dict[str, tuple[str, ...]], dict[str, set[str]]]:
+    """Per metric, the sorted codes of the findings about it (the staleness rule aside), and the
+    codes of its errors."""
     settings = replace(settings, ignore=(*settings.ignore, _STALENESS_RULE))
     codes: dict[str, set[str]] = defaultdict(set)
+    errors: dict[str, set[str]] = defaultdict(set)
     for finding in lint(project, settings):
         if finding.metric:
             codes[finding.metric].add(finding.code)
-    return {metric: tuple(sorted(found)) for metric, found in codes.items()}
+            if finding.severity is Severity.ERROR:
+                errors[finding.metric].add(finding.code)
+    return {metric: tuple(sorted(found)) for metric, found in codes.items()}, errors
 
 
 def kpi_spec(kpi: Kpi) -> KpiSpec:

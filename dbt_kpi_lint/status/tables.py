@@ -15,8 +15,9 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from ..generate.paths import HISTORY_MODEL
 
-# Worst first: what needs attention leads every view.
-STATUS_ORDER = ("off_track", "at_risk", "no_data", "on_track", "no_target")
+# Worst first: what needs attention leads every view. A KPI nobody can judge is a problem to
+# show, not a success: every such status comes before `on_track`.
+STATUS_ORDER = ("off_track", "at_risk", "not_judged", "no_data", "no_target", "on_track")
 
 
 class TableError(Exception):
@@ -51,12 +52,24 @@ class KpiRow:
     at_risk_band: float | None
     attainment: float | None
     status: str
+    status_reason: str | None
     lint_codes: str | None
     built_at: datetime
 
     @property
     def status_rank(self) -> int:
         return STATUS_ORDER.index(self.status) if self.status in STATUS_ORDER else len(STATUS_ORDER)
+
+    @property
+    def trend(self) -> str | None:
+        """Whether the change from the previous period is for the better: `improving`, `worsening`,
+        `unchanged`, or None without a change or a direction to tell it by."""
+        if self.change is None or self.direction not in ("increase", "decrease"):
+            return None
+        if self.change == 0:
+            return "unchanged"
+        better = self.change > 0 if self.direction == "increase" else self.change < 0
+        return "improving" if better else "worsening"
 
 
 _COLUMNS = tuple(field.name for field in fields(KpiRow))
