@@ -94,6 +94,15 @@ def test_a_kpi_without_a_status_says_why_in_every_format(build, run_cli, tmp_pat
     assert {row["metric_name"]: row["status_reason"] for row in rows}["total_customers"] == why
 
 
+def test_example_project_shows_rates_in_percent_and_money_in_eur(build, run_cli, tmp_path: Path) -> None:
+    text = status(run_cli, tmp_path, str(build("example_project").root / "kpi.duckdb")).stdout
+
+    cells = {row[0]: row[3:5] for row in (re.split(r"\s{2,}", line.strip()) for line in text.splitlines()[1:13])}
+    assert (cells["Website signup rate"], cells["Recognised revenue"], cells["Average invoice value"]) == (
+        ["0.495%", "0.45%"], ["276,470 EUR", "300,000 EUR"], ["1,106 EUR", "1,000 EUR"],
+    )
+
+
 @pytest.mark.parametrize(("fail_on", "exit_code"), [("off_track", 1), ("at_risk", 1)])
 def test_fail_on_turns_a_status_into_exit_1(run_cli, database: Path, tmp_path: Path, fail_on: str, exit_code: int) -> None:
     assert status(run_cli, tmp_path, str(database), "--fail-on", fail_on).exit_code == exit_code
