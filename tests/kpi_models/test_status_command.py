@@ -67,7 +67,8 @@ def test_text_and_markdown_say_whether_the_change_is_for_the_better(run_cli, dat
 
     returned = next(line for line in text.splitlines() if line.startswith("Returned orders"))
     assert re.split(r"\s{2,}", returned)[6] == "+3 (+150%) worsening"
-    assert "| 4,397 | 4,500 | 97.72% | +1,105 (+33.58%) improving |" in markdown
+    assert "| 4,397 | 4,500 | 97.72% | -427.2 (-8.854%) worsening |" in markdown
+    assert "| 3,209 | 3,500 | 91.68% | +484.8 (+17.8%) improving |" in markdown
 
 
 def test_csv_and_json_say_whether_the_change_is_for_the_better(run_cli, database: Path, tmp_path: Path) -> None:
@@ -75,7 +76,7 @@ def test_csv_and_json_say_whether_the_change_is_for_the_better(run_cli, database
     records = json.loads(status(run_cli, tmp_path, str(database), "--format", "json").stdout)
 
     assert {row["metric_name"]: row["trend"] for row in rows}["returned_orders"] == "worsening"
-    assert {record["metric_name"]: record["trend"] for record in records}["revenue"] == "improving"
+    assert {record["metric_name"]: record["trend"] for record in records}["completed_revenue"] == "improving"
     assert list(records[0])[list(records[0]).index("relative_change") + 1] == "trend"
 
 
