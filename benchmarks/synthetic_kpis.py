@@ -15,7 +15,8 @@ from dataclasses import asdict
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from dbt_kpi_lint.generate.sql_model import HISTORY_COLUMNS
+from dbt_kpi_lint.generate.sql_model import HISTORY_COLUMNS, NO_DATA_REASON, NO_TARGET_REASON
+from dbt_kpi_lint.kpi.spec import UNJUDGEABLE
 from dbt_kpi_lint.loading.generated_paths import HISTORY_MODEL
 from dbt_kpi_lint.status.tables import KpiRow, KpiTables, tables_from_rows
 
@@ -28,6 +29,7 @@ OBJECTIVES = (
     "market_share", "data_quality", "security_posture",
 )
 TEAMS = ("finance", "growth", "support", "platform", "sales", "people", "mobile", "security", "billing")
+_REASONS = {"no_target": NO_TARGET_REASON, "no_data": NO_DATA_REASON}
 _DUCKDB_TYPES = {"text": "VARCHAR", "float": "DOUBLE", "date": "DATE", "int": "INTEGER", "timestamp": "TIMESTAMP"}
 
 
@@ -69,6 +71,7 @@ def _kpi_rows(index: int, periods: int, rng: random.Random) -> list[KpiRow]:
     scale = 1.0 if percent else rng.choice((40.0, 900.0, 25_000.0, 1_200_000.0))
     base = rng.uniform(0.2, 0.8) if percent else scale * rng.uniform(0.6, 1.4)
     has_target = index % 9 != 5
+    vanity = index % 29 == 3  # an all-time total, which the lint (VAN001) says cannot be judged
     starts = _period_starts(grain, periods)
     team = TEAMS[index % len(TEAMS)]
     label = f"{team.capitalize()} KPI {index:03d}" + (" measured over the trailing thirty days, net of refunds" if index % 17 == 0 else "")
@@ -81,6 +84,7 @@ def _kpi_rows(index: int, periods: int, rng: random.Random) -> list[KpiRow]:
         actual = values[periods_ago]
         previous = values[periods_ago + 1] if periods_ago + 1 < len(values) else None
         target = _target(base, percent, periods_ago) if has_target else None
+        status = "not_judged" if vanity else _status(actual, target, direction, 0.1)
         rows.append(
             KpiRow(
                 metric_name=f"kpi_{index:03d}",
@@ -106,8 +110,9 @@ def _kpi_rows(index: int, periods: int, rng: random.Random) -> list[KpiRow]:
                 gap_to_target=actual - target if actual is not None and target is not None else None,
                 at_risk_band=0.1,
                 attainment=_attainment(actual, target, direction),
-                status=_status(actual, target, direction, 0.1),
-                lint_codes="KPI006" if index % 19 == 7 else ("VAN001,KPI010" if index % 29 == 3 else ""),
+                status=status,
+                status_reason=UNJUDGEABLE["VAN001"] if vanity else _REASONS.get(status),
+                lint_codes="KPI006" if index % 19 == 7 else ("VAN001,KPI010" if vanity else ""),
                 built_at=BUILT_AT,
             )
         )

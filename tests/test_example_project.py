@@ -17,14 +17,14 @@ EXPECTED_FINDINGS = [
     ("KPI004", "error", "new_customers", "models/metrics/customer_metrics.yml", 13, 9),
     ("VAN001", "error", "total_customers", "models/metrics/customer_metrics.yml", 21, 5),
     ("DEP001", "warning", "trials_last_7_days", "models/metrics/growth_metrics.yml", 26, 7),
-    ("KPI002", "error", "website_sessions", "models/metrics/growth_metrics.yml", 65, 5),
+    ("KPI002", "error", "website_sessions", "models/metrics/growth_metrics.yml", 66, 5),
     ("META001", "error", "paying_customers", "models/metrics/legacy_metrics.yml", 13, 7),
-    ("VAN001", "warning", "lifetime_revenue", "models/metrics/revenue_metrics.yml", 92, 5),
-    ("VAN002", "warning", "lifetime_revenue_per_customer", "models/metrics/revenue_metrics.yml", 107, 11),
-    ("KPI001", "error", "avg_order_value", "models/metrics/revenue_metrics.yml", 123, 5),
-    ("KPI003", "error", "refund_rate", "models/metrics/revenue_metrics.yml", 150, 9),
-    ("KPI007", "warning", "refund_rate", "models/metrics/revenue_metrics.yml", 151, 9),
-    ("KPI006", "warning", "avg_resolution_hours", "models/metrics/support_metrics.yml", 82, 5),
+    ("VAN001", "warning", "lifetime_revenue", "models/metrics/revenue_metrics.yml", 93, 5),
+    ("VAN002", "warning", "lifetime_revenue_per_customer", "models/metrics/revenue_metrics.yml", 108, 11),
+    ("KPI001", "error", "avg_order_value", "models/metrics/revenue_metrics.yml", 124, 5),
+    ("KPI003", "error", "refund_rate", "models/metrics/revenue_metrics.yml", 152, 9),
+    ("KPI007", "warning", "refund_rate", "models/metrics/revenue_metrics.yml", 153, 9),
+    ("KPI006", "warning", "avg_resolution_hours", "models/metrics/support_metrics.yml", 83, 5),
 ]
 
 

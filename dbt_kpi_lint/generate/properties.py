@@ -35,7 +35,11 @@ _DESCRIPTIONS = {
     "gap_to_target": "actual - target.",
     "at_risk_band": "How far short of the target, as a fraction of |target|, still counts as at risk.",
     "attainment": "1 + (actual - target) / |target|, mirrored for `decrease`: 1 or more is on track.",
-    "status": "on_track, at_risk (short by at most the band), off_track, no_target or no_data.",
+    "status": (
+        "on_track, at_risk (short by at most the band), off_track; or, when the period cannot be judged, "
+        "not_judged (the lint says the KPI cannot be: see status_reason), no_target or no_data."
+    ),
+    "status_reason": "Why the period has no on/off-track status; null when it has one.",
     "lint_codes": "What `dbt-kpi-lint check` reported about the KPI when the model was generated.",
     "built_at": "When the dbt run that built this row started (UTC).",
 }

@@ -52,11 +52,15 @@ HISTORY_COLUMNS: tuple[tuple[str, str], ...] = (
     ("at_risk_band", "float"),
     ("attainment", "float"),
     ("status", "text"),
+    ("status_reason", "text"),
     ("lint_codes", "text"),
     ("built_at", "timestamp"),
 )
 STATUS_COLUMNS = tuple(column for column in HISTORY_COLUMNS if column[0] != "periods_ago")
-STATUSES = ("on_track", "at_risk", "off_track", "no_target", "no_data")
+STATUSES = ("on_track", "at_risk", "off_track", "no_target", "no_data", "not_judged")
+# Why a period has no status, said beside it in `status_reason`: what people read on the scorecard.
+NO_TARGET_REASON = "no target holds for this period"
+NO_DATA_REASON = "the metric has no value for this period"
 
 
 @dataclass(frozen=True)
@@ -208,6 +212,7 @@ class _History:
                 f"{self.text(spec.unit)} as unit",
                 f"{self.cast(repr(spec.at_risk_band), 'float')} as at_risk_band",
                 f"{self.text(','.join(spec.lint_codes))} as lint_codes",
+                f"{self.text(spec.unjudged_reason)} as unjudged_reason",
             ]
             rows.append("    select " + ", ".join(values))
         return "kpi_definitions as (\n" + "\n    union all\n".join(rows) + "\n)"
@@ -343,14 +348,16 @@ class _History:
     def _select(self) -> str:
         shortfall = "(case when direction = 'increase' then target - actual else actual - target end)"
         slack = f"{EDGE_TOLERANCE} * greatest(abs(target), abs(actual), 1)"
-        status = (
-            "case"
-            " when target is null or direction is null then 'no_target'"
-            " when actual is null then 'no_data'"
-            f" when {shortfall} <= {slack} then 'on_track'"
-            f" when {shortfall} <= at_risk_band * abs(target) + {slack} then 'at_risk'"
-            " else 'off_track' end"
+        # (condition, status, reason): the first that holds decides; status and reason read the same list.
+        judgements = (
+            ("unjudged_reason is not null", "'not_judged'", "unjudged_reason"),
+            ("target is null or direction is null", "'no_target'", self.text(NO_TARGET_REASON)),
+            ("actual is null", "'no_data'", self.text(NO_DATA_REASON)),
+            (f"{shortfall} <= {slack}", "'on_track'", "null"),
+            (f"{shortfall} <= at_risk_band * abs(target) + {slack}", "'at_risk'", "null"),
         )
+        status = "case" + "".join(f" when {when} then {then}" for when, then, _ in judgements) + " else 'off_track' end"
+        reason = "case" + "".join(f" when {when} then {why}" for when, _, why in judgements) + " end"
         computed = {
             "as_of": "'{{ as_of }}'",
             "change": "actual - previous",
@@ -358,6 +365,7 @@ class _History:
             "gap_to_target": "actual - target",
             "attainment": f"case when target <> 0 and direction is not null then 1 - {shortfall} / abs(target) end",
             "status": status,
+            "status_reason": reason,
             "built_at": "'{{ run_started_at.strftime(\"%Y-%m-%d %H:%M:%S\") }}'",
         }
         columns = ",\n".join(

@@ -1,12 +1,14 @@
 """The KPIs as they are judged: each metric promoted in meta, with what it is judged against.
 
 Read with the linter's own view of KPIs, so a value the lint calls unusable (KPI003, KPI004,
-KPI009) is never guessed at here: an unusable target or direction means `no_target`.
+KPI009) is never guessed at here: an unusable target or direction means `no_target`. A KPI the
+lint says cannot be judged (an error of UNJUDGEABLE's rules) is `not_judged` in every period, and
+the tables say why: a number meeting a target it cannot be judged against is no success.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Iterable, Mapping, Union
 
@@ -17,6 +19,13 @@ from .target_schedule import is_dated, read_dated_targets, schedule
 from .values import DEFAULT_GRAIN, DIRECTIONS, GRAINS, NUMBER_FORMATS, readable_number
 
 DEFAULT_AT_RISK_BAND = 0.10
+# The rules whose error means the KPI's number cannot be judged against its target, and why, as
+# the status tables say it beside `not_judged` (the first that applies, in this order).
+UNJUDGEABLE = {
+    "VAN001": "an all-time total only goes up, so meeting a target says nothing (VAN001)",
+    "KPI003": "no direction: nobody said whether higher or lower is better (KPI003)",
+    "KPI004": "the target or its band is invalid (KPI004)",
+}
 
 # A target written as a number, or as `{{ var('name') }}`, which dbt reads when it builds the model.
 TargetValue = Union[float, VarCall]
@@ -46,13 +55,33 @@ class KpiSpec:
     number_format: str = NUMBER_FORMATS.allowed[0]
     unit: str | None = None
     lint_codes: tuple[str, ...] = ()
+    unjudged_reason: str | None = None  # why no status can be judged in any period (UNJUDGEABLE)
 
 
-def kpi_specs(project: Project, meta_keys: MetaKeys, lint_codes: Mapping[str, tuple[str, ...]]) -> list[KpiSpec]:
-    """One spec per KPI of `project`, in definition order, with the codes `check` reports for it
-    (`lint_codes`: per metric, as the lint engine's `kpi_lint_codes` reads them)."""
+@dataclass(frozen=True)
+class LintCodes:
+    """Per metric, the codes of the findings `check` reports about it, and which of them are errors
+    (the lint engine's `kpi_lint_codes` reads them)."""
+
+    codes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    errors: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+
+def kpi_specs(project: Project, meta_keys: MetaKeys, lint_codes: LintCodes) -> list[KpiSpec]:
+    """One spec per KPI of `project`, in definition order, with the codes `check` reports for it."""
     return [
-        replace(kpi_spec(kpi), lint_codes=lint_codes.get(kpi.metric.name, ()))
+        replace(
+            kpi_spec(kpi),
+            lint_codes=lint_codes.codes.get(kpi.metric.name, ()),
+            unjudged_reason=next(
+                (
+                    reason
+                    for code, reason in UNJUDGEABLE.items()
+                    if code in lint_codes.errors.get(kpi.metric.name, frozenset())
+                ),
+                None,
+            ),
+        )
         for metric in project.metrics
         if (kpi := kpi_of(metric, project, meta_keys)) is not None
     ]

@@ -9,6 +9,7 @@ from typing import Collection, Iterable
 
 from ..config.settings import Settings
 from ..findings import Finding
+from ..kpi.spec import LintCodes
 from ..model import Project, Severity
 from ..rules import RULES, RuleContext, Violation, enabled_rules
 from ..rules.generated import STALENESS_RULE_CODE
@@ -38,18 +39,25 @@ def lint(project: Project, settings: Settings, report_paths: Collection[str] | N
     return sorted(kept, key=lambda finding: finding.sort_key)
 
 
-def kpi_lint_codes(project: Project, settings: Settings) -> dict[str, tuple[str, ...]]:
-    """Per metric, the sorted codes of the findings about it: what the generated models record.
+def kpi_lint_codes(project: Project, settings: Settings) -> LintCodes:
+    """Per metric, the sorted codes of the findings about it and those of its errors: what the
+    generated models record and judge by.
 
     The staleness rule aside: it compares these codes, so its own finding would make them depend
     on themselves.
     """
     settings = replace(settings, ignore=(*settings.ignore, STALENESS_RULE_CODE))
     codes: dict[str, set[str]] = defaultdict(set)
+    errors: dict[str, set[str]] = defaultdict(set)
     for finding in lint(project, settings):
         if finding.metric:
             codes[finding.metric].add(finding.code)
-    return {metric: tuple(sorted(found)) for metric, found in codes.items()}
+            if finding.severity is Severity.ERROR:
+                errors[finding.metric].add(finding.code)
+    return LintCodes(
+        codes={metric: tuple(sorted(found)) for metric, found in codes.items()},
+        errors={metric: frozenset(found) for metric, found in errors.items()},
+    )
 
 
 def _load_findings(project: Project, settings: Settings) -> Iterable[Finding]:

@@ -18,9 +18,10 @@ GROUPINGS = ("objective", "owner")
 STATUS_WORDS = {
     "off_track": "Off track",
     "at_risk": "At risk",
+    "not_judged": "Not judged",
     "no_data": "No data",
-    "on_track": "On track",
     "no_target": "No target",
+    "on_track": "On track",
 }
 _UNGROUPED = {"objective": "No objective", "owner": "No owner"}
 # How the target reads for each direction: the actual should reach it from below or stay under it.
@@ -47,6 +48,7 @@ class Card:
     metric_name: str
     status: str
     status_word: str
+    status_reason: str  # why there is no on/off-track status, "" when there is one
     actual: str
     target: str
     target_relation: str  # "≥", "≤", or "" without a direction
@@ -147,12 +149,13 @@ def _card(row: KpiRow, history: Sequence[KpiRow], rule_summaries: Mapping[str, s
         metric_name=row.metric_name,
         status=row.status,
         status_word=_word(row.status),
+        status_reason=_sentence(row.status_reason),
         actual=number(row.actual, *shown),
         target=number(row.target, *shown),
         target_relation=_TARGET_RELATION.get(row.direction or "", "") if row.target is not None else "",
         attainment=number(row.attainment, "percent"),
         change=change(row.change, row.relative_change, *shown),
-        trend=_trend(row),
+        trend=row.trend or "",
         previous_period=period_label(row.grain, row.previous_period_start),
         owner=row.owner or "-",
         grain=row.grain,
@@ -172,13 +175,9 @@ def _word(status: str) -> str:
     return STATUS_WORDS.get(status, status.replace("_", " ").capitalize())
 
 
-def _trend(row: KpiRow) -> str:
-    if row.change is None or row.direction not in _TARGET_RELATION:
-        return ""
-    if row.change == 0:
-        return "unchanged"
-    better = row.change > 0 if row.direction == "increase" else row.change < 0
-    return "improving" if better else "worsening"
+def _sentence(reason: str | None) -> str:
+    """The table's reason, lower case to sit in a sentence, as it starts one on the card."""
+    return reason[:1].upper() + reason[1:] if reason else ""
 
 
 def _codes(lint_codes: str | None) -> list[str]:

@@ -15,6 +15,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 from ..config.settings import Configurable, RuleOption, Settings
 from ..kpi.fields import Kpi, MetaKeys, kpi_of
+from ..kpi.spec import LintCodes
 from ..model import Location, Metric, Project, Severity
 
 
@@ -28,7 +29,7 @@ class Violation:
     severity: Severity | None = None  # default: the rule's severity
 
 
-def _no_lint_codes() -> Mapping[str, tuple[str, ...]]:
+def _no_lint_codes() -> LintCodes:
     raise RuntimeError("only the lint engine can tell the KPIs' lint codes")
 
 
@@ -40,7 +41,7 @@ class RuleContext:
     settings: Settings
     # Per metric, the codes of the other rules' findings, computed on first use by the engine
     # (which runs the rules); the rule comparing generated models with the project reads them.
-    kpi_lint_codes: Callable[[], Mapping[str, tuple[str, ...]]] = _no_lint_codes
+    kpi_lint_codes: Callable[[], LintCodes] = _no_lint_codes
 
     @property
     def meta_keys(self) -> MetaKeys:

@@ -15,8 +15,9 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from ..loading.generated_paths import HISTORY_MODEL
 
-# Worst first: what needs attention leads every view.
-STATUS_ORDER = ("off_track", "at_risk", "no_data", "on_track", "no_target")
+# Worst first: what needs attention leads every view. A KPI nobody can judge is a problem to
+# show, not a success: every such status comes before `on_track`.
+STATUS_ORDER = ("off_track", "at_risk", "not_judged", "no_data", "no_target", "on_track")
 
 
 class TableError(Exception):
@@ -51,12 +52,24 @@ class KpiRow:
     at_risk_band: float | None
     attainment: float | None
     status: str
+    status_reason: str | None
     lint_codes: str | None
     built_at: datetime
 
     @property
     def status_rank(self) -> int:
         return STATUS_ORDER.index(self.status) if self.status in STATUS_ORDER else len(STATUS_ORDER)
+
+    @property
+    def trend(self) -> str | None:
+        """Whether the change from the previous period is for the better: `improving`, `worsening`,
+        `unchanged`, or None without a change or a direction to tell it by."""
+        if self.change is None or self.direction not in ("increase", "decrease"):
+            return None
+        if self.change == 0:
+            return "unchanged"
+        better = self.change > 0 if self.direction == "increase" else self.change < 0
+        return "improving" if better else "worsening"
 
 
 _COLUMNS = tuple(field.name for field in fields(KpiRow))
@@ -101,10 +114,14 @@ def read_duckdb(database: Path) -> KpiTables:
             relation = connection.sql(f"select {', '.join(_COLUMNS)} from {HISTORY_MODEL}")
             return tables_from_rows(dict(zip(_COLUMNS, row)) for row in relation.fetchall())
     except duckdb.Error as error:
-        raise TableError(
-            f"{database}: cannot read {HISTORY_MODEL} ({_first_line(error)}); build it with `dbt-kpi-lint generate` "
-            f"and `dbt build`"
-        ) from None
+        raise unreadable(str(database), _first_line(error)) from None
+
+
+def unreadable(where: str, reason: str) -> TableError:
+    """The tables are not there (or not as generated): the same words whichever way they were read."""
+    return TableError(
+        f"{where}: cannot read {HISTORY_MODEL} ({reason}); build it with `dbt-kpi-lint generate` and `dbt build`"
+    )
 
 
 def read_through_dbt(project_root: Path, target: str | None = None, profiles_dir: Path | None = None) -> KpiTables:
@@ -131,13 +148,40 @@ def read_through_dbt(project_root: Path, target: str | None = None, profiles_dir
         arguments += ["--target", target]
     result = dbtRunner().invoke(arguments)
     if not result.success or result.result is None:
-        # dbt's first line names only the kind ("Database Error"); what happened is on the next.
-        reason = " ".join(str(result.exception).split())[:300] if result.exception else "see `dbt show` for dbt's own message"
+        error = result.exception
+        if _close_pools_left_open(error):
+            # Only running the query leaves a pool: the warehouse refused it. dbt's first line names
+            # only the node ("Runtime Error in sql_operation inline_query"); the warehouse's is next.
+            lines = [line.strip() for line in str(getattr(error, "msg", error)).splitlines() if line.strip()]
+            where = f"target {target}" if target else "the project's target"
+            raise unreadable(where, lines[1] if len(lines) > 1 else _first_line(error))
+        reason = " ".join(str(error).split())[:300] if error else "see `dbt show` for dbt's own message"
         raise TableError(f"dbt could not read {HISTORY_MODEL} on the project's target: {reason}")
     executed: Any = result.result  # `dbt show` returns a RunExecutionResult
     table = executed.results[0].agate_table
     names = list(table.column_names)
     return tables_from_rows(dict(zip(names, row)) for row in table.rows)
+
+
+def _close_pools_left_open(error: BaseException | None) -> bool:
+    """Terminate the thread pool a failed `dbt show` leaves running; whether there was one.
+
+    dbt (1.11) closes the pool of its task only when every node succeeded. Left running, the pool
+    lives on in a reference cycle through the error's traceback until the interpreter exits, and
+    its finalizer then writes to a pipe already closed: `Exception ignored in: <function
+    Pool.__del__> ... OSError: [Errno 9] Bad file descriptor` after our one-line error. The
+    traceback still reaches it here, in the frames that ran the nodes.
+    """
+    from multiprocessing.pool import Pool
+
+    pools = []
+    traceback = error.__traceback__ if error is not None else None
+    while traceback is not None:
+        pools += [value for value in traceback.tb_frame.f_locals.values() if isinstance(value, Pool)]
+        traceback = traceback.tb_next
+    for pool in pools:
+        pool.terminate()
+    return bool(pools)
 
 
 def _row(values: Mapping[str, Any]) -> KpiRow:

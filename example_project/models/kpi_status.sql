@@ -24,6 +24,7 @@ select
     at_risk_band,
     attainment,
     status,
+    status_reason,
     lint_codes,
     built_at
 from {{ ref('kpi_history') }}

@@ -41,10 +41,17 @@ EXAMPLE_STATUSES = {
     "avg_csat": "off_track",
     "avg_order_value": "on_track",
     "avg_resolution_hours": "off_track",
-    "total_customers": "on_track",
-    "refund_rate": "no_target",
-    "new_customers": "no_target",
-    "website_sessions": "no_target",
+    "total_customers": "not_judged",  # VAN001: met, as an all-time total always will be
+    "refund_rate": "not_judged",  # KPI003
+    "new_customers": "not_judged",  # KPI004
+    "website_sessions": "no_target",  # KPI002
+}
+# Why example_project's KPIs that cannot be judged have no on/off-track status, as the table says it.
+EXAMPLE_STATUS_REASONS = {
+    "total_customers": "an all-time total only goes up, so meeting a target says nothing (VAN001)",
+    "refund_rate": "no direction: nobody said whether higher or lower is better (KPI003)",
+    "new_customers": "the target or its band is invalid (KPI004)",
+    "website_sessions": "no target holds for this period",
 }
 # The README's May 2026 values, as printed there: (value, decimals it is rounded to).
 README_MAY_2026_VALUES = {
@@ -81,6 +88,14 @@ def test_kpi_status_has_one_row_per_kpi_with_its_grain_and_status(build) -> None
 def test_example_project_statuses_are_those_its_readme_promises(build, name: str) -> None:
     rows = by_metric(build(name))
     assert {metric: row["status"] for metric, row in rows.items()} == EXAMPLE_STATUSES
+
+
+@pytest.mark.parametrize("name", EXAMPLE_PROJECTS)
+def test_a_kpi_the_lint_says_cannot_be_judged_is_not_judged_and_the_table_says_why(build, name: str) -> None:
+    rows = by_metric(build(name))
+    assert {metric: row["status_reason"] for metric, row in rows.items() if row["status_reason"]} == (
+        EXAMPLE_STATUS_REASONS
+    )
 
 
 @pytest.mark.parametrize("name", EXAMPLE_PROJECTS)

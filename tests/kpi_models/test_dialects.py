@@ -18,13 +18,13 @@ from model_templates import CompilerError, compile_model
 from dbt_kpi_lint.config.settings import Settings
 from dbt_kpi_lint.generate.dialects import DIALECTS, dialect_named
 from dbt_kpi_lint.generate.metricflow_sql import MetricFlowRenderer
+from dbt_kpi_lint.generate.model_files import judged_kpis
 from dbt_kpi_lint.generate.sql_model import metric_queries
 from dbt_kpi_lint.kpi.semantic_manifest import (
     Relations,
     needed_for,
     semantic_manifest,
 )
-from dbt_kpi_lint.kpi.spec import kpi_specs
 from dbt_kpi_lint.loading.yaml_loader import load_project
 
 pytest.importorskip("metricflow")
@@ -55,7 +55,7 @@ def test_each_branch_parses_as_sql_of_its_dialect(generated: Path, adapter_type:
 def test_each_branch_holds_exactly_what_metricflow_renders_for_its_engine(generated: Path, adapter_type: str) -> None:
     project = load_project(generated)
     relations = Relations()
-    specs = kpi_specs(project, Settings())
+    specs = judged_kpis(project, Settings())
     renderer = MetricFlowRenderer(needed_for(semantic_manifest(project, relations), [spec.metric for spec in specs]))
     compiled = _dedented(compile_model(history_sql(generated), adapter_type, {"kpi_as_of": "2026-06-15", "revenue_target": 1}))
     pairs = metric_queries(specs)

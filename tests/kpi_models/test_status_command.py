@@ -29,15 +29,15 @@ def status(run_cli, cwd: Path, *args: str):
 def test_text_view_is_one_row_per_kpi_worst_first_with_period_labels(run_cli, database: Path, tmp_path: Path) -> None:
     result = status(run_cli, tmp_path, str(database))
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["kpi", "status", "period", "actual", "target", "attainment", "change", "owner", "lint"]
+    assert lines[0].split() == ["kpi", "status", "period", "actual", "target", "attainment", "change", "owner", "lint", "why"]
     assert [line.split("  ")[0] for line in lines[1:3]] == ["Average order value", "distinct_customers"]
     cells = {row[0]: row[3:7] for row in (re.split(r"\s{2,}", line.strip()) for line in lines[1:12])}
     assert (cells["Orders"], cells["Returned orders"]) == (
         ["146", "200", "73%", "-"],  # actual, target, attainment, change: no quarter before 2024-Q1
-        ["5", "0", "-", "+3 (+150%)"],  # a target of 0 has no attainment
+        ["5", "0", "-", "+3 (+150%) worsening"],  # a target of 0 has no attainment; direction: decrease
     )
     assert "2024-Q1 (quarter)" in lines[3] and "2024-W23 (week)" in lines[4]
-    assert lines[-1].startswith("11 KPIs as of 2024-06-10: 5 off_track, 2 at_risk, 1 no_data, 2 on_track, 1 no_target.")
+    assert lines[-1].startswith("11 KPIs as of 2024-06-10: 5 off_track, 2 at_risk, 1 no_data, 1 no_target, 2 on_track.")
     assert result.exit_code == 0
 
 
@@ -48,7 +48,7 @@ def test_a_long_label_is_cut_and_its_line_break_joined(run_cli, database: Path, 
 
 def test_markdown_view_escapes_what_markdown_would_read(run_cli, database: Path, tmp_path: Path) -> None:
     text = status(run_cli, tmp_path, str(database), "--format", "markdown").stdout
-    assert text.startswith("### KPI status\n\n| kpi | status | period | actual | target | attainment | change | owner | lint |\n")
+    assert text.startswith("### KPI status\n\n| kpi | status | period | actual | target | attainment | change | owner | lint | why |\n")
     assert "| Revenue \"net\" \\\\ 100% | at_risk | 2024-05 (month) | 4,397 | 4,500 | 97.72% |" in text
 
 
@@ -59,6 +59,49 @@ def test_csv_and_json_views_hold_the_table_s_own_values(run_cli, database: Path,
     assert (revenue["actual"], revenue["period_start"], revenue["status"]) == ("4397.470000000001", "2024-05-01", "at_risk")
     assert [record["metric_name"] for record in records] == [row["metric_name"] for row in rows]
     assert len(records) == 11
+
+
+def test_text_and_markdown_say_whether_the_change_is_for_the_better(run_cli, database: Path, tmp_path: Path) -> None:
+    text = status(run_cli, tmp_path, str(database)).stdout
+    markdown = status(run_cli, tmp_path, str(database), "--format", "markdown").stdout
+
+    returned = next(line for line in text.splitlines() if line.startswith("Returned orders"))
+    assert re.split(r"\s{2,}", returned)[6] == "+3 (+150%) worsening"
+    assert "| 4,397 | 4,500 | 97.72% | -427.2 (-8.854%) worsening |" in markdown
+    assert "| 3,209 | 3,500 | 91.68% | +484.8 (+17.8%) improving |" in markdown
+
+
+def test_csv_and_json_say_whether_the_change_is_for_the_better(run_cli, database: Path, tmp_path: Path) -> None:
+    rows = list(csv.DictReader(io.StringIO(status(run_cli, tmp_path, str(database), "--format", "csv").stdout)))
+    records = json.loads(status(run_cli, tmp_path, str(database), "--format", "json").stdout)
+
+    assert {row["metric_name"]: row["trend"] for row in rows}["returned_orders"] == "worsening"
+    assert {record["metric_name"]: record["trend"] for record in records}["completed_revenue"] == "improving"
+    assert list(records[0])[list(records[0]).index("relative_change") + 1] == "trend"
+
+
+def test_a_kpi_without_a_status_says_why_in_every_format(build, run_cli, tmp_path: Path) -> None:
+    database = str(build("example_project").root / "kpi.duckdb")
+    text = status(run_cli, tmp_path, database).stdout
+    markdown = status(run_cli, tmp_path, database, "--format", "markdown").stdout
+    records = json.loads(status(run_cli, tmp_path, database, "--format", "json").stdout)
+    rows = list(csv.DictReader(io.StringIO(status(run_cli, tmp_path, database, "--format", "csv").stdout)))
+    why = "an all-time total only goes up, so meeting a target says nothing (VAN001)"
+
+    total = next(line for line in text.splitlines() if line.startswith("Total customers ever"))
+    assert re.split(r"\s{2,}", total)[1] == "not_judged" and total.endswith(f"  {why}")
+    assert f"| VAN001 | {why} |" in markdown
+    assert {record["metric_name"]: record["status_reason"] for record in records}["total_customers"] == why
+    assert {row["metric_name"]: row["status_reason"] for row in rows}["total_customers"] == why
+
+
+def test_example_project_shows_rates_in_percent_and_money_in_eur(build, run_cli, tmp_path: Path) -> None:
+    text = status(run_cli, tmp_path, str(build("example_project").root / "kpi.duckdb")).stdout
+
+    cells = {row[0]: row[3:5] for row in (re.split(r"\s{2,}", line.strip()) for line in text.splitlines()[1:13])}
+    assert (cells["Website signup rate"], cells["Recognised revenue"], cells["Average invoice value"]) == (
+        ["0.495%", "0.45%"], ["276,470 EUR", "300,000 EUR"], ["1,106 EUR", "1,000 EUR"],
+    )
 
 
 @pytest.mark.parametrize(("fail_on", "exit_code"), [("off_track", 1), ("at_risk", 1)])

@@ -36,6 +36,7 @@ REVENUE = KpiRow(
     at_risk_band=0.1,
     attainment=276470.0 / 300000.0,
     status="at_risk",
+    status_reason=None,
     lint_codes="",
     built_at=BUILT_AT,
 )

@@ -10,17 +10,19 @@ from dbt_kpi_lint.status.formatting import change, number
 STATUS_WORDS = {
     "off_track": "Off track",
     "at_risk": "At risk",
+    "not_judged": "Not judged",
     "no_data": "No data",
-    "on_track": "On track",
     "no_target": "No target",
+    "on_track": "On track",
 }
 # Per card, by metric name: the texts a reader sees in its name, status and figures.
 CARD_TEXTS_JS = """
 Object.fromEntries([...document.querySelectorAll('article.card')].map(card => {
   const text = selector => card.querySelector(selector)?.innerText ?? null;
   return [card.dataset.metric, {
-    name: text('.card-name'), status: text('.badge'), actual: text('.actual-value'),
+    name: text('.card-name'), status: text('.badge'), reason: text('.status-reason'), actual: text('.actual-value'),
     target: text('.target-value'), attainment: text('.attainment-value'), change: text('.change-value'),
+    trend: text('.trend'),
     owner: text('.owner'), grain: text('.grain'), as_of: text('.as-of'),
   }];
 }))
@@ -34,10 +36,12 @@ def expected_card_texts(row: Mapping[str, Any]) -> dict[str, str]:
     return {
         "name": as_read(row["label"] or row["metric_name"]),
         "status": STATUS_WORDS[row["status"]],
+        "reason": row["status_reason"][0].upper() + row["status_reason"][1:] if row["status_reason"] else None,
         "actual": number(row["actual"], *shown),
         "target": number(row["target"], *shown),
         "attainment": number(row["attainment"], "percent"),
         "change": change(row["change"], row["relative_change"], *shown),
+        "trend": trend(row),
         "owner": as_read(row["owner"] or "-"),
         "grain": row["grain"],
         "as_of": str(row["as_of"]),
@@ -47,3 +51,12 @@ def expected_card_texts(row: Mapping[str, Any]) -> dict[str, str]:
 def as_read(text: str) -> str:
     """Text as a browser shows it: a line break or a run of spaces in a label is one space."""
     return " ".join(text.split())
+
+
+def trend(row: Mapping[str, Any]) -> str | None:
+    """Whether the row's change is for the better, by its direction; None when that cannot be told."""
+    if row["change"] is None or row["direction"] not in ("increase", "decrease"):
+        return None
+    if row["change"] == 0:
+        return "unchanged"
+    return "improving" if (row["change"] > 0) == (row["direction"] == "increase") else "worsening"

@@ -100,7 +100,7 @@ def test_groups_come_by_their_worst_kpi_and_cards_worst_status_first() -> None:
     )
 
     assert order(card_set) == [
-        ("retain_customers", ["churn", "csat", "refunds"]),
+        ("retain_customers", ["churn", "refunds", "csat"]),  # no_target comes before on_track
         ("fill_the_funnel", ["sessions", "signups"]),
     ]
 
@@ -168,3 +168,35 @@ def test_each_group_and_the_page_count_their_kpis_by_status_worst_first() -> Non
     assert [(count.word, count.count) for count in card_set.groups[0].counts] == [("Off track", 1), ("On track", 1)]
     assert [(count.word, count.count) for count in card_set.counts] == [("Off track", 1), ("On track", 2)]
     assert (card_set.kpi_count, card_set.as_of, card_set.built_at) == (3, "2026-06-15", "2026-06-15 06:30 UTC")
+
+
+def test_a_kpi_the_lint_says_cannot_be_judged_says_why_where_its_status_is() -> None:
+    card = only_card(
+        kpi(status="not_judged", status_reason="an all-time total only goes up, so meeting a target says nothing (VAN001)")
+    )
+
+    assert (card.status_word, card.status_reason) == (
+        "Not judged", "An all-time total only goes up, so meeting a target says nothing (VAN001)"
+    )
+
+
+def test_a_judged_kpi_has_no_reason_beside_its_status() -> None:
+    assert only_card(REVENUE).status_reason == ""
+
+
+def test_kpis_nobody_can_judge_come_before_on_track_ones_and_colour_their_group() -> None:
+    card_set = scorecard(
+        tables(
+            kpi(metric_name="a_met", status="on_track"),
+            kpi(metric_name="b_met", status="on_track"),
+            kpi(metric_name="untargeted", status="no_target"),
+            kpi(metric_name="vanity", status="not_judged"),
+            kpi(metric_name="silent", status="no_data"),
+        )
+    )
+
+    assert order(card_set) == [("grow_revenue", ["vanity", "silent", "untargeted", "a_met", "b_met"])]
+    assert [(count.status, count.count) for count in card_set.groups[0].counts] == [
+        ("not_judged", 1), ("no_data", 1), ("no_target", 1), ("on_track", 2)
+    ]
+    assert card_set.groups[0].worst.status == "not_judged"

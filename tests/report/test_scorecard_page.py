@@ -37,15 +37,25 @@ def test_every_card_shows_its_kpis_name_status_and_figures(chromium: HeadlessChr
     assert page.evaluate(CARD_TEXTS_JS) == {
         "revenue": {
             "name": "Recognised revenue", "status": "At risk", "actual": "276,470", "target": "300,000",
-            "attainment": "92.16%", "change": "+33,560 (+13.82%)", "owner": "cfo-office@example.com",
-            "grain": "month", "as_of": "2026-06-15",
+            "attainment": "92.16%", "change": "+33,560 (+13.82%)", "trend": "improving",
+            "owner": "cfo-office@example.com", "grain": "month", "as_of": "2026-06-15", "reason": None,
         },
         "conversion": {
             "name": "Trial conversion", "status": "Off track", "actual": "21%", "target": "25%",
-            "attainment": "84%", "change": "+4.05 pt", "owner": "cfo-office@example.com",
-            "grain": "month", "as_of": "2026-06-15",
+            "attainment": "84%", "change": "+4.05 pt", "trend": "improving", "owner": "cfo-office@example.com",
+            "grain": "month", "as_of": "2026-06-15", "reason": None,
         },
     }
+
+
+def test_a_kpi_without_a_status_says_why_under_its_badge(chromium: HeadlessChromium, tmp_path: Path) -> None:
+    refunds = kpi(metric_name="refund_rate", label="Refund rate", direction=None, status="not_judged",
+                  status_reason="no direction: nobody said whether higher or lower is better (KPI003)")
+    page = chromium.render(write_page(tmp_path, refunds))
+
+    assert page.evaluate(
+        "[...document.querySelector('article.card').children].slice(0, 2).map(element => element.innerText)"
+    ) == ["Refund rate\nNot judged", "No direction: nobody said whether higher or lower is better (KPI003)"]
 
 
 def test_the_figures_expected_from_a_row_are_those_written_out(chromium: HeadlessChromium, tmp_path: Path) -> None:
