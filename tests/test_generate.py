@@ -93,6 +93,37 @@ def test_generate_check_says_why_without_writing(project: Path, run_cli) -> None
     assert "1200" not in (project / "models/kpi_history.sql").read_text()
 
 
+def test_a_schema_file_yaml_cannot_read_stops_generate_before_anything_is_written(make_project, run_cli) -> None:
+    """Writing models without the KPIs of that file would drop them from the scorecard in silence."""
+    root = make_project({**MODELS, "models/finance.yml": 'metrics:\n  - name: margin\n    label: "Gross margin\n'})
+
+    result = run_cli("generate", cwd=root)
+
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        2,
+        "",
+        "dbt-kpi-lint: error: models/finance.yml:4:1: while scanning a quoted scalar found unexpected end of stream: "
+        "`generate` needs every schema file of the project and dbt refuses this one: fix it first\n",
+    )
+    assert sorted(path.name for path in (root / "models").iterdir()) == [
+        "fct_orders.sql", "finance.yml", "metricflow_time_spine.sql", "orders.yml",
+    ]
+
+
+def test_a_refusal_counts_the_other_unreadable_files(make_project, run_cli) -> None:
+    unreadable = {f"models/broken_{number}.yml": "metrics: [\n" for number in (1, 2, 3)}
+    root = make_project({**MODELS, **unreadable})
+
+    result = run_cli("generate", "--check", cwd=root)
+
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "dbt-kpi-lint: error: models/broken_1.yml:2:1: while parsing a flow node did not find expected node content: "
+        "`generate` needs every schema file of the project and dbt refuses this one: fix it first; 2 more files too "
+        "(`dbt-kpi-lint check` lists them)\n",
+    )
+
+
 def test_the_models_go_to_the_first_model_path(make_project, run_cli) -> None:
     files = {path.replace("models/", "dbt_models/"): text for path, text in MODELS.items()}
     root = make_project(files, PROJECT_FILE + 'model-paths: ["dbt_models", "more"]\n')

@@ -11,7 +11,7 @@ from ..config.file import find_config, read_config, settings_from
 from ..kpi import kpi_of
 from ..loading.yaml_loader import load_project
 from .check import parse_vars
-from .common import EXIT_OK, UsageError, display_prefix, one_project
+from .common import EXIT_OK, UsageError, display_prefix, every_file_read, one_project
 
 
 def add_parser(commands: Any) -> None:
@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--by needs the name of who certifies the KPI")
     root = one_project(args.project)
     settings = settings_from(read_config(args.config) if args.config else find_config(root))
-    project = load_project(root, cli_vars=args.vars)
+    project = every_file_read(load_project(root, cli_vars=args.vars), "certify")
     metric = project.metric(args.metric)
     if metric is None:
         raise UsageError(f"no metric `{args.metric}` in {root}")

@@ -32,7 +32,7 @@ from ..loading.dbt_project import read_dbt_project
 from ..loading.yaml_loader import load_project
 from ..model import Project
 from .check import parse_vars
-from .common import EXIT_FINDINGS, EXIT_OK, UsageError, one_project
+from .common import EXIT_FINDINGS, EXIT_OK, UsageError, every_file_read, one_project
 
 _UP_TO_DATE = "kpi_history and kpi_status are up to date"
 
@@ -81,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.force and unchanged_since_generated(dbt_project, inputs):
         print(_UP_TO_DATE)
         return EXIT_OK
-    project = load_project(root, cli_vars=args.vars)
+    project = every_file_read(load_project(root, cli_vars=args.vars), "generate")
     reasons = stale_reasons(project, settings)
     if not reasons and not args.force:
         print(_UP_TO_DATE)
