@@ -197,7 +197,10 @@ def test_generate_hook_writes_the_kpi_models_then_passes(
 
     first = pre_commit(repo, pre_commit_home, "run", "--all-files")
 
+    # `generate` exits 0 after writing: the hook fails because it modified files.
     assert first.returncode == 1
+    assert re.search(r"^dbt-kpi-lint generate\.+Failed$", first.stdout, re.M)
+    assert "- files were modified by this hook" in first.stdout.splitlines()
     assert {"wrote models/kpi_history.sql", "wrote models/kpi_status.sql"} <= set(first.stdout.splitlines())
     assert (repo / "models/kpi_status.yml").is_file()
 

@@ -1,8 +1,10 @@
 """`dbt-kpi-lint generate`: write the kpi_history and kpi_status models into a project.
 
 The fingerprint check comes first and needs no MetricFlow, so the pre-commit hook answers in a
-fraction of a second when nothing changed. Exit 1 when a file was written (pre-commit then
-retries the commit with it staged), 0 when all was up to date.
+fraction of a second when nothing changed. Exit 0 when the files are up to date or were written,
+so that `dbt-kpi-lint generate && dbt build` builds; 1 only with `--check` when they are stale.
+The pre-commit hook needs no exit code of its own: pre-commit fails a hook that modified files,
+and the commit is retried with them staged.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ _UP_TO_DATE = "kpi_history and kpi_status are up to date"
 def add_parser(commands: Any) -> None:
     generate = commands.add_parser(
         "generate",
-        help="write the kpi_history and kpi_status dbt models (exit 1 when a file changed, as pre-commit expects)",
+        help="write the kpi_history and kpi_status dbt models (with --check: exit 1 when they are stale)",
     )
     generate.add_argument("project", nargs="?", type=Path, help="the dbt project (default: around the working directory)")
     generate.add_argument("--check", action="store_true", help="only say whether the files are stale; write nothing")
@@ -99,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
         elif project.generated_files.get(path) != text:
             write_atomically(root / path, text)
             print(f"wrote {path}")
-    return EXIT_FINDINGS
+    return EXIT_OK
 
 
 def _chosen_dialects(project: Project, settings: Settings, root: Path, profile: str | None) -> tuple[str, ...]:
