@@ -24,9 +24,10 @@ from ..generate.dialects import (
     UnsupportedDialectError,
     dialect_named,
 )
-from ..generate.fingerprint import metricflow_version, recorded_fingerprint
+from ..generate.fingerprint import recorded_fingerprint
 from ..generate.inputs import inputs_digest
-from ..generate.model_files import models_without_a_file, stale_reasons, unchanged_since_generated
+from ..generate.metricflow_sql import MetricFlowError
+from ..generate.model_files import generate, models_without_a_file, stale_reasons, unchanged_since_generated
 from ..generate.paths import GeneratedPaths
 from ..generate.profile import profile_adapter
 from ..generate.semantic_manifest import NeedsDbtParse, Relations, semantic_manifest
@@ -79,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     if args.dialect:
         settings = replace(settings, dialects=args.dialect)
     # Taken before loading: bytes changed meanwhile make the next check look closer, never pass it.
-    inputs = inputs_digest(dbt_project, settings, args.vars, metricflow_version())
+    inputs = inputs_digest(dbt_project, settings, args.vars)
     if not args.force and unchanged_since_generated(dbt_project, inputs):
         print(_UP_TO_DATE)
         return EXIT_OK
@@ -123,11 +124,6 @@ def _generated(
     root: Path,
     inputs: str,
 ) -> dict[str, str | None]:
-    try:
-        from ..generate.metricflow_sql import MetricFlowError
-        from ..generate.model_files import generate
-    except ImportError as error:
-        raise UsageError(f"generating needs MetricFlow ({error.name} is missing): pip install 'dbt-kpi-lint[generate]'")
     try:
         if args.from_manifest:
             from ..generate.from_manifest import read_manifest_sources

@@ -8,9 +8,12 @@ parts, each hashed on its own so that a message can name what changed:
   or window is stale and a reworded description or an edited comment is not;
 - `kpis`: each KPI's fields (a `var()` target as the call: its value is read when dbt builds);
 - `lint_codes`: what `dbt-kpi-lint check` reports for each KPI under the project's configuration;
-- `settings`: dialects and history length; `dbt_kpi_lint` and `metricflow`: the versions.
-A written line also records the hash of the files all this is computed from (inputs.py): the
-staleness check's shortcut, which these parts do not take part in.
+- `settings`: dialects and history length; `dbt_kpi_lint`: the version, `generator`: its code.
+A written line also records what is never compared: the hash of the files all this is computed
+from (inputs.py), the staleness check's shortcut; and the MetricFlow version that rendered the
+SQL. The lint runs where MetricFlow may not be installed (the pre-commit hook installs the
+linter alone) and must judge a file as the generator's environment does; which MetricFlow
+renders is fixed by dbt-kpi-lint's own release, whose version is compared.
 A file generated `--from-manifest` carries the same hashes, computed from the YAML too: it is
 stale when the YAML changed since, whatever dbt's manifest says.
 """
@@ -45,21 +48,20 @@ _PART_NAMES = {
     "dialects": "the configured dialects",
     "dbt_kpi_lint": "the dbt-kpi-lint version",
     "generator": "the generator's code",
-    "metricflow": "the MetricFlow version",
 }
 
 
 @dataclass(frozen=True)
 class Fingerprint:
     parts: Mapping[str, str]
-    shortcut: Mapping[str, str] = field(default_factory=dict)  # inputs.py's, written but never compared
+    uncompared: Mapping[str, str] = field(default_factory=dict)  # written, never compared
 
     def line(self) -> str:
-        return _LINE + json.dumps({**self.parts, **self.shortcut}, sort_keys=True, separators=(",", ":")) + "\n"
+        return _LINE + json.dumps({**self.parts, **self.uncompared}, sort_keys=True, separators=(",", ":")) + "\n"
 
     def changes_from(self, recorded: Mapping[str, Any]) -> list[str]:
         """What differs from a recorded fingerprint, named for people; only this one's parts are
-        compared (the lint's environment may lack MetricFlow, a project may leave dialects unset)."""
+        compared (a project may leave dialects unset)."""
         return [_PART_NAMES.get(name, name) for name, value in self.parts.items() if recorded.get(name) != value]
 
 
@@ -73,7 +75,8 @@ def fingerprint(
     """The fingerprint of what generating `project` reads, with `settings` (the configuration's).
 
     `dialects`: those the file holds; left out (not compared) when empty. `inputs_digest`: the
-    hash of the files `project` was loaded from, to record for the shortcut.
+    hash of the files `project` was loaded from, given when the line is to be written: it records
+    that for the shortcut, and the MetricFlow version.
     """
     specs = kpi_specs(project, settings) if specs is None else specs
     try:
@@ -94,12 +97,10 @@ def fingerprint(
     }
     if dialects:
         parts["dialects"] = ",".join(sorted(dialects))
-    version = metricflow_version()
-    if version is not None:
-        parts["metricflow"] = version
     if inputs_digest is None:
         return Fingerprint(parts)
-    return Fingerprint(parts, inputs_fields(inputs_digest, lint_codes_valid_until(specs, date.today())))
+    rendered_by = {"metricflow": version} if (version := metricflow_version()) else {}
+    return Fingerprint(parts, {**inputs_fields(inputs_digest, lint_codes_valid_until(specs, date.today())), **rendered_by})
 
 
 def lint_codes_valid_until(specs: Sequence[KpiSpec], today: date) -> date | None:
