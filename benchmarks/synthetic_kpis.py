@@ -109,6 +109,7 @@ def _kpi_rows(index: int, periods: int, rng: random.Random) -> list[KpiRow]:
                 status=_status(actual, target, direction, 0.1),
                 lint_codes="KPI006" if index % 19 == 7 else ("VAN001,KPI010" if index % 29 == 3 else ""),
                 built_at=BUILT_AT,
+                built_from=None,  # made up, from no project
             )
         )
     return rows

@@ -49,6 +49,9 @@ _PART_NAMES = {
     "dbt_kpi_lint": "the dbt-kpi-lint version",
     "generator": "the generator's code",
 }
+# What the rows of the built tables follow from: they record these (`built_from`), and `status`
+# and `report` compare them with the YAML. Versions and dialects change the SQL, not the rows.
+_ROW_PARTS = ("definitions", "kpis", "lint_codes", "settings")
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,15 @@ class Fingerprint:
     uncompared: Mapping[str, str] = field(default_factory=dict)  # written, never compared
 
     def line(self) -> str:
-        return _LINE + json.dumps({**self.parts, **self.uncompared}, sort_keys=True, separators=(",", ":")) + "\n"
+        return _LINE + _canonical({**self.parts, **self.uncompared}) + "\n"
+
+    def of_rows(self) -> Fingerprint:
+        """Only the parts the rows of the built tables follow from."""
+        return Fingerprint({name: value for name, value in self.parts.items() if name in _ROW_PARTS})
+
+    def built_from(self) -> str:
+        """What the tables record in their `built_from` column."""
+        return _canonical(self.of_rows().parts)
 
     def changes_from(self, recorded: Mapping[str, Any]) -> list[str]:
         """What differs from a recorded fingerprint, named for people; only this one's parts are
@@ -118,13 +129,20 @@ def lint_codes_valid_until(specs: Sequence[KpiSpec], today: date) -> date | None
 def recorded_fingerprint(text: str) -> Mapping[str, str] | None:
     """The fingerprint a generated file's header records, if it has a readable one."""
     match = _LINE_PATTERN.search(text[:4096])
-    if match is None:
-        return None
+    return None if match is None else parsed_fingerprint(match["json"])
+
+
+def parsed_fingerprint(text: str) -> Mapping[str, str] | None:
+    """A fingerprint as `line` or `built_from` writes it; None when `text` is not one."""
     try:
-        recorded = json.loads(match["json"])
+        recorded = json.loads(text)
     except json.JSONDecodeError:
         return None
     return recorded if isinstance(recorded, dict) else None
+
+
+def _canonical(parts: Mapping[str, str]) -> str:
+    return json.dumps(parts, sort_keys=True, separators=(",", ":"))
 
 
 def metricflow_version() -> str | None:

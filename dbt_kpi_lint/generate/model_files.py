@@ -154,7 +154,7 @@ def generate(
     written: dict[str, str | None] = {
         paths.history_sql: history_model(
             header(source, recorded, metricflow_version()), specs, queries, relations, dialects, settings.history_periods,
-            settings.targets_model,
+            recorded.built_from(), settings.targets_model,
         ),
         **static_files(paths),
     }

@@ -38,6 +38,8 @@ _DESCRIPTIONS = {
     "status": "on_track, at_risk (short by at most the band), off_track, no_target or no_data.",
     "lint_codes": "What `dbt-kpi-lint check` reported about the KPI when the model was generated.",
     "built_at": "When the dbt run that built this row started (UTC).",
+    "built_from": "The fingerprint of the definitions the row was built from: `status` and `report` warn when the "
+    "project's YAML no longer says the same.",
 }
 
 
