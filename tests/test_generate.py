@@ -76,6 +76,12 @@ def test_generate_writes_the_two_models_and_their_properties_and_exits_0(project
     assert (result.exit_code, result.stdout.splitlines()) == (0, GENERATED)
 
 
+def test_exit_non_zero_on_write_exits_1_when_a_file_was_written_and_0_when_none_was(project: Path, run_cli) -> None:
+    wrote = run_cli("generate", "--exit-non-zero-on-write", cwd=project)
+    again = run_cli("generate", "--exit-non-zero-on-write", cwd=project)
+    assert (wrote.exit_code, wrote.stdout.splitlines(), again.exit_code) == (1, GENERATED, 0)
+
+
 def test_generate_again_changes_nothing_and_exits_0(project: Path, run_cli) -> None:
     run_cli("generate", cwd=project)
     result = run_cli("generate", cwd=project)

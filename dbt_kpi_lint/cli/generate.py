@@ -2,9 +2,10 @@
 
 The fingerprint check comes first and needs no MetricFlow, so the pre-commit hook answers in a
 fraction of a second when nothing changed. Exit 0 when the files are up to date or were written,
-so that `dbt-kpi-lint generate && dbt build` builds; 1 only with `--check` when they are stale.
-The pre-commit hook needs no exit code of its own: pre-commit fails a hook that modified files,
-and the commit is retried with them staged.
+so that `dbt-kpi-lint generate && dbt build` builds; 1 with `--check` when they are stale, and
+with `--exit-non-zero-on-write` (as ruff's `--exit-non-zero-on-fix`) when a file was written.
+The pre-commit hook passes that flag: pre-commit fails a hook that modified tracked files, but
+does not see files it created, as the first `generate` of a project does.
 """
 
 from __future__ import annotations
@@ -60,6 +61,11 @@ def add_parser(commands: Any) -> None:
         "instead of the YAML: for Jinja beyond var(), env_var() and packages",
     )
     generate.add_argument("--force", action="store_true", help="regenerate even when the files are up to date")
+    generate.add_argument(
+        "--exit-non-zero-on-write",
+        action="store_true",
+        help="exit 1 when a file was written or removed (for hooks: pre-commit does not see files it did not track)",
+    )
     generate.add_argument("--config", type=Path, help="use this dbt-kpi-lint configuration file")
     generate.add_argument("--vars", type=parse_vars, default={}, help="YAML mapping of dbt vars, as `dbt --vars`")
     generate.set_defaults(run=run)
@@ -95,14 +101,15 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_FINDINGS
     dialects = [dialect_named(name) for name in _chosen_dialects(project, settings, root, dbt_project.profile)]
     files = _generated(args, project, settings, dialects, root, inputs)
-    for path, text in files.items():
+    changed = {path: text for path, text in files.items() if project.generated_files.get(path) != text}
+    for path, text in changed.items():
         if text is None:
             (root / path).unlink(missing_ok=True)
             print(f"removed {path}")
-        elif project.generated_files.get(path) != text:
+        else:
             write_atomically(root / path, text)
             print(f"wrote {path}")
-    return EXIT_OK
+    return EXIT_FINDINGS if changed and args.exit_non_zero_on_write else EXIT_OK
 
 
 def _chosen_dialects(project: Project, settings: Settings, root: Path, profile: str | None) -> tuple[str, ...]:
