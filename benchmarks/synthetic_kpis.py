@@ -114,6 +114,7 @@ def _kpi_rows(index: int, periods: int, rng: random.Random) -> list[KpiRow]:
                 status_reason=UNJUDGEABLE["VAN001"] if vanity else _REASONS.get(status),
                 lint_codes="KPI006" if index % 19 == 7 else ("VAN001,KPI010" if vanity else ""),
                 built_at=BUILT_AT,
+                built_from=None,  # made up, from no project
             )
         )
     return rows

@@ -47,6 +47,21 @@ def kpi012(run_cli: Run, root: Path) -> list[str]:
 # Writing the certification ------------------------------------------------------------------------------
 
 
+def test_certify_refuses_a_project_with_a_schema_file_yaml_cannot_read(repo: Path, run_cli: Run) -> None:
+    write_files(repo, {"models/broken.yml": "metrics:\n  - name: margin\n    label: [\n"})
+    before = (repo / METRICS_FILE).read_bytes()
+
+    result = certify(run_cli, repo)
+
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        2,
+        "",
+        "dbt-kpi-lint: error: models/broken.yml:4:1: while parsing a flow node did not find expected node content: "
+        "`certify` needs every schema file of the project and dbt refuses this one: fix it first\n",
+    )
+    assert (repo / METRICS_FILE).read_bytes() == before
+
+
 def test_certify_turns_a_kpi_true_flag_into_a_mapping_and_keeps_every_other_byte(repo: Path, run_cli: Run) -> None:
     edit(repo, METRICS_FILE, "        kpi: true\n", "        kpi: true   # promoted in Q1\n")
     before = (repo / METRICS_FILE).read_text(encoding="utf-8")

@@ -271,6 +271,13 @@ def test_misspelt_option_is_a_one_line_error_suggesting_the_option_it_resembles(
     assert (result.exit_code, result.stdout, result.stderr) == (2, "", f"dbt-kpi-lint: error: {error}\n")
 
 
+def test_no_arguments_print_the_help_on_stderr_with_the_usage_error_exit_code(run_cli, tmp_path):
+    result = run_cli(cwd=tmp_path)
+    helped = run_cli("--help", cwd=tmp_path)
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", helped.stdout)
+    assert result.stderr.startswith("usage: dbt-kpi-lint [-h] [--version] COMMAND ...\n")
+
+
 def test_misspelt_command_suggests_the_command(run_cli, tmp_path):
     result = run_cli("chek", cwd=tmp_path)
     assert (result.exit_code, result.stderr) == (

@@ -115,7 +115,7 @@ def test_hook_manifest_declares_python_hooks_over_yaml_files() -> None:
 
     assert [(hook["id"], hook["entry"], hook["language"], hook["types"], hook.get("pass_filenames", True)) for hook in hooks] == [
         ("dbt-kpi-lint", "dbt-kpi-lint check", "python", ["yaml"], True),
-        ("dbt-kpi-lint-generate", "dbt-kpi-lint generate", "python", ["yaml"], False),
+        ("dbt-kpi-lint-generate", "dbt-kpi-lint generate --exit-non-zero-on-write", "python", ["yaml"], False),
     ]
 
 
@@ -197,7 +197,10 @@ def test_generate_hook_writes_the_kpi_models_then_passes(
 
     first = pre_commit(repo, pre_commit_home, "run", "--all-files")
 
+    # pre-commit sees no change in files it did not track: the hook's flag makes it fail.
     assert first.returncode == 1
+    assert re.search(r"^dbt-kpi-lint generate\.+Failed$", first.stdout, re.M)
+    assert "- exit code: 1" in first.stdout.splitlines()
     assert {"wrote models/kpi_history.sql", "wrote models/kpi_status.sql"} <= set(first.stdout.splitlines())
     assert (repo / "models/kpi_status.yml").is_file()
 

@@ -458,6 +458,20 @@ def test_a_shallow_clone_without_the_merge_base_says_to_fetch_the_history(repo: 
     )
 
 
+def test_an_unreadable_yaml_file_in_the_work_tree_stops_the_review(repo: Path, run_cli: Run) -> None:
+    """Its KPIs would read as removed by the change."""
+    edit(repo, METRICS_FILE, "  - name: orders\n", "  - name: orders\n   broken: [\n")
+
+    result = review(run_cli, repo)
+
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        2,
+        "",
+        "dbt-kpi-lint: error: models/metrics.yml:17:4: while parsing a block collection did not find expected '-' "
+        "indicator: `review` needs every schema file of the project and dbt refuses this one: fix it first\n",
+    )
+
+
 def test_an_unreadable_yaml_file_at_the_merge_base_is_named(repo: Path, run_cli: Run) -> None:
     edit(repo, METRICS_FILE, "  - name: orders\n", "  - name: orders\n   broken: [\n")
     commit_all(repo, "broken")

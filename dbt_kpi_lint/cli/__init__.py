@@ -35,6 +35,11 @@ COMMAND_MODULES = {
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     parser, commands = _parser(_command_in(argv), version_only=argv[:1] == ["--version"])
+    if not argv:
+        # As ruff: the help, on stderr with the exit code of a usage error, so that a script whose
+        # command went missing (`dbt-kpi-lint $COMMAND`, empty) fails instead of passing.
+        parser.print_help(sys.stderr)
+        return EXIT_ERROR
     try:
         args, unrecognized = parser.parse_known_args(argv)  # an option's type may raise UsageError (`--vars`)
         if unrecognized:

@@ -13,7 +13,7 @@ from ..kpi.fields import kpi_of
 from ..loading.yaml_loader import load_project
 from ..model import Project, Severity
 from .check import parse_vars
-from .common import EXIT_OK, UsageError, configured_settings, display_prefix, one_project
+from .common import EXIT_OK, UsageError, configured_settings, display_prefix, every_file_read, one_project
 
 
 def add_parser(commands: Any) -> None:
@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--by needs the name of who certifies the KPI")
     root = one_project(args.project)
     settings = configured_settings(args.config, root)
-    project = load_project(root, cli_vars=args.vars)
+    project = every_file_read(load_project(root, cli_vars=args.vars), "certify")
     metric = project.metric(args.metric)
     if metric is None:
         raise UsageError(f"no metric `{args.metric}` in {root}")

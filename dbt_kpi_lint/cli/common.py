@@ -6,9 +6,13 @@ import os
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..config.settings import Settings
 from ..loading.dbt_project import PROJECT_FILE, find_project_root
+
+if TYPE_CHECKING:
+    from ..model import Project
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -67,6 +71,22 @@ def configured_settings(config_path: Path | None, project_root: Path) -> Setting
 
     config = read_config(config_path) if config_path else find_config(project_root)
     return settings_from(config, replace(configurable_rules(), dialects=tuple(DIALECTS)))
+
+
+def every_file_read(project: Project, command: str) -> Project:
+    """`project`, for a command that works on the whole of it (`generate`, `certify`, `review`):
+    refused when a schema file could not be read (a YML001 or YML002 finding of the lint), since
+    what that file defines would be missing from the command's result without a word. The lint
+    itself reports such files and goes on."""
+    if not project.problems:
+        return project
+    first = min(project.problems, key=lambda problem: (problem.location.path, problem.location.line))
+    others = len({problem.location.path for problem in project.problems}) - 1
+    more = f"; {others} more file{'s' if others != 1 else ''} too (`dbt-kpi-lint check` lists them)" if others else ""
+    raise UsageError(
+        f"{display_prefix(project.root)}{first.location}: {first.message}: `{command}` needs every schema file of "
+        f"the project and dbt refuses this one: fix it first{more}"
+    )
 
 
 def display_prefix(project_root: str | Path, base: Path | None = None) -> str:

@@ -1,8 +1,11 @@
 """`dbt-kpi-lint generate`: write the kpi_history and kpi_status models into a project.
 
 The fingerprint check comes first and needs no MetricFlow, so the pre-commit hook answers in a
-fraction of a second when nothing changed. Exit 1 when a file was written (pre-commit then
-retries the commit with it staged), 0 when all was up to date.
+fraction of a second when nothing changed. Exit 0 when the files are up to date or were written,
+so that `dbt-kpi-lint generate && dbt build` builds; 1 with `--check` when they are stale, and
+with `--exit-non-zero-on-write` (as ruff's `--exit-non-zero-on-fix`) when a file was written.
+The pre-commit hook passes that flag: pre-commit fails a hook that modified tracked files, but
+does not see files it created, as the first `generate` of a project does.
 """
 
 from __future__ import annotations
@@ -22,16 +25,17 @@ from ..generate.dialects import (
     dialect_named,
 )
 from ..generate.inputs import inputs_digest
-from ..generate.model_files import current_fingerprint, models_without_a_file, unchanged_since_generated
+from ..generate.metricflow_sql import MetricFlowError
+from ..generate.model_files import current_fingerprint, generate, models_without_a_file, unchanged_since_generated
 from ..generate.profile import profile_adapter
-from ..kpi.generated_fingerprint import metricflow_version, recorded_fingerprint, stale_reasons
+from ..kpi.generated_fingerprint import recorded_fingerprint, stale_reasons
 from ..kpi.semantic_manifest import NeedsDbtParse, Relations, semantic_manifest
 from ..loading.dbt_project import read_dbt_project
 from ..loading.generated_paths import GeneratedPaths
 from ..loading.yaml_loader import load_project
 from ..model import Project
 from .check import parse_vars
-from .common import EXIT_FINDINGS, EXIT_OK, UsageError, configured_settings, one_project
+from .common import EXIT_FINDINGS, EXIT_OK, UsageError, configured_settings, every_file_read, one_project
 
 _UP_TO_DATE = "kpi_history and kpi_status are up to date"
 
@@ -39,7 +43,7 @@ _UP_TO_DATE = "kpi_history and kpi_status are up to date"
 def add_parser(commands: Any) -> None:
     generate = commands.add_parser(
         "generate",
-        help="write the kpi_history and kpi_status dbt models (exit 1 when a file changed, as pre-commit expects)",
+        help="write the kpi_history and kpi_status dbt models (with --check: exit 1 when they are stale)",
     )
     generate.add_argument("project", nargs="?", type=Path, help="the dbt project (default: around the working directory)")
     generate.add_argument("--check", action="store_true", help="only say whether the files are stale; write nothing")
@@ -56,6 +60,11 @@ def add_parser(commands: Any) -> None:
         "instead of the YAML: for Jinja beyond var(), env_var() and packages",
     )
     generate.add_argument("--force", action="store_true", help="regenerate even when the files are up to date")
+    generate.add_argument(
+        "--exit-non-zero-on-write",
+        action="store_true",
+        help="exit 1 when a file was written or removed (for hooks: pre-commit does not see files it did not track)",
+    )
     generate.add_argument("--config", type=Path, help="use this dbt-kpi-lint configuration file")
     generate.add_argument("--vars", type=parse_vars, default={}, help="YAML mapping of dbt vars, as `dbt --vars`")
     generate.set_defaults(run=run)
@@ -76,11 +85,11 @@ def run(args: argparse.Namespace) -> int:
     if args.dialect:
         settings = replace(settings, dialects=args.dialect)
     # Taken before loading: bytes changed meanwhile make the next check look closer, never pass it.
-    inputs = inputs_digest(dbt_project, settings, args.vars, metricflow_version())
+    inputs = inputs_digest(dbt_project, settings, args.vars)
     if not args.force and unchanged_since_generated(dbt_project, inputs):
         print(_UP_TO_DATE)
         return EXIT_OK
-    project = load_project(root, cli_vars=args.vars)
+    project = every_file_read(load_project(root, cli_vars=args.vars), "generate")
     reasons = stale_reasons(project, current_fingerprint(project, settings))
     if not reasons and not args.force:
         print(_UP_TO_DATE)
@@ -91,14 +100,15 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_FINDINGS
     dialects = [dialect_named(name) for name in _chosen_dialects(project, settings, root, dbt_project.profile)]
     files = _generated(args, project, settings, dialects, root, inputs)
-    for path, text in files.items():
+    changed = {path: text for path, text in files.items() if project.generated_files.get(path) != text}
+    for path, text in changed.items():
         if text is None:
             (root / path).unlink(missing_ok=True)
             print(f"removed {path}")
-        elif project.generated_files.get(path) != text:
+        else:
             write_atomically(root / path, text)
             print(f"wrote {path}")
-    return EXIT_FINDINGS
+    return EXIT_FINDINGS if changed and args.exit_non_zero_on_write else EXIT_OK
 
 
 def _chosen_dialects(project: Project, settings: Settings, root: Path, profile: str | None) -> tuple[str, ...]:
@@ -120,11 +130,6 @@ def _generated(
     root: Path,
     inputs: str,
 ) -> dict[str, str | None]:
-    try:
-        from ..generate.metricflow_sql import MetricFlowError
-        from ..generate.model_files import generate
-    except ImportError as error:
-        raise UsageError(f"generating needs MetricFlow ({error.name} is missing): pip install 'dbt-kpi-lint[generate]'")
     try:
         if args.from_manifest:
             from ..generate.from_manifest import read_manifest_sources

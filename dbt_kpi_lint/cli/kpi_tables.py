@@ -2,18 +2,21 @@
 
 A DuckDB file is read directly; without one, dbt itself reads the tables on the project's target
 (`--target`, `--profiles-dir`), so any warehouse dbt reaches works. Either way, a project found
-around the working directory (or `--project`) is compared with the tables' build time.
+around the working directory (or `--project`) is compared with what the tables were built from.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from datetime import datetime, timezone
 from pathlib import Path
 
+from ..generate.model_files import current_fingerprint
+from ..kpi.generated_fingerprint import parsed_fingerprint
+from ..loading.dbt_project import ProjectError
+from ..loading.yaml_loader import load_project
 from ..status.tables import KpiTables, TableError, read_duckdb, read_through_dbt
-from .common import UsageError, targets
+from .common import UsageError, configured_settings, display_prefix, targets
 
 DATABASE_HELP = "a DuckDB file dbt built into (default: read through dbt on the project's target)"
 
@@ -27,7 +30,7 @@ def add_warehouse_arguments(parser: argparse.ArgumentParser) -> None:
 
 def load_tables(args: argparse.Namespace) -> KpiTables:
     """The tables `args.database` (a DuckDB file) or dbt on the project's target holds; warns on stderr
-    when the project's YAML changed after they were built."""
+    when the project's YAML no longer says what they were built from."""
     project_root = _project_root(args.project, required=args.database is None)
     tables = _read_tables(args.database, project_root, args.target, args.profiles_dir)
     if project_root is not None:
@@ -50,30 +53,26 @@ def _read_tables(
 
 
 def staleness_warning(tables: KpiTables, project_root: Path) -> str | None:
-    """When the tables were built before a YAML file of the project last changed."""
-    built = tables.built_at
-    if built is None:
+    """When the project's YAML no longer says what the tables were built from: the definitions'
+    fingerprint each row records against today's, so a checkout that rewrites files without
+    changing them is no change, and an edit is one whatever the file times say."""
+    built_from = parsed_fingerprint(tables.built_from or "")
+    if built_from is None:  # no rows: nothing was built from anything
         return None
-    newest = max(
-        (path for path in project_root.rglob("*.y*ml") if _is_source(path, project_root)),
-        key=lambda path: path.stat().st_mtime,
-        default=None,
-    )
-    if newest is None:
-        return None
-    changed = datetime.fromtimestamp(newest.stat().st_mtime, timezone.utc).replace(tzinfo=None)
-    built_utc = built.astimezone(timezone.utc).replace(tzinfo=None) if built.tzinfo else built
-    if changed <= built_utc:
+    cannot_tell = "cannot tell whether the KPI tables match the project's YAML"
+    try:
+        project = load_project(project_root)
+    except ProjectError as error:
+        return f"{cannot_tell}: {error}"
+    if project.problems:
+        return f"{cannot_tell}: {display_prefix(project_root)}{project.problems[0].location} cannot be read"
+    changes = current_fingerprint(project, configured_settings(None, project_root)).of_rows().changes_from(built_from)
+    if not changes:
         return None
     return (
-        f"the KPI tables were built {built_utc:%Y-%m-%d %H:%M} UTC, before {newest.relative_to(project_root)} changed "
-        f"({changed:%Y-%m-%d %H:%M} UTC): run `dbt-kpi-lint generate` and `dbt build` for current numbers"
+        f"the KPI tables were built from other definitions than the project's YAML holds now ({', '.join(changes)} "
+        f"changed): run `dbt-kpi-lint generate` and `dbt build` for current numbers"
     )
-
-
-def _is_source(path: Path, root: Path) -> bool:
-    parts = path.relative_to(root).parts
-    return not any(part in ("target", "dbt_packages", "logs") or part.startswith(".") for part in parts)
 
 
 def _project_root(path: Path | None, required: bool) -> Path | None:

@@ -16,10 +16,18 @@ from typing import Any
 from ..config.settings import Settings
 from ..findings import Finding
 from ..lint.engine import lint
-from ..loading.source import Source, load_linted_project
+from ..loading.yaml_loader import load_project
 from ..model import Project
 from .check import parse_vars
-from .common import EXIT_FINDINGS, EXIT_OK, configured_settings, display_prefix, one_project, write_output
+from .common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    configured_settings,
+    display_prefix,
+    every_file_read,
+    one_project,
+    write_output,
+)
 
 FORMAT_NAMES = ("text", "markdown", "json")
 
@@ -58,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
     root = one_project(args.project)
     configured = configured_settings(args.config, root)
     settings = replace(configured, configured=configured)
-    head = load_linted_project(root, Source.YAML, cli_vars=args.vars).project
+    head = every_file_read(load_project(root, cli_vars=args.vars), "review")
     merge_base = load_merge_base(root, args.base, head, args.vars)
     if merge_base.project is None:
         nothing: dict[str, Any] = {"metrics": (), "semantic_models": (), "groups": {}, "noqa": {}, "problems": ()}
@@ -66,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
         notes = [f"the merge base {merge_base.short} has no dbt project here: every KPI is new"]
     else:
         base = merge_base.project
-        notes = _unreadable_at_base(base, head, merge_base.short)
+        notes = _unreadable_at_base(base, merge_base.short)
     prefix = display_prefix(root)
     changed = changed_models(merge_base.changed, head.model_paths)
     model_files = ModelFiles.of(root, head.model_paths) if changed else None
@@ -84,14 +92,12 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if args.fail_on_meaning_change and result.changing_meaning else EXIT_OK
 
 
-def _unreadable_at_base(base: Project, head: Project, short: str) -> list[str]:
-    """A file the merge base cannot read makes its KPIs look new: say so."""
-    unreadable_now = {problem.location.path for problem in head.problems}
+def _unreadable_at_base(base: Project, short: str) -> list[str]:
+    """A file the merge base cannot read makes its KPIs look new: say so (the work tree reads them all)."""
     return [
         f"at the merge base {short}, {problem.location} cannot be read ({problem.message}): what it defines "
         f"counts as absent before this change"
         for problem in base.problems
-        if problem.location.path not in unreadable_now
     ]
 
 

@@ -30,14 +30,13 @@ DIGEST_KEY, VALID_UNTIL_KEY = "inputs", "inputs_valid_until"
 _PACKAGE = Path(__file__).resolve().parent.parent
 
 
-def inputs_digest(dbt_project: DbtProject, settings: Settings, cli_vars: Mapping[str, Any], metricflow: str | None) -> str:
+def inputs_digest(dbt_project: DbtProject, settings: Settings, cli_vars: Mapping[str, Any]) -> str:
     """The hash of what the fingerprint of `dbt_project`'s generated models is computed from,
     the day aside; the generated files themselves are left out (the check compares them)."""
     generated = set(GeneratedPaths.of(dbt_project.model_paths).all())
     digest = hashlib.sha256()
     for name, content in (
         ("code", _package_digest().encode()),
-        ("metricflow", (metricflow or "").encode()),
         ("settings", repr(settings).encode()),
         ("vars", json.dumps(cli_vars, sort_keys=True, default=str).encode()),
         (PROJECT_FILE, _bytes(dbt_project.root / PROJECT_FILE)),

@@ -13,6 +13,7 @@ from typing import Any, Mapping, NoReturn
 from .dialects import Dialect
 
 GRAINS = ("day", "week", "month", "quarter", "year")
+INSTALL_HINT = "pip install 'dbt-kpi-lint[generate]'"
 
 
 class MetricFlowError(Exception):
@@ -26,15 +27,18 @@ class MetricFlowRenderer:
     """
 
     def __init__(self, semantic_manifest: Mapping[str, Any]) -> None:
-        from metricflow_semantic_interfaces.implementations.semantic_manifest import (
-            PydanticSemanticManifest,
-        )
-        from metricflow_semantics.model.dbt_manifest_parser import (
-            transform_dbt_generated_manifest,
-        )
-        from metricflow_semantics.model.semantic_manifest_lookup import (
-            SemanticManifestLookup,
-        )
+        try:
+            from metricflow_semantic_interfaces.implementations.semantic_manifest import (
+                PydanticSemanticManifest,
+            )
+            from metricflow_semantics.model.dbt_manifest_parser import (
+                transform_dbt_generated_manifest,
+            )
+            from metricflow_semantics.model.semantic_manifest_lookup import (
+                SemanticManifestLookup,
+            )
+        except ImportError as error:  # the linter alone is installed: the lint needs no MetricFlow
+            raise MetricFlowError(f"generating needs MetricFlow ({error.name} is missing): {INSTALL_HINT}") from None
 
         # MetricFlow warns about proxy metrics it does not add (a measure with `create_metric: true`):
         # its own bookkeeping, nothing a user can act on.

@@ -53,10 +53,11 @@ def models_without_a_file(root: Path, model_paths: Sequence[str], models: Iterab
     return sorted(model for model in set(models) if model.package is None and model.name not in defined)
 
 
-def header(source: str, recorded: Fingerprint | None) -> str:
-    made_with = f"dbt-kpi-lint {__version__}" + (
-        f" and MetricFlow {version}" if (version := metricflow_version()) else ""
-    )
+def header(source: str, recorded: Fingerprint | None, metricflow: str | None = None) -> str:
+    """The first lines of a generated file. `metricflow`: the version that rendered its SQL, named
+    only in the file it rendered: a file the same for every project must also be the same
+    whether MetricFlow is installed or not (the lint compares it byte for byte)."""
+    made_with = f"dbt-kpi-lint {__version__}" + (f" and MetricFlow {metricflow}" if metricflow else "")
     first = f"{SQL_MARKER} from {source} ({made_with}): run `dbt-kpi-lint generate` rather than edit.\n"
     return first + (recorded.line() if recorded else "")
 
@@ -130,7 +131,10 @@ def generate(
             [dialect.adapter_type for dialect in dialects],
         ),
         files=file_digests(static),
-        shortcut=inputs_fields(inputs, lint_codes_valid_until(fingerprinted, date.today())) if inputs else {},
+        uncompared={
+            **(inputs_fields(inputs, lint_codes_valid_until(fingerprinted, date.today())) if inputs else {}),
+            **({"metricflow": version} if (version := metricflow_version()) else {}),
+        },
     )
     defined = {metric["name"] for metric in semantic_manifest["metrics"]}
     missing = [spec.metric for spec in specs if spec.metric not in defined]
@@ -146,8 +150,8 @@ def generate(
     ]
     written: dict[str, str | None] = {
         paths.history_sql: history_model(
-            header(source, recorded), specs, queries, relations, dialects, settings.history_periods,
-            settings.targets_model,
+            header(source, recorded, version), specs, queries, relations, dialects, settings.history_periods,
+            recorded.built_from(), settings.targets_model,
         ),
         **static,
     }

@@ -42,6 +42,8 @@ _DESCRIPTIONS = {
     "status_reason": "Why the period has no on/off-track status; null when it has one.",
     "lint_codes": "What `dbt-kpi-lint check` reported about the KPI when the model was generated.",
     "built_at": "When the dbt run that built this row started (UTC).",
+    "built_from": "The fingerprint of the definitions the row was built from: `status` and `report` warn when the "
+    "project's YAML no longer says the same.",
 }
 
 

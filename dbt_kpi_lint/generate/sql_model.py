@@ -55,6 +55,7 @@ HISTORY_COLUMNS: tuple[tuple[str, str], ...] = (
     ("status_reason", "text"),
     ("lint_codes", "text"),
     ("built_at", "timestamp"),
+    ("built_from", "text"),
 )
 STATUS_COLUMNS = tuple(column for column in HISTORY_COLUMNS if column[0] != "periods_ago")
 STATUSES = ("on_track", "at_risk", "off_track", "no_target", "no_data", "not_judged")
@@ -79,18 +80,21 @@ def history_model(
     relations: Relations,
     dialects: Sequence[Dialect],
     history_periods: int,
+    built_from: str,
     targets_model: str | None = None,
 ) -> str:
     """The whole `kpi_history.sql`: header, config, lineage, the periods' Jinja, one statement per dialect.
 
-    `targets_model`: a dbt model or seed with a target per (metric_name, period_start), which wins
-    over the meta targets for the periods it holds.
+    `built_from`: the fingerprint of the definitions, written into every row so that what reads
+    the tables can tell whether the YAML still says what they were built from. `targets_model`: a
+    dbt model or seed with a target per (metric_name, period_start), which wins over the meta
+    targets for the periods it holds.
     """
     models = sorted({*relations.models, *([ModelRef(targets_model)] if targets_model else [])})
     depends_on = "".join(f"-- depends_on: {_ref(model)}\n" for model in models)
     branches = "".join(
         f"{{%- {'if' if index == 0 else 'elif'} target.type == {jinja_string(dialect.adapter_type)} %}}\n"
-        + _History(dialect, specs, queries, relations, history_periods, targets_model).statement()
+        + _History(dialect, specs, queries, relations, history_periods, built_from, targets_model).statement()
         for index, dialect in enumerate(dialects)
     )
     generated_for = ", ".join(dialect.adapter_type for dialect in dialects)
@@ -162,6 +166,7 @@ class _History:
     queries: Sequence[MetricQuery]
     relations: Relations
     history_periods: int
+    built_from: str
     targets_model: str | None
 
     def statement(self) -> str:
@@ -367,6 +372,7 @@ class _History:
             "status": status,
             "status_reason": reason,
             "built_at": "'{{ run_started_at.strftime(\"%Y-%m-%d %H:%M:%S\") }}'",
+            "built_from": template_text(self.dialect.string_literal(self.built_from)),
         }
         columns = ",\n".join(
             f"    {self.cast(computed[name], kind)} as {name}" if name in computed else f"    {name}"

@@ -8,12 +8,14 @@ parts, each hashed on its own so that a message can name what changed:
   or window is stale and a reworded description or an edited comment is not;
 - `kpis`: each KPI's fields (a `var()` target as the call: its value is read when dbt builds);
 - `lint_codes`: what `dbt-kpi-lint check` reports for each KPI under the project's configuration;
-- `settings`: dialects and history length; `dbt_kpi_lint` and `metricflow`: the versions;
+- `settings`: dialects and history length; `dbt_kpi_lint`: the version;
 - `generator`: the source of the code that writes the SQL (generate/ and the modules of this layer it reads).
-A written line also records the hash of each other generated file as written (`files`), so that
-an edited file is told without the generator's templates (and whatever is installed beside the
-linter), and the hash of the files all this is computed from (generate/inputs.py): the staleness
-check's shortcut, which these parts do not take part in.
+A written line also records what is never compared: the hash of each other generated file as
+written (`files`), so that an edited file is told without the generator's templates; the hash of
+the files all this is computed from (generate/inputs.py), the staleness check's shortcut; and the
+MetricFlow version that rendered the SQL. The lint runs where MetricFlow may not be installed (the
+pre-commit hook installs the linter alone) and must judge a file as the generator's environment
+does; which MetricFlow renders is fixed by dbt-kpi-lint's own release, whose version is compared.
 A file generated `--from-manifest` carries the same hashes, computed from the YAML too: it is
 stale when the YAML changed since, whatever dbt's manifest says.
 """
@@ -45,8 +47,10 @@ _PART_NAMES = {
     "dialects": "the configured dialects",
     "dbt_kpi_lint": "the dbt-kpi-lint version",
     "generator": "the generator's code",
-    "metricflow": "the MetricFlow version",
 }
+# What the rows of the built tables follow from: they record these (`built_from`), and `status`
+# and `report` compare them with the YAML. Versions and dialects change the SQL, not the rows.
+_ROW_PARTS = ("definitions", "kpis", "lint_codes", "settings")
 
 
 _FILES_KEY = "files"
@@ -61,18 +65,26 @@ _GENERATOR_SOURCES = (
 @dataclass(frozen=True)
 class Fingerprint:
     parts: Mapping[str, str]
-    shortcut: Mapping[str, str] = field(default_factory=dict)  # generate/inputs.py's, written but never compared
+    uncompared: Mapping[str, str] = field(default_factory=dict)  # the shortcut's and MetricFlow's version
     files: Mapping[str, str] = field(default_factory=dict)  # path -> hash of each other file generated with it
 
     def line(self) -> str:
-        recorded: dict[str, Any] = {**self.parts, **self.shortcut}
+        recorded: dict[str, Any] = {**self.parts, **self.uncompared}
         if self.files:
             recorded[_FILES_KEY] = dict(self.files)
-        return _LINE + json.dumps(recorded, sort_keys=True, separators=(",", ":")) + "\n"
+        return _LINE + _canonical(recorded) + "\n"
+
+    def of_rows(self) -> Fingerprint:
+        """Only the parts the rows of the built tables follow from."""
+        return Fingerprint({name: value for name, value in self.parts.items() if name in _ROW_PARTS})
+
+    def built_from(self) -> str:
+        """What the tables record in their `built_from` column."""
+        return _canonical(self.of_rows().parts)
 
     def changes_from(self, recorded: Mapping[str, Any]) -> list[str]:
         """What differs from a recorded fingerprint, named for people; only this one's parts are
-        compared (the lint's environment may lack MetricFlow, a project may leave dialects unset)."""
+        compared (a project may leave dialects unset)."""
         return [_PART_NAMES.get(name, name) for name, value in self.parts.items() if recorded.get(name) != value]
 
 
@@ -106,9 +118,6 @@ def fingerprint(
     }
     if dialects:
         parts["dialects"] = ",".join(sorted(dialects))
-    version = metricflow_version()
-    if version is not None:
-        parts["metricflow"] = version
     return Fingerprint(parts)
 
 
@@ -161,13 +170,20 @@ def _legacy_reasons(files: Mapping[str, str | None], paths: GeneratedPaths) -> l
 def recorded_fingerprint(text: str) -> Mapping[str, str] | None:
     """The fingerprint a generated file's header records, if it has a readable one."""
     match = _LINE_PATTERN.search(text[:4096])
-    if match is None:
-        return None
+    return None if match is None else parsed_fingerprint(match["json"])
+
+
+def parsed_fingerprint(text: str) -> Mapping[str, str] | None:
+    """A fingerprint as `line` or `built_from` writes it; None when `text` is not one."""
     try:
-        recorded = json.loads(match["json"])
+        recorded = json.loads(text)
     except json.JSONDecodeError:
         return None
     return recorded if isinstance(recorded, dict) else None
+
+
+def _canonical(parts: Mapping[str, Any]) -> str:
+    return json.dumps(parts, sort_keys=True, separators=(",", ":"))
 
 
 def metricflow_version() -> str | None:

@@ -22,8 +22,10 @@ def stale_generated_kpi_models(context: RuleContext) -> Iterable[Violation]:
     wrote with it. The fingerprint covers what decides the SQL and the rows: the semantic models, metrics
     and time spines as dbt compiles them (a changed filter, measure `expr`, window or `ref()`),
     each KPI's fields (target, direction, owner, grain, ...), the KPIs' lint codes under the
-    project's configuration, the history length, the configured dialects, and the dbt-kpi-lint and
-    MetricFlow versions (MetricFlow's only where it is installed). Descriptions, labels of metrics
+    project's configuration, the history length, the configured dialects, and the dbt-kpi-lint
+    version. The MetricFlow version that rendered the SQL is recorded but not compared, so the
+    linter alone (the pre-commit hook's install, without MetricFlow) judges a file as the full
+    install does. Descriptions, labels of metrics
     that are no KPI and comments are not part of it. A `kpi_status.py` left by dbt-kpi-lint 0.1 is
     stale too.
 

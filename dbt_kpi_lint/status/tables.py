@@ -55,6 +55,7 @@ class KpiRow:
     status_reason: str | None
     lint_codes: str | None
     built_at: datetime
+    built_from: str | None
 
     @property
     def status_rank(self) -> int:
@@ -91,6 +92,11 @@ class KpiTables:
     @property
     def built_at(self) -> datetime | None:
         return max((row.built_at for rows in self.history.values() for row in rows), default=None)
+
+    @property
+    def built_from(self) -> str | None:
+        """The fingerprint of the definitions the tables were built from (one build: the same in every row)."""
+        return next((rows[0].built_from for rows in self.history.values() if rows), None)
 
 
 def tables_from_rows(rows: Iterable[Mapping[str, Any]]) -> KpiTables:

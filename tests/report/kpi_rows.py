@@ -39,6 +39,7 @@ REVENUE = KpiRow(
     status_reason=None,
     lint_codes="",
     built_at=BUILT_AT,
+    built_from='{"definitions":"sha256:1","kpis":"sha256:2","lint_codes":"sha256:3","settings":"sha256:4"}',
 )
 
 
