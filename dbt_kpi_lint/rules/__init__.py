@@ -11,6 +11,7 @@ from . import (  # noqa: F401
     objectives,
     ownership,
     period,
+    references,
     suppression,
     targets,
     uniqueness,
