@@ -11,7 +11,6 @@ are compared under the new name.
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping
@@ -20,7 +19,7 @@ from ..findings import Finding
 from ..kpi import Kpi, KpiField, MetaKeys, kpi_of
 from ..model import JinjaExpression, Project
 from .certification import Certification, certification_of
-from .definitions import Canonical, Definitions, Kind, Subject, reads_as, with_references
+from .definitions import Canonical, Definitions, Kind, Subject, renamed
 from .fields import fields
 from .fingerprint import KpiFingerprints, canonical_target
 
@@ -125,22 +124,7 @@ class Renames:
         """A definition from before the change, its references under their new names."""
         if subject.kind != Kind.METRIC or not (self.metrics or self.measures):
             return canonical
-        renamed = with_references(canonical, self.metric, self.measure, self._filter)
-        params = renamed["type_params"]
-        if renamed.get("type") == "derived" and params.get("expr"):
-            params["expr"] = self._identifiers(params["expr"])
-        if params.get("metrics"):
-            params["metrics"] = sorted(params["metrics"], key=reads_as)
-        return renamed
-
-    def _filter(self, template: str) -> str:
-        return _METRIC_CALL.sub(lambda match: match[1] + self.metric(match[2]) + match[3], template)
-
-    def _identifiers(self, expr: str) -> str:
-        return re.sub(r"\b[A-Za-z_][A-Za-z0-9_]*\b", lambda match: self.metric(match[0]), expr)
-
-
-_METRIC_CALL = re.compile(r"""(\bMetric\(\s*['"])([^'"]+)(['"])""")
+        return renamed(canonical, self.metric, self.measure)
 
 
 def review(
@@ -287,7 +271,7 @@ class _KpiComparison:
 
 
 def _void_reasons(certification: Certification, kpi: Kpi | None, fingerprints: KpiFingerprints) -> list[str]:
-    current = fingerprints.of(kpi) if kpi is not None else None
+    current = fingerprints.of(kpi, certification.fingerprint_version) if kpi is not None else None
     return certification.void_reasons(current) if current is not None else []
 
 

@@ -41,6 +41,8 @@ _FILTER_REFERENCE = re.compile(
     r"""\b(?P<kind>Dimension|TimeDimension|Entity|Metric)\(\s*['"](?P<name>[^'"]+)['"]"""
 )
 _METRIC_TIME = "metric_time"
+_METRIC_CALL = re.compile(r"""(\bMetric\(\s*['"])([^'"]+)(['"])""")
+_IDENTIFIER = re.compile(r"\b[A-Za-z_][A-Za-z0-9_]*\b")
 # Derived from the inputs (input_measures) or about visibility, not value (is_private: `hidden`).
 _NOT_MEANING_PARAMS = ("input_measures", "is_private")
 _LEGACY_CUMULATIVE_PARAMS = ("window", "grain_to_date")
@@ -136,6 +138,22 @@ def references(metric: Canonical) -> Iterator[tuple[str, Canonical]]:
                 yield kind, holder[key]
     for reference in params.get(_INPUTS) or ():
         yield Kind.METRIC, reference
+
+
+def renamed(metric: Canonical, metric_name: Callable[[str], str], measure_name: Callable[[str], str]) -> dict[str, Any]:
+    """`metric` with the metrics and measures it reads renamed by the callables, wherever it names
+    them: its references, `Metric()` in its filters and its inputs' filters, a derived `expr`."""
+
+    def in_filter(template: str) -> str:
+        return _METRIC_CALL.sub(lambda match: match[1] + metric_name(match[2]) + match[3], template)
+
+    result = with_references(metric, metric_name, measure_name, in_filter)
+    params = result["type_params"]
+    if result.get("type") == "derived" and params.get("expr"):
+        params["expr"] = _IDENTIFIER.sub(lambda match: metric_name(match[0]), params["expr"])
+    if params.get(_INPUTS):
+        params[_INPUTS] = sorted(params[_INPUTS], key=reads_as)
+    return result
 
 
 def with_references(
