@@ -223,6 +223,20 @@ class Definitions:
             self._closures[metric] = {**{Subject(Kind.METRIC, name): self.metrics[name] for name in metrics}, **dict(ordered)}
         return self._closures[metric]
 
+    def undefined(self, metric: str) -> list[Subject]:
+        """What `metric`'s number reads, itself or through its inputs, that the project does not
+        define: input metrics, measures, and the dimensions its filters name."""
+        missing: dict[Subject, None] = {}
+        for name in self._metric_closure(metric):
+            reads = self.reads(name)
+            missing.update((Subject(Kind.METRIC, read), None) for read in reads.metrics if read not in self.metrics)
+            missing.update((Subject(Kind.MEASURE, read), None) for read in reads.measures if read not in self.measures)
+            for path, dimension in _filter_dimensions(reads.filters):
+                grain = bool(path) and path[-1] in self.dimension_index  # `ordered_at__month`
+                if dimension and dimension not in self.dimension_index and not grain:
+                    missing[Subject(Kind.DIMENSION, dimension)] = None
+        return list(missing)
+
     def own(self, metric: str) -> dict[Subject, Canonical]:
         """What `metric` reads itself, not through its input metrics: the measures it aggregates and
         their semantic models, their time dimensions, and the dimensions and entities its own
@@ -479,6 +493,17 @@ def _filter_sorted(holder: Mapping[str, Any]) -> Any:
         return holder
     ordered = sorted(written["where_filters"], key=lambda where: str(where["where_sql_template"]))
     return {**holder, "filter": {"where_filters": ordered}}
+
+
+# Definitions whose `expr` defaults to their own name (dbt reads the column of that name).
+_NAMED_COLUMNS = (Kind.MEASURE, Kind.TIME_DIMENSION, Kind.DIMENSION, Kind.ENTITY)
+
+
+def with_effective_expr(subject: Subject, canonical: Canonical) -> Canonical:
+    """A measure, dimension or entity with its `expr` as dbt reads it: its name when none is written."""
+    if subject.kind not in _NAMED_COLUMNS or canonical.get("expr") or "written" in canonical:
+        return canonical
+    return {**canonical, "expr": subject.name.rsplit(".", 1)[-1]}
 
 
 def reads_as(reference: Mapping[str, Any]) -> str:

@@ -39,7 +39,7 @@ from typing import Any, Collection, Mapping
 from ..kpi import Kpi
 from ..model import JinjaExpression, Project
 from ..rules.meta_values import readable_number
-from .definitions import Canonical, Definitions, Kind, Subject, renamed
+from .definitions import Canonical, Definitions, Kind, Subject, renamed, with_effective_expr
 
 PREFIX = "sha256:"
 VERSION = 2  # what `certify` writes
@@ -163,7 +163,8 @@ class KpiFingerprints:
         measures: dict[str, str] = {}  # name -> digest of its definition (version 2)
         for subject, canonical in definitions.own(metric).items():
             if version > 1 and subject.kind == Kind.MEASURE:
-                measures[subject.name] = _digest(self._serialized.value(subject, canonical))
+                # Its name is hashed as the column it reads when `expr` is implicit: a rename then changes it.
+                measures[subject.name] = _digest(_json(with_effective_expr(subject, canonical)))
             else:
                 members[_PART_OF_KIND[subject.kind]].append(self._serialized.member(subject, canonical))
         inputs: dict[str, str] = {}  # name -> the digits of its meaning
