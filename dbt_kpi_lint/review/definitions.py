@@ -230,6 +230,8 @@ class Definitions:
         for name in self._metric_closure(metric):
             reads = self.reads(name)
             missing.update((Subject(Kind.METRIC, read), None) for read in reads.metrics if read not in self.metrics)
+            if not self.semantic_models:  # as REF001: nothing here to resolve them in (a package may hold them)
+                continue
             missing.update((Subject(Kind.MEASURE, read), None) for read in reads.measures if read not in self.measures)
             for path, dimension in _filter_dimensions(reads.filters):
                 grain = bool(path) and path[-1] in self.dimension_index  # `ordered_at__month`

@@ -87,10 +87,15 @@ def undefined_reference(context: RuleContext) -> Iterable[Violation]:
     names = _DefinedNames.of(project)
     severity = Severity.WARNING if project.declares_packages else None
     unless = " (unless a package defines it)" if project.declares_packages else ""
+    # Without a semantic model there is nothing to resolve measures and dimensions in: a project
+    # still being set up, or whose semantic models a package holds.
+    kinds = ("metric", "measure", "dimension", "entity") if project.semantic_models else ("metric",)
     for metric in project.metrics:
         if not metric.definition:
             continue
         for reference in _references(metric, names):
+            if reference.kind not in kinds:
+                continue
             problem = names.problem(reference)
             if problem is not None:
                 yield Violation(
