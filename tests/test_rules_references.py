@@ -229,6 +229,14 @@ def test_latest_spec_columns_define_dimensions_and_entities(make_project: MakePr
     assert reported(root) == []
 
 
+def test_without_semantic_models_only_metric_references_are_checked(make_project: MakeProject) -> None:
+    root = make_project({"models/metrics.yml": METRICS.replace("denominator: invoices", "denominator: invoice")})
+
+    assert [(place(finding), finding.message.split(",")[0]) for finding in findings(root, "REF001")] == [
+        ("models/metrics.yml:12:7", "metric `refund_rate` reads metric `invoice` (the denominator)")
+    ]
+
+
 def test_in_a_project_with_packages_an_undefined_name_is_a_warning(make_project: MakeProject) -> None:
     root = project(make_project, METRICS.replace("denominator: invoices", "denominator: package_invoices"))
     (root / "packages.yml").write_text("packages:\n  - package: acme/finance_metrics\n    version: 1.0.0\n")

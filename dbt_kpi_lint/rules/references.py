@@ -63,7 +63,9 @@ def undefined_reference(context: RuleContext) -> Iterable[Violation]:
 
     A project with packages (`packages.yml`, `dependencies.yml` or an installed
     `dbt_packages/`) may read metrics and semantic models a package defines, which the YAML of
-    the project alone does not show: there the finding is a warning.
+    the project alone does not show: there the finding is a warning. A project that defines no
+    semantic model at all has nothing to resolve measures, dimensions and entities in: only its
+    metric references are checked.
 
     ## Why it matters
     dbt refuses the whole project ("metric `refunded_invoices` does not exist but was
@@ -93,9 +95,7 @@ def undefined_reference(context: RuleContext) -> Iterable[Violation]:
     for metric in project.metrics:
         if not metric.definition:
             continue
-        for reference in _references(metric, names):
-            if reference.kind not in kinds:
-                continue
+        for reference in (found for found in _references(metric, names) if found.kind in kinds):
             problem = names.problem(reference)
             if problem is not None:
                 yield Violation(
