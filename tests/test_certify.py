@@ -316,3 +316,14 @@ def test_a_version_1_certification_is_voided_by_a_change_as_before(repo: Path, r
         "metrics changed since: the certification is void; review the change, then certify it again "
         "(`dbt-kpi-lint certify revenue_per_order --by NAME`)"
     ]
+
+
+def test_renaming_a_measure_whose_expr_is_implicit_changes_the_fingerprint(tmp_path: Path) -> None:
+    """dbt reads the column a measure is named after when `expr` is not written: the rename reads another."""
+    implicit = SEMANTIC_MODELS.replace("{name: order_count, agg: count, expr: order_id}", "{name: order_count, agg: count}")
+    repo = make_repo(tmp_path / "repo", semantic_models=implicit)
+    before = Fingerprint.parse(fingerprint_of(repo, "revenue_per_order"))
+    edit(repo, SEMANTIC_FILE, "{name: order_count, agg: count}", "{name: orders_count, agg: count}")
+    edit(repo, METRICS_FILE, "{measure: order_count}", "{measure: orders_count}")
+
+    assert Fingerprint.parse(fingerprint_of(repo, "revenue_per_order")).changed_since(before) == ["inputs"]

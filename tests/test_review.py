@@ -518,13 +518,22 @@ def test_other_metrics_changed_lists_added_removed_and_edited_metrics(repo: Path
     )
 
 
-def test_an_implicit_measure_expr_is_shown_as_the_column_it_reads(repo: Path, run_cli: Run) -> None:
-    edit(repo, SEMANTIC_FILE, "{name: order_count, agg: count, expr: order_id}", "{name: order_id, agg: count_distinct}")
-    edit(repo, METRICS_FILE, "{measure: order_count}", "{measure: order_id}")
+def test_renaming_a_measure_whose_expr_is_implicit_reads_another_column(tmp_path: Path, run_cli: Run) -> None:
+    implicit = SEMANTIC_MODELS.replace("{name: order_count, agg: count, expr: order_id}", "{name: order_count, agg: count}")
+    repo = make_repo(tmp_path / "repo", semantic_models=implicit)
+    edit(repo, SEMANTIC_FILE, "{name: order_count, agg: count}", "{name: orders_count, agg: count}")
+    edit(repo, METRICS_FILE, "{measure: order_count}", "{measure: orders_count}")
 
     result = review(run_cli, repo)
 
-    assert "  input metric orders: measure: order_count -> order_id\n" in result.stdout
+    assert result.stdout == header(repo, "1 KPI changes meaning, 1 other metric changed", "breaking (1 breaking, 1 info)") + (
+        "\n"
+        "revenue_per_order [breaking]: the number changes meaning\n"
+        "  input metric orders: measure: order_count -> orders_count\n"
+        "\n"
+        "other metrics changed:\n"
+        "  orders: measure: order_count -> orders_count\n"
+    )
 
 
 FAIL_ON_CASES = {
