@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
-from typing import Any, Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
+from typing import Any, Iterable, Iterator, Mapping, NamedTuple
 
 from ..model import Location, Metric, Project, SemanticModel, Severity
 from .registry import RuleContext, Violation, rule
@@ -91,38 +91,43 @@ def undefined_reference(context: RuleContext) -> Iterable[Violation]:
     unless = " (unless a package defines it)" if project.declares_packages else ""
     # Without a semantic model there is nothing to resolve measures and dimensions in: a project
     # still being set up, or whose semantic models a package holds.
-    kinds = ("metric", "measure", "dimension", "entity") if project.semantic_models else ("metric",)
+    if not project.semantic_models:
+        names = replace(names, unchecked=frozenset({"measure", "dimension", "entity"}))
     for metric in project.metrics:
         if not metric.definition:
             continue
-        for reference in (found for found in _references(metric, names) if found.kind in kinds):
-            problem = names.problem(reference)
-            if problem is not None:
-                yield Violation(
-                    f"metric `{metric.name}` reads {reference.described}, which {problem}{unless}: dbt refuses "
-                    f"the project; {names.remedy(reference)}",
-                    metric,
-                    location=reference.location,
-                    severity=severity,
-                )
+        for reference in _unresolved(metric, names):
+            yield Violation(
+                f"metric `{metric.name}` reads {reference.described}, which {names.problem(reference)}{unless}: "
+                f"dbt refuses the project; {names.remedy(reference)}",
+                metric,
+                location=reference.location(metric),
+                severity=severity,
+            )
 
 
-@dataclass(frozen=True)
-class _Reference:
+class _Reference(NamedTuple):
+    """A name a metric reads. Made for every reference of every metric, and almost all resolve: a
+    tuple, whose place becomes a Location only for a finding."""
+
     kind: str  # "metric", "measure", "dimension" or "entity"
     name: str
-    location: Location
+    place: Location | tuple[Any, str]  # or (the mapping, its key that names it)
     role: str  # how the metric reads it: "the numerator", "in its filter `Dimension('customer__plan')`"
 
     @property
     def described(self) -> str:
         return f"{self.kind} `{self.name}` ({self.role})"
 
+    def location(self, metric: Metric) -> Location:
+        return self.place if isinstance(self.place, Location) else _at(*self.place, metric)
+
 
 @dataclass(frozen=True)
 class _DefinedNames:
     by_kind: Mapping[str, frozenset[str]]
     disabled_metrics: frozenset[str]
+    unchecked: frozenset[str] = frozenset()  # kinds taken as defined
 
     @classmethod
     def of(cls, project: Project) -> _DefinedNames:
@@ -142,16 +147,16 @@ class _DefinedNames:
             frozenset(project.disabled_metrics),
         )
 
-    def knows_dimension(self, name: str) -> bool:
-        """A filter's `Dimension('customer__x')` may end with an entity as well as a dimension."""
-        return name in self.by_kind["dimension"] or name in self.by_kind["entity"]
+    def resolves(self, kind: str, name: str) -> bool:
+        """Whether the project defines `name` as a `kind` (a filter's `Dimension()` may end with an entity)."""
+        return (
+            kind in self.unchecked
+            or name in self.by_kind[kind]
+            or (kind == "dimension" and name in self.by_kind["entity"])
+        )
 
-    def problem(self, reference: _Reference) -> str | None:
-        """Why `reference` does not resolve, or None when it does."""
-        if reference.kind == "dimension" and self.knows_dimension(reference.name):
-            return None
-        if reference.name in self.by_kind[reference.kind]:
-            return None
+    def problem(self, reference: _Reference) -> str:
+        """Why `reference` does not resolve."""
         if reference.kind == "metric" and reference.name in self.disabled_metrics:
             return "is disabled (`enabled: false`)"
         return "the project does not define"
@@ -185,9 +190,12 @@ def _dimensions_and_entities(model: SemanticModel) -> tuple[set[str], set[str]]:
     return dimensions, entities
 
 
-def _references(metric: Metric, names: _DefinedNames) -> Iterator[_Reference]:
+def _unresolved(metric: Metric, names: _DefinedNames) -> Iterator[_Reference]:
+    """The names `metric` reads that the project does not define (almost none: only those are made
+    into references, this runs for every metric)."""
     for reference in metric.inputs:
-        yield _Reference("metric", reference.name, reference.location, _ROLES.get(reference.role, "an input"))
+        if not names.resolves("metric", reference.name):
+            yield _Reference("metric", reference.name, reference.location, _ROLES.get(reference.role, "an input"))
     definition = metric.definition
     params = definition.get("type_params")
     if isinstance(params, dict):
@@ -195,11 +203,16 @@ def _references(metric: Metric, names: _DefinedNames) -> Iterator[_Reference]:
             holder = params.get(part) if part else params
             measure = holder.get(key) if isinstance(holder, dict) else None
             name = measure.get("name") if isinstance(measure, dict) else measure
-            if isinstance(name, str) and name:
-                yield _Reference("measure", name, _at(holder, key, metric), f"its `{key}`")
+            if isinstance(name, str) and name and not names.resolves("measure", name):
+                yield _Reference("measure", name, (holder, key), f"its `{key}`")
+    filtered = metric.has_filter or any(reference.has_filter for reference in metric.inputs)
+    if not filtered and not (isinstance(params, dict) and "conversion_type_params" in params):
+        return  # most metrics: no filter anywhere, nothing to walk
     for template, location in _filters(definition, metric):
         for call in _FILTER_CALL.finditer(template):
-            yield from _filter_references(call, location, names)
+            for found in _filter_references(call, location, names):
+                if not names.resolves(found.kind, found.name):
+                    yield found
 
 
 def _filter_references(call: re.Match[str], location: Location, names: _DefinedNames) -> Iterator[_Reference]:
@@ -213,7 +226,7 @@ def _filter_references(call: re.Match[str], location: Location, names: _DefinedN
     if call["kind"] == "Entity":
         path.append(last)
     else:
-        if path and not names.knows_dimension(last) and path[-1] in names.by_kind["dimension"]:
+        if path and not names.resolves("dimension", last) and path[-1] in names.by_kind["dimension"]:
             last = path.pop()  # `ordered_at__month`: a grain after the time dimension
         yield _Reference("dimension", last, location, role)
     for entity in path:
@@ -234,11 +247,16 @@ def _filters(definition: Mapping[str, Any], metric: Metric) -> Iterator[tuple[st
                 positions = getattr(written, "item_positions", None)
                 for index, template in enumerate(written):
                     if isinstance(template, str):
-                        where = Location(metric.location.path, *positions[index]) if positions else _at(value, "filter", metric)
-                        yield template, where
-            pending += [item for key, item in value.items() if key != "filter" and key not in _DOCUMENTATION]
+                        yield template, (
+                            Location(metric.location.path, *positions[index]) if positions else _at(value, "filter", metric)
+                        )
+            pending += [
+                item
+                for key, item in value.items()
+                if isinstance(item, (dict, list)) and key != "filter" and key not in _DOCUMENTATION
+            ]
         elif isinstance(value, list):
-            pending += value
+            pending += [item for item in value if isinstance(item, (dict, list))]
 
 
 def _at(holder: Any, key: str, metric: Metric) -> Location:
