@@ -229,6 +229,22 @@ def test_latest_spec_columns_define_dimensions_and_entities(make_project: MakePr
     assert reported(root) == []
 
 
+def test_an_undefined_agg_time_dimension_is_reported_once_at_the_semantic_model(make_project: MakeProject) -> None:
+    root = project(make_project, semantic_models=SEMANTIC_MODELS.replace(
+        "defaults: {agg_time_dimension: invoiced_at}", "defaults: {agg_time_dimension: invoiced_on}"
+    ))
+
+    [finding] = findings(root, "REF001")
+
+    assert (place(finding), finding.metric, finding.message) == (
+        "models/semantic_models.yml:4:16",
+        None,
+        "semantic model `invoices` aggregates over the time dimension `invoiced_on` (`agg_time_dimension`), which "
+        "it does not define: dbt refuses the project, and every metric of its measures has no time; did you mean "
+        "`invoiced_at`? correct the name, or define the dimension",
+    )
+
+
 def test_without_semantic_models_only_metric_references_are_checked(make_project: MakeProject) -> None:
     root = make_project({"models/metrics.yml": METRICS.replace("denominator: invoices", "denominator: invoice")})
 

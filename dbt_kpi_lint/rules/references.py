@@ -55,7 +55,11 @@ def undefined_reference(context: RuleContext) -> Iterable[Violation]:
       `{{ Entity('customer') }}`: each entity of the path an entity, and the last name a
       dimension or entity, of some semantic model (`metric_time` and a grain after a time
       dimension, `ordered_at__month`, are always understood). Semantic models of both specs
-      count: `dimensions:`/`entities:` entries, and columns with `dimension:`/`entity:`.
+      count: `dimensions:`/`entities:` entries, and columns with `dimension:`/`entity:`;
+    - the time dimension a semantic model aggregates its measures over (`defaults:
+      agg_time_dimension`, a measure's own `agg_time_dimension`, a latest-spec model's
+      `agg_time_dimension`): a dimension of that semantic model. This finding is about the
+      semantic model, at the key, once for all the metrics built on it.
 
     The finding points at the reference (the key or list item that names it, or the filter)
     and suggests the closest defined name when one is close. A metric that is disabled
@@ -93,6 +97,17 @@ def undefined_reference(context: RuleContext) -> Iterable[Violation]:
     # still being set up, or whose semantic models a package holds.
     if not project.semantic_models:
         names = replace(names, unchecked=frozenset({"measure", "dimension", "entity"}))
+    for model in project.semantic_models:
+        for dimension, location in _undefined_time_dimensions(model):
+            close = difflib.get_close_matches(dimension, sorted(_dimensions_and_entities(model)[0]), n=1, cutoff=_CLOSE)
+            guess = f"did you mean `{close[0]}`? " if close else ""
+            yield Violation(
+                f"semantic model `{model.name}` aggregates over the time dimension `{dimension}` "
+                f"(`agg_time_dimension`), which it does not define: dbt refuses the project, and every metric "
+                f"of its measures has no time; {guess}correct the name, or define the dimension",
+                None,
+                location=location,
+            )
     for metric in project.metrics:
         if not metric.definition:
             continue
@@ -120,7 +135,7 @@ class _Reference(NamedTuple):
         return f"{self.kind} `{self.name}` ({self.role})"
 
     def location(self, metric: Metric) -> Location:
-        return self.place if isinstance(self.place, Location) else _at(*self.place, metric)
+        return self.place if isinstance(self.place, Location) else _located(*self.place, metric.location)
 
 
 @dataclass(frozen=True)
@@ -190,6 +205,19 @@ def _dimensions_and_entities(model: SemanticModel) -> tuple[set[str], set[str]]:
     return dimensions, entities
 
 
+def _undefined_time_dimensions(model: SemanticModel) -> Iterator[tuple[str, Location]]:
+    """(name, where it is written) of each `agg_time_dimension` the semantic model sets and does not
+    define: its default (or, latest spec, the model's), and each measure's own."""
+    definition = model.definition
+    own_dimensions = _dimensions_and_entities(model)[0]
+    defaults = definition.get("defaults")
+    holders = [defaults if isinstance(defaults, dict) else {}, definition, *_entries(definition.get("measures"))]
+    for holder in holders:
+        written = holder.get("agg_time_dimension")
+        if isinstance(written, str) and written not in own_dimensions:
+            yield written, _located(holder, "agg_time_dimension", model.location)
+
+
 def _unresolved(metric: Metric, names: _DefinedNames) -> Iterator[_Reference]:
     """The names `metric` reads that the project does not define (almost none: only those are made
     into references, this runs for every metric)."""
@@ -242,14 +270,13 @@ def _filters(definition: Mapping[str, Any], metric: Metric) -> Iterator[tuple[st
         if isinstance(value, dict):
             written = value.get("filter")
             if isinstance(written, str):
-                yield written, _at(value, "filter", metric)
+                yield written, _located(value, "filter", metric.location)
             elif isinstance(written, list):
                 positions = getattr(written, "item_positions", None)
                 for index, template in enumerate(written):
                     if isinstance(template, str):
-                        yield template, (
-                            Location(metric.location.path, *positions[index]) if positions else _at(value, "filter", metric)
-                        )
+                        at_item = positions and Location(metric.location.path, *positions[index])
+                        yield template, at_item or _located(value, "filter", metric.location)
             pending += [
                 item
                 for key, item in value.items()
@@ -259,12 +286,13 @@ def _filters(definition: Mapping[str, Any], metric: Metric) -> Iterator[tuple[st
             pending += [item for item in value if isinstance(item, (dict, list))]
 
 
-def _at(holder: Any, key: str, metric: Metric) -> Location:
-    """Where `key` is written in `holder`; the metric's `name:` for an entry dbt makes (no positions)."""
+def _located(holder: Any, key: str, entry: Location) -> Location:
+    """Where `key` is written in `holder`, in the file of `entry`; `entry` itself for an entry dbt
+    makes (no positions)."""
     positions = getattr(holder, "key_positions", None)
     if positions and key in positions:
-        return Location(metric.location.path, *positions[key])
-    return metric.location
+        return Location(entry.path, *positions[key])
+    return entry
 
 
 def _entries(value: Any) -> list[Mapping[str, Any]]:
