@@ -90,16 +90,17 @@ def undefined_reference(context: RuleContext) -> Iterable[Violation]:
     Correct the name (the message suggests the closest one), or define what it names.
     """
     project = context.project
-    names = _DefinedNames.of(project)
+    declared = [(model, *_dimensions_and_entities(model)) for model in project.semantic_models]
+    names = _DefinedNames.of(project, declared)
     severity = Severity.WARNING if project.declares_packages else None
     unless = " (unless a package defines it)" if project.declares_packages else ""
     # Without a semantic model there is nothing to resolve measures and dimensions in: a project
     # still being set up, or whose semantic models a package holds.
     if not project.semantic_models:
         names = replace(names, unchecked=frozenset({"measure", "dimension", "entity"}))
-    for model in project.semantic_models:
-        for dimension, location in _undefined_time_dimensions(model):
-            close = difflib.get_close_matches(dimension, sorted(_dimensions_and_entities(model)[0]), n=1, cutoff=_CLOSE)
+    for model, dimensions, _ in declared:
+        for dimension, location in _undefined_time_dimensions(model, dimensions):
+            close = difflib.get_close_matches(dimension, sorted(dimensions), n=1, cutoff=_CLOSE)
             guess = f"did you mean `{close[0]}`? " if close else ""
             yield Violation(
                 f"semantic model `{model.name}` aggregates over the time dimension `{dimension}` "
@@ -145,11 +146,11 @@ class _DefinedNames:
     unchecked: frozenset[str] = frozenset()  # kinds taken as defined
 
     @classmethod
-    def of(cls, project: Project) -> _DefinedNames:
+    def of(cls, project: Project, declared: list[tuple[SemanticModel, set[str], set[str]]]) -> _DefinedNames:
+        """`declared`: each semantic model with the dimensions and entities it defines."""
         dimensions: set[str] = {_METRIC_TIME}
         entities: set[str] = set()
-        for model in project.semantic_models:
-            model_dimensions, model_entities = _dimensions_and_entities(model)
+        for _, model_dimensions, model_entities in declared:
             dimensions.update(model_dimensions)
             entities.update(model_entities)
         return cls(
@@ -205,11 +206,10 @@ def _dimensions_and_entities(model: SemanticModel) -> tuple[set[str], set[str]]:
     return dimensions, entities
 
 
-def _undefined_time_dimensions(model: SemanticModel) -> Iterator[tuple[str, Location]]:
+def _undefined_time_dimensions(model: SemanticModel, own_dimensions: set[str]) -> Iterator[tuple[str, Location]]:
     """(name, where it is written) of each `agg_time_dimension` the semantic model sets and does not
     define: its default (or, latest spec, the model's), and each measure's own."""
     definition = model.definition
-    own_dimensions = _dimensions_and_entities(model)[0]
     defaults = definition.get("defaults")
     holders = [defaults if isinstance(defaults, dict) else {}, definition, *_entries(definition.get("measures"))]
     for holder in holders:
