@@ -225,6 +225,8 @@ class Project:
     variables: Variables | None = field(default=None, compare=False, repr=False)
     # Current text of the files `dbt-kpi-lint generate` owns (None: absent), keyed by path.
     generated_files: Mapping[str, str | None] = field(default_factory=dict)
+    # The project uses dbt packages, whose metrics and semantic models its own YAML does not show.
+    declares_packages: bool = False
 
     def metric(self, name: str) -> Metric | None:
         return self._metrics_by_name.get(name)

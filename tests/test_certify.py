@@ -300,3 +300,89 @@ def test_kpi012_is_silent_on_a_project_without_the_semantic_models_yaml(repo: Pa
     )
 
     assert lint(as_from_a_manifest, Settings(select=("KPI012",))) == []
+
+
+# Renames and fingerprint versions ----------------------------------------------------------------------
+
+# `revenue_per_order`'s fingerprint as dbt-kpi-lint wrote it before version 2 (version 1, the same project).
+VERSION_1_FINGERPRINT = "sha256:53970a56701f316f27c444136fa35544136fa35544136fa355f97a135773"
+
+
+def test_certify_writes_a_version_2_fingerprint(repo: Path, run_cli: Run) -> None:
+    result = certify(run_cli, repo, "revenue_per_order")
+
+    assert result.stdout.startswith("certified `revenue_per_order` in models/metrics.yml (sha256:v2:")
+    assert Fingerprint.parse(fingerprint_of(repo, "revenue_per_order")).version == 2
+
+
+def test_renaming_the_input_metric_of_a_certified_kpi_keeps_the_certification(repo: Path, run_cli: Run) -> None:
+    certify(run_cli, repo, "revenue_per_order")
+    edit(repo, METRICS_FILE, "  - name: orders\n", "  - name: completed_orders\n")
+    edit(repo, METRICS_FILE, "denominator: orders}", "denominator: completed_orders}")
+
+    assert kpi012(run_cli, repo) == []
+
+
+def test_renaming_an_input_read_by_name_in_a_derived_expr_keeps_the_fingerprint(repo: Path) -> None:
+    before = fingerprint_of(repo, "revenue_growth")
+    text = (repo / METRICS_FILE).read_text(encoding="utf-8")
+    (repo / METRICS_FILE).write_text(
+        text.replace("  - name: revenue\n", "  - name: net_revenue\n")
+        .replace("numerator: revenue,", "numerator: net_revenue,")
+        .replace("(revenue - revenue_prior)", "(net_revenue - revenue_prior)")
+        .replace("        - name: revenue\n", "        - name: net_revenue\n"),
+        encoding="utf-8",
+    )
+
+    assert fingerprint_of(repo, "revenue_growth") == before
+
+
+def test_renaming_a_measure_keeps_the_fingerprint(repo: Path) -> None:
+    before = fingerprint_of(repo, "revenue_mtd")
+    edit(repo, SEMANTIC_FILE, "      - name: revenue\n", "      - name: order_amount\n")
+    edit(repo, METRICS_FILE, "      measure: revenue\n", "      measure: order_amount\n")
+
+    assert fingerprint_of(repo, "revenue_mtd") == before
+
+
+def test_swapping_numerator_and_denominator_changes_the_definition(repo: Path) -> None:
+    before = Fingerprint.parse(fingerprint_of(repo, "revenue_per_order"))
+    edit(repo, METRICS_FILE, "{numerator: revenue, denominator: orders}", "{numerator: orders, denominator: revenue}")
+
+    assert Fingerprint.parse(fingerprint_of(repo, "revenue_per_order")).changed_since(before) == ["definition"]
+
+
+def test_a_version_1_certification_still_holds_after_the_upgrade(repo: Path, run_cli: Run) -> None:
+    certify(run_cli, repo, "revenue_per_order")
+    text = (repo / METRICS_FILE).read_text(encoding="utf-8")
+    (repo / METRICS_FILE).write_text(
+        text.replace(fingerprint_of(repo, "revenue_per_order"), VERSION_1_FINGERPRINT), encoding="utf-8"
+    )
+
+    assert kpi012(run_cli, repo) == []
+
+
+def test_a_version_1_certification_is_voided_by_a_change_as_before(repo: Path, run_cli: Run) -> None:
+    certify(run_cli, repo, "revenue_per_order")
+    text = (repo / METRICS_FILE).read_text(encoding="utf-8")
+    (repo / METRICS_FILE).write_text(
+        text.replace(fingerprint_of(repo, "revenue_per_order"), VERSION_1_FINGERPRINT), encoding="utf-8"
+    )
+    edit(repo, SEMANTIC_FILE, "expr: amount", "expr: amount - refunds")
+
+    assert kpi012(run_cli, repo) == [
+        "models/metrics.yml:26 KPI `revenue_per_order` was certified by ana@example.com on 2026-06-30, and its input "
+        "metrics changed since: the certification is void; review the change, then certify it again "
+        "(`dbt-kpi-lint certify revenue_per_order --by NAME`)"
+    ]
+
+
+def test_renaming_a_measure_whose_expr_is_implicit_changes_the_fingerprint(tmp_path: Path) -> None:
+    """dbt reads the column a measure is named after when `expr` is not written: the rename reads another."""
+    implicit = SEMANTIC_MODELS.replace("{name: order_count, agg: count, expr: order_id}", "{name: order_count, agg: count}")
+    repo = make_repo(tmp_path / "repo", semantic_models=implicit)
+    before = Fingerprint.parse(fingerprint_of(repo, "revenue_per_order"))
+    edit(repo, SEMANTIC_FILE, "{name: order_count, agg: count}", "{name: orders_count, agg: count}")
+    edit(repo, METRICS_FILE, "{measure: order_count}", "{measure: orders_count}")
+
+    assert Fingerprint.parse(fingerprint_of(repo, "revenue_per_order")).changed_since(before) == ["inputs"]

@@ -122,9 +122,9 @@ def test_workflow_review_step_writes_the_markdown_to_the_step_summary(
         f"{MARKDOWN_MARKER}\n"
         "## KPI review: 1 KPI with KPI fields changed, 1 new finding\n"
         "\n"
-        f"Compared with `origin/main` at {merge_base}, the merge base.\n"
+        f"Compared with `origin/main` at {merge_base}, the merge base. Highest severity: **risky** (1 risky, 1 info).\n"
         "\n"
-        "### `revenue`: KPI fields changed\n"
+        "### `revenue` (risky): KPI fields changed\n"
         "\n"
         "| KPI field | before | after |\n"
         "|---|---|---|\n"
@@ -158,7 +158,7 @@ def test_gitlab_job_runs_on_merge_requests_with_the_full_history() -> None:
 
 def test_gitlab_job_writes_the_review_it_posts_and_keeps_it_without_a_token(pull_request: Path) -> None:
     [job] = yaml.safe_load(GITLAB_JOB.read_text(encoding="utf-8")).values()
-    review, post = (line for line in job["script"] if line.startswith(("dbt-kpi-lint review", "if [ -z")))
+    review, post, _ = (line for line in job["script"] if line.startswith(("dbt-kpi-lint review", "if [ -n")))
     env = {**job["variables"], "CI_MERGE_REQUEST_TARGET_BRANCH_NAME": "main", "KPI_REVIEW_TOKEN": ""}
 
     steps_run = [_run_step(command, {"env": env}, pull_request) for command in (review, post)]
@@ -167,6 +167,40 @@ def test_gitlab_job_writes_the_review_it_posts_and_keeps_it_without_a_token(pull
     assert [step.returncode for step in steps_run] == [0, 0]
     assert written.startswith(f"{MARKDOWN_MARKER}\n## KPI review: 1 KPI with KPI fields changed, 1 new finding\n")
     assert "--data-urlencode \"body@dbt-kpi-lint-review.md\"" in post
+
+
+def gate_step(workflow: dict[Any, Any]) -> dict[str, Any]:
+    return next(step for step in steps(workflow) if "--fail-on" in step.get("run", ""))
+
+
+def breaking(repo: Path) -> Path:
+    """`repo`'s pull request made breaking too: the KPI's number gets a filter."""
+    text = (repo / "models/metrics.yml").read_text(encoding="utf-8")
+    filtered = "    type_params: {measure: revenue}\n    filter: \"{{ Dimension('order__status') }} = 'paid'\"\n"
+    (repo / "models/metrics.yml").write_text(text.replace("    type_params: {measure: revenue}\n", filtered))
+    return repo
+
+
+def test_workflow_gate_step_fails_on_a_breaking_change_only(workflow: dict[Any, Any], pull_request: Path) -> None:
+    command = gate_step(workflow)["run"]
+
+    risky = _run_step(command, workflow, pull_request)
+    breaking_run = _run_step(command, workflow, breaking(pull_request))
+
+    assert (risky.returncode, breaking_run.returncode) == (0, 1)
+    assert breaking_run.stdout.splitlines()[1] == "severity: breaking (1 breaking, 1 risky, 1 info)"
+    assert gate_step(workflow)["if"] == "${{ !cancelled() }}"  # the gate runs after a failed lint step too
+
+
+def test_gitlab_job_fails_on_a_breaking_change_only(pull_request: Path) -> None:
+    [job] = yaml.safe_load(GITLAB_JOB.read_text(encoding="utf-8")).values()
+    [gate] = [line for line in job["script"] if "--fail-on" in line]
+    env = {**job["variables"], "CI_MERGE_REQUEST_TARGET_BRANCH_NAME": "main"}
+
+    risky = _run_step(gate, {"env": env}, pull_request)
+    breaking_run = _run_step(gate, {"env": env}, breaking(pull_request))
+
+    assert (risky.returncode, breaking_run.returncode, job["script"][-1]) == (0, 1, gate)
 
 
 def _run_step(

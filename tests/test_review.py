@@ -28,8 +28,9 @@ def review(run_cli: Run, repo: Path, *arguments: str) -> CliResult:
     return run_cli("review", "--base", "main", *arguments, cwd=repo)
 
 
-def header(repo: Path, summary: str) -> str:
-    return f"KPI review against main (merge base {merge_base(repo)}): {summary}\n"
+def header(repo: Path, summary: str, severity: str) -> str:
+    """The first lines of the text review: the summary, then the worst severity with the counts."""
+    return f"KPI review against main (merge base {merge_base(repo)}): {summary}\nseverity: {severity}\n"
 
 
 # Nothing to report -----------------------------------------------------------------------------------
@@ -105,15 +106,15 @@ def test_a_new_filter_on_a_kpi_is_shown_before_and_after(repo: Path, run_cli: Ru
 
     result = review(run_cli, repo)
 
-    assert result.stdout == header(repo, "3 KPIs change meaning") + (
+    assert result.stdout == header(repo, "3 KPIs change meaning", "breaking (3 breaking)") + (
         "\n"
-        "revenue: the number changes meaning\n"
+        "revenue [breaking]: the number changes meaning\n"
         "  revenue: filter: (not set) -> {{ Dimension('order__status') }} = 'paid'\n"
         "\n"
-        "revenue_per_order: the number changes meaning\n"
+        "revenue_per_order [breaking]: the number changes meaning\n"
         "  input metric revenue: filter: (not set) -> {{ Dimension('order__status') }} = 'paid'\n"
         "\n"
-        "revenue_growth: the number changes meaning\n"
+        "revenue_growth [breaking]: the number changes meaning\n"
         "  input metric revenue: filter: (not set) -> {{ Dimension('order__status') }} = 'paid'\n"
     )
 
@@ -125,8 +126,8 @@ def test_a_measure_expr_edited_in_a_semantic_model_changes_every_kpi_built_on_it
     result = review(run_cli, repo)
 
     change = "  measure revenue: expr: amount -> amount - refunds\n"
-    assert result.stdout == header(repo, "4 KPIs change meaning") + "".join(
-        f"\n{kpi}: the number changes meaning\n{change}"
+    assert result.stdout == header(repo, "4 KPIs change meaning", "breaking (4 breaking)") + "".join(
+        f"\n{kpi} [breaking]: the number changes meaning\n{change}"
         for kpi in ("revenue", "revenue_per_order", "revenue_growth", "revenue_mtd")
     )
 
@@ -137,10 +138,13 @@ def test_an_input_filter_reaches_the_ratio_built_on_it(repo: Path, run_cli: Run)
 
     result = review(run_cli, repo)
 
-    assert result.stdout == header(repo, "1 KPI changes meaning") + (
+    assert result.stdout == header(repo, "1 KPI changes meaning, 1 other metric changed", "breaking (1 breaking, 1 info)") + (
         "\n"
-        "revenue_per_order: the number changes meaning\n"
+        "revenue_per_order [breaking]: the number changes meaning\n"
         "  input metric orders: filter: (not set) -> {{ Dimension('customer__plan') }} = 'pro'\n"
+        "\n"
+        "other metrics changed:\n"
+        "  orders: filter: (not set) -> {{ Dimension('customer__plan') }} = 'pro'\n"
     )
 
 
@@ -149,9 +153,9 @@ def test_a_changed_offset_is_reported_through_the_derived_metric(repo: Path, run
 
     result = review(run_cli, repo)
 
-    assert result.stdout == header(repo, "1 KPI changes meaning") + (
+    assert result.stdout == header(repo, "1 KPI changes meaning", "breaking (1 breaking)") + (
         "\n"
-        "revenue_growth: the number changes meaning\n"
+        "revenue_growth [breaking]: the number changes meaning\n"
         "  revenue_growth: input revenue_prior offset_window: 1 month -> 1 year\n"
     )
 
@@ -162,9 +166,9 @@ def test_window_grain_to_date_and_period_agg_changes_are_each_a_field(repo: Path
 
     result = review(run_cli, repo)
 
-    assert result.stdout == header(repo, "1 KPI changes meaning") + (
+    assert result.stdout == header(repo, "1 KPI changes meaning", "breaking (1 breaking)") + (
         "\n"
-        "revenue_mtd: the number changes meaning\n"
+        "revenue_mtd [breaking]: the number changes meaning\n"
         "  revenue_mtd: grain_to_date: month -> (not set)\n"
         "  revenue_mtd: window: (not set) -> 7 days\n"
         "  revenue_mtd: period_agg: last -> average\n"
@@ -178,9 +182,9 @@ def test_type_agg_and_inputs_changes(repo: Path, run_cli: Run) -> None:
 
     result = review(run_cli, repo)
 
-    assert result.stdout == header(repo, "1 KPI changes meaning") + (
+    assert result.stdout == header(repo, "1 KPI changes meaning", "breaking (1 breaking)") + (
         "\n"
-        "revenue_per_order: the number changes meaning\n"
+        "revenue_per_order [breaking]: the number changes meaning\n"
         "  revenue_per_order: type: ratio -> derived\n"
         "  revenue_per_order: numerator: revenue -> (not set)\n"
         "  revenue_per_order: denominator: orders -> (not set)\n"
@@ -200,10 +204,10 @@ def test_a_dimension_a_filter_reads_is_part_of_the_kpi(repo: Path, run_cli: Run)
 
     result = review(run_cli, repo)
 
-    assert result.stdout == header(repo, "1 KPI changes meaning") + (
+    assert result.stdout == header(repo, "1 KPI changes meaning", "breaking (1 breaking)") + (
         "\n"
-        "revenue_per_order: the number changes meaning\n"
-        "  dimension customers.plan: expr: (not set) -> lower(plan)\n"
+        "revenue_per_order [breaking]: the number changes meaning\n"
+        "  dimension customers.plan: expr: plan -> lower(plan)\n"
     )
 
 
@@ -213,8 +217,8 @@ def test_the_model_sql_behind_a_semantic_model_is_data_upstream_changed(repo: Pa
     result = review(run_cli, repo)
 
     upstream = "  data upstream changed: stg_orders (models/staging/stg_orders.sql)\n"
-    assert result.stdout == header(repo, "4 KPIs with data upstream changed") + "".join(
-        f"\n{kpi}: data upstream changed\n{upstream}"
+    assert result.stdout == header(repo, "4 KPIs with data upstream changed", "info (4 info)") + "".join(
+        f"\n{kpi} [info]: data upstream changed\n{upstream}"
         for kpi in ("revenue", "revenue_per_order", "revenue_growth", "revenue_mtd")
     )
     assert result.exit_code == 0
@@ -232,9 +236,9 @@ def test_kpi_field_changes_are_listed(repo: Path, run_cli: Run) -> None:
 
     result = review(run_cli, repo)
 
-    assert result.stdout == header(repo, "1 KPI with KPI fields changed") + (
+    assert result.stdout == header(repo, "1 KPI with KPI fields changed", "risky (4 risky, 2 info)") + (
         "\n"
-        "revenue: KPI fields changed\n"
+        "revenue [risky]: KPI fields changed\n"
         "  target: 1000 -> 1200\n"
         "  direction: increase -> decrease\n"
         "  owner: finance@example.com -> cfo@example.com\n"
@@ -259,13 +263,13 @@ def test_added_removed_promoted_and_demoted_kpis(repo: Path, run_cli: Run) -> No
 
     result = review(run_cli, repo)
 
-    assert result.stdout == header(repo, "1 added, 1 removed, 1 promoted to KPI, 1 demoted") + (
+    assert result.stdout == header(repo, "1 added, 1 removed, 1 promoted to KPI, 1 demoted", "breaking (1 breaking, 1 risky, 2 info)") + (
         "added: aov\n"
         "removed: revenue_mtd\n"
         "promoted to KPI: orders\n"
         "demoted: revenue_per_order\n"
         "\n"
-        "orders: promoted to KPI\n"
+        "orders [info]: promoted to KPI\n"
     )
 
 
@@ -282,10 +286,10 @@ def test_a_rename_of_a_metric_and_its_references_is_a_rename(repo: Path, run_cli
 
     result = review(run_cli, repo)
 
-    assert result.stdout == header(repo, "1 renamed") + (
+    assert result.stdout == header(repo, "1 renamed", "risky (1 risky)") + (
         "renamed: revenue -> net_revenue\n"
         "\n"
-        "net_revenue: renamed from revenue\n"
+        "net_revenue [risky]: renamed from revenue\n"
     )
 
 
@@ -306,12 +310,12 @@ def test_findings_new_in_the_change_and_findings_it_resolves(repo: Path, run_cli
 
     result = review(run_cli, repo)
 
-    assert result.stdout == header(repo, "1 KPI changes meaning, 1 KPI with KPI fields changed, 2 new findings") + (
+    assert result.stdout == header(repo, "1 KPI changes meaning, 1 KPI with KPI fields changed, 2 new findings", "breaking (1 breaking, 1 risky, 2 info)") + (
         "\n"
-        "revenue: KPI fields changed\n"
+        "revenue [risky]: KPI fields changed\n"
         "  owner: finance@example.com -> (not set)\n"
         "\n"
-        "revenue_mtd: the number changes meaning\n"
+        "revenue_mtd [breaking]: the number changes meaning\n"
         "  revenue_mtd: period_agg: last -> first\n"
         "\n"
         "new findings:\n"
@@ -370,9 +374,9 @@ def test_markdown_for_a_pull_request_comment(repo: Path, run_cli: Run) -> None:
         "<!-- dbt-kpi-lint review -->\n"
         "## KPI review: 1 KPI changes meaning, 1 KPI with KPI fields changed\n"
         "\n"
-        f"Compared with `main` at {merge_base(repo)}, the merge base.\n"
+        f"Compared with `main` at {merge_base(repo)}, the merge base. Highest severity: **breaking** (1 breaking, 1 risky).\n"
         "\n"
-        "### `revenue_growth`: the number changes meaning, KPI fields changed\n"
+        "### `revenue_growth` (breaking): the number changes meaning, KPI fields changed\n"
         "\n"
         "| definition | field | before | after |\n"
         "|---|---|---|---|\n"
@@ -394,6 +398,7 @@ def test_json_holds_every_change_with_its_subject(repo: Path, run_cli: Run) -> N
             "metric": "revenue_growth",
             "renamed_from": None,
             "promoted": False,
+            "severity": "breaking",
             "meaning_changed": True,
             "meaning": [
                 {
@@ -402,12 +407,18 @@ def test_json_holds_every_change_with_its_subject(repo: Path, run_cli: Run) -> N
                     "changes": [{"field": "input revenue_prior offset_window", "before": "1 month", "after": "1 year"}],
                 }
             ],
+            "lost_inputs": [],
             "fields": [],
             "data_upstream_changed": [],
             "certification": None,
         }
     ]
     assert (document["meaning_changed"], document["summary"]) == (True, "1 KPI changes meaning")
+    assert (document["highest_severity"], document["severity_counts"], document["changes"]) == (
+        "breaking",
+        {"breaking": 1, "risky": 0, "info": 0},
+        [{"severity": "breaking", "metric": "revenue_growth", "change": "the number changes meaning"}],
+    )
 
 
 def test_fail_on_meaning_change_exits_1_when_a_kpi_changes_meaning(repo: Path, run_cli: Run) -> None:
@@ -420,6 +431,149 @@ def test_fail_on_meaning_change_exits_0_on_field_changes_only(repo: Path, run_cl
     edit(repo, METRICS_FILE, "target: 1000", "target: 1200")
 
     assert review(run_cli, repo, "--fail-on-meaning-change").exit_code == 0
+
+
+ORDERS_METRIC = "  - name: orders\n    label: Orders\n    type: simple\n    type_params: {measure: order_count}\n\n"
+
+
+def test_deleting_the_input_metric_of_a_kpi_is_a_breaking_lost_input(repo: Path, run_cli: Run) -> None:
+    edit(repo, METRICS_FILE, ORDERS_METRIC, "")
+    commit_all(repo, "drop orders")
+
+    result = review(run_cli, repo, "--fail-on-meaning-change")
+
+    assert (result.exit_code, result.stdout) == (1, header(
+        repo, "1 KPI changes meaning, 1 other metric changed, 1 new finding", "breaking (1 breaking, 2 info)"
+    ) + (
+        "\n"
+        "revenue_per_order [breaking]: the number changes meaning\n"
+        "  lost input: metric orders is not defined\n"
+        "\n"
+        "new findings:\n"
+        "  models/metrics.yml:19:39: REF001 metric `revenue_per_order` reads metric `orders` (the denominator), which "
+        "the project does not define: dbt refuses the project; correct the name, or define the metric\n"
+        "\n"
+        "other metrics changed:\n"
+        "  orders: removed\n"
+    ))
+
+
+def test_deleting_a_measure_a_kpi_aggregates_is_a_lost_input_in_json(repo: Path, run_cli: Run) -> None:
+    edit(repo, SEMANTIC_FILE, "      - {name: order_count, agg: count, expr: order_id}\n", "")
+
+    document = json.loads(review(run_cli, repo, "--format", "json").stdout)
+
+    assert [(kpi["metric"], kpi["severity"], kpi["lost_inputs"]) for kpi in document["kpis"]] == [
+        ("revenue_per_order", "breaking", [{"kind": "measure", "name": "order_count"}])
+    ]
+
+
+def test_renaming_the_input_of_a_certified_kpi_keeps_it_certified_and_lists_it_as_another_metric(
+    repo: Path, run_cli: Run
+) -> None:
+    run_cli("certify", "revenue_per_order", "--by", "ana@example.com", "--on", "2026-06-30", cwd=repo)
+    commit_all(repo, "certify")
+    git(repo, "branch", "-f", "main", "HEAD")
+    edit(repo, METRICS_FILE, "  - name: orders\n", "  - name: completed_orders\n")
+    edit(repo, METRICS_FILE, "denominator: orders}", "denominator: completed_orders}")
+    commit_all(repo, "rename orders")
+
+    result = review(run_cli, repo, "--format", "markdown")
+
+    assert result.stdout == (
+        "<!-- dbt-kpi-lint review -->\n"
+        "## KPI review: 1 other metric changed\n"
+        "\n"
+        f"Compared with `main` at {merge_base(repo)}, the merge base. Highest severity: **info** (1 info).\n"
+        "\n"
+        "<details><summary>Other metrics changed (1)</summary>\n"
+        "\n"
+        "| metric | change | before | after |\n"
+        "|---|---|---|---|\n"
+        "| `completed_orders` | renamed | `orders` | `completed_orders` |\n"
+        "\n"
+        "</details>\n"
+    )
+    assert run_cli("check", "--select", "KPI012", cwd=repo).exit_code == 0
+
+
+def test_other_metrics_changed_lists_added_removed_and_edited_metrics(repo: Path, run_cli: Run) -> None:
+    edit(repo, METRICS_FILE, ORDERS_METRIC, ORDERS_METRIC + (
+        "  - name: large_orders\n    type: simple\n    type_params: {measure: order_count}\n"
+        "    filter: \"{{ Dimension('order__status') }} = 'large'\"\n\n"
+    ))
+    commit_all(repo, "large orders")
+    git(repo, "branch", "-f", "main", "HEAD")
+    edit(repo, METRICS_FILE, "'large'", "'bulk'")
+    edit(repo, METRICS_FILE, "  - name: large_orders\n", "  - name: paid_orders\n    type: simple\n"
+         "    type_params: {measure: order_count}\n  - name: large_orders\n")
+
+    result = review(run_cli, repo)
+
+    assert result.stdout == header(repo, "2 other metrics changed", "info (2 info)") + (
+        "\n"
+        "other metrics changed:\n"
+        "  paid_orders: added\n"
+        "  large_orders: filter: {{ Dimension('order__status') }} = 'large' -> {{ Dimension('order__status') }} = 'bulk'\n"
+    )
+
+
+def test_renaming_a_measure_whose_expr_is_implicit_reads_another_column(tmp_path: Path, run_cli: Run) -> None:
+    implicit = SEMANTIC_MODELS.replace("{name: order_count, agg: count, expr: order_id}", "{name: order_count, agg: count}")
+    repo = make_repo(tmp_path / "repo", semantic_models=implicit)
+    edit(repo, SEMANTIC_FILE, "{name: order_count, agg: count}", "{name: orders_count, agg: count}")
+    edit(repo, METRICS_FILE, "{measure: order_count}", "{measure: orders_count}")
+
+    result = review(run_cli, repo)
+
+    assert result.stdout == header(repo, "1 KPI changes meaning, 1 other metric changed", "breaking (1 breaking, 1 info)") + (
+        "\n"
+        "revenue_per_order [breaking]: the number changes meaning\n"
+        "  input metric orders: measure: order_count -> orders_count\n"
+        "\n"
+        "other metrics changed:\n"
+        "  orders: measure: order_count -> orders_count\n"
+    )
+
+
+FAIL_ON_CASES = {
+    "a meaning change": (SEMANTIC_FILE, "expr: amount", "expr: amount - refunds", [0, 1, 1, 1]),
+    "a target change": (METRICS_FILE, "target: 1000", "target: 1200", [0, 0, 1, 1]),
+    "an objective change": (METRICS_FILE, "objective: grow\n", "objective: retain\n", [0, 0, 0, 1]),
+    "an upstream model change": ("models/staging/stg_orders.sql", "10 as amount", "12 as amount", [0, 0, 0, 1]),
+}
+
+
+@pytest.mark.parametrize("case", FAIL_ON_CASES)
+def test_fail_on_exits_1_at_or_above_the_severity(repo: Path, run_cli: Run, case: str) -> None:
+    path, old, new, expected = FAIL_ON_CASES[case]
+    edit(repo, path, old, new)
+
+    exit_codes = [review(run_cli, repo, *flags).exit_code for flags in (
+        (), ("--fail-on", "breaking"), ("--fail-on", "risky"), ("--fail-on", "info")
+    )]
+
+    assert exit_codes == expected
+
+
+def test_json_counts_each_reported_change_by_severity(repo: Path, run_cli: Run) -> None:
+    edit(repo, METRICS_FILE, "target: 1000", "target: 1200")
+    edit(repo, METRICS_FILE, "offset_window: 1 month", "offset_window: 1 year")
+    edit(repo, "models/staging/stg_orders.sql", "10 as amount", "12 as amount")
+
+    document = json.loads(review(run_cli, repo, "--format", "json").stdout)
+
+    assert (document["highest_severity"], document["severity_counts"]) == (
+        "breaking", {"breaking": 1, "risky": 1, "info": 4}
+    )
+    assert [(change["severity"], change["metric"], change["change"]) for change in document["changes"]] == [
+        ("risky", "revenue", "target changed"),
+        ("info", "revenue", "data upstream changed"),
+        ("info", "revenue_per_order", "data upstream changed"),
+        ("breaking", "revenue_growth", "the number changes meaning"),
+        ("info", "revenue_growth", "data upstream changed"),
+        ("info", "revenue_mtd", "data upstream changed"),
+    ]
 
 
 # The merge base ------------------------------------------------------------------------------------------
@@ -486,8 +640,9 @@ def test_an_unreadable_yaml_file_at_the_merge_base_is_named(repo: Path, run_cli:
     )
     assert result.exit_code == 0
     assert result.stderr == f"dbt-kpi-lint: warning: {note}\n"
-    assert result.stdout.splitlines()[:2] == [
-        f"KPI review against main (merge base {merge_base(repo)}): 4 added, 1 finding resolved",
+    assert result.stdout.splitlines()[:3] == [
+        f"KPI review against main (merge base {merge_base(repo)}): 4 added, 1 other metric changed, 1 finding resolved",
+        "severity: info (6 info)",
         "added: revenue, revenue_per_order, revenue_growth, revenue_mtd",
     ]
     assert result.stdout.endswith(f"note: {note}\n")
@@ -542,13 +697,13 @@ def test_a_kpi_promoted_with_a_new_filter_shows_the_filter(repo: Path, run_cli: 
 
     result = review(run_cli, repo)
 
-    assert result.stdout == header(repo, "2 KPIs change meaning, 1 promoted to KPI") + (
+    assert result.stdout == header(repo, "2 KPIs change meaning, 1 promoted to KPI", "breaking (2 breaking, 1 info)") + (
         "promoted to KPI: orders\n"
         "\n"
-        "orders: the number changes meaning, promoted to KPI\n"
+        "orders [breaking]: the number changes meaning, promoted to KPI\n"
         "  orders: filter: (not set) -> {{ Dimension('order__status') }} = 'paid'\n"
         "\n"
-        "revenue_per_order: the number changes meaning\n"
+        "revenue_per_order [breaking]: the number changes meaning\n"
         "  input metric orders: filter: (not set) -> {{ Dimension('order__status') }} = 'paid'\n"
     )
 
@@ -564,9 +719,9 @@ def test_a_var_target_changed_in_dbt_project_yml_is_a_target_change(tmp_path: Pa
 
     result = review(run_cli, repo)
 
-    assert result.stdout == header(repo, "1 KPI with KPI fields changed") + (
+    assert result.stdout == header(repo, "1 KPI with KPI fields changed", "risky (1 risky)") + (
         "\n"
-        "revenue: KPI fields changed\n"
+        "revenue [risky]: KPI fields changed\n"
         "  target: 1000 ({{ var('revenue_target') }}) -> 1200 ({{ var('revenue_target') }})\n"
     )
 

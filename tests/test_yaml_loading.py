@@ -70,6 +70,7 @@ def test_files_on_the_command_line_limit_reporting_but_not_knowledge(make_projec
     root = make_project(
         {
             "models/base.yml": LIFETIME_CUSTOMERS,
+            "models/revenue.yml": "metrics:\n  - {name: revenue, label: Revenue, type: simple, type_params: {measure: revenue}}\n",
             "models/derived.yml": """\
                 metrics:
                   - name: revenue_per_customer_ever

@@ -1,8 +1,9 @@
 """`dbt-kpi-lint review --base REF`: what a change does to each KPI, for a pull request.
 
 The work tree (uncommitted edits included) is compared with the merge base of REF and HEAD;
-both are read by the YAML loader, no `dbt parse`. Exit 0, or with `--fail-on-meaning-change`
-1 when a KPI's number changes meaning; 2 when the comparison cannot be made.
+both are read by the YAML loader, no `dbt parse`. Exit 0, or with `--fail-on SEVERITY` 1 when a
+reported change is that severe or worse (`--fail-on-meaning-change` is `--fail-on breaking`); 2
+when the comparison cannot be made.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from .common import (
 )
 
 FORMAT_NAMES = ("text", "markdown", "json")
+SEVERITY_NAMES = ("breaking", "risky", "info")  # as review/severity.py names them, which loads on use
 
 
 def add_parser(commands: Any) -> None:
@@ -47,7 +49,18 @@ def add_parser(commands: Any) -> None:
     review.add_argument("--format", choices=FORMAT_NAMES, default="text")
     review.add_argument("--output", type=Path, help="write the review to this file instead of stdout")
     review.add_argument(
-        "--fail-on-meaning-change", action="store_true", help="exit 1 when the number of a KPI changes meaning"
+        "--fail-on",
+        choices=SEVERITY_NAMES,
+        help="exit 1 when a reported change is this severe or worse: breaking (a KPI's number changes meaning, "
+        "loses an input, or the KPI is removed), risky (target, direction, owner, grain, rename, certification), "
+        "info (anything reported)",
+    )
+    review.add_argument(
+        "--fail-on-meaning-change",
+        dest="fail_on",
+        action="store_const",
+        const="breaking",
+        help="the same as `--fail-on breaking` (kept for existing CI jobs)",
     )
     review.add_argument(
         "--config", type=Path, help="use this dbt-kpi-lint configuration file (both sides are linted with it)"
@@ -62,6 +75,7 @@ def run(args: argparse.Namespace) -> int:
     from ..review.compare import Side, UpstreamChange, review
     from ..review.formats import FORMATS
     from ..review.lineage import ModelFiles, changed_models
+    from ..review.severity import graded, highest, reaches
 
     root = one_project(args.project)
     configured = configured_settings(args.config, root)
@@ -89,7 +103,9 @@ def run(args: argparse.Namespace) -> int:
     for note in result.notes:
         print(f"dbt-kpi-lint: warning: {note}", file=sys.stderr)
     write_output(FORMATS[args.format](result), args.output)
-    return EXIT_FINDINGS if args.fail_on_meaning_change and result.changing_meaning else EXIT_OK
+    if args.fail_on is not None and reaches(highest(graded(result)), args.fail_on):
+        return EXIT_FINDINGS
+    return EXIT_OK
 
 
 def _unreadable_at_base(base: Project, short: str) -> list[str]:

@@ -51,6 +51,13 @@ class Certification:
         return [PART_NAMES[part] for part in current.changed_since(self.fingerprint)]
 
     @property
+    def fingerprint_version(self) -> int:
+        """The fingerprint version to check it by: the one it was written in."""
+        from .definition_fingerprint import VERSION
+
+        return self.fingerprint.version if self.fingerprint is not None else VERSION
+
+    @property
     def checkable(self) -> bool:
         return self.readable and self.fingerprint is not None
 

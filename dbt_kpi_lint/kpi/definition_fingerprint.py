@@ -8,15 +8,24 @@ serialized as JSON with sorted keys and no whitespace, in six parts hashed with 
 - `measures`: the measures it aggregates itself and the dbt models their semantic models read;
 - `time_dimension`: the agg time dimensions those use;
 - `filter_dimensions`: the dimensions and entities its own filters name;
-- `inputs`: each input metric by name with the first five parts of its own fingerprint, so
-  everything below an input, transitively, is in it (a hash tree: a metric read by many KPIs is
-  hashed once, and a change below an input is named a change of the input metrics);
+- `inputs`: the first five parts of each input metric's own fingerprint, so everything below
+  an input, transitively, is in it (a hash tree: a metric read by many KPIs is hashed once, and
+  a change below an input is named a change of the input metrics);
 - `target`: the target as dbt renders it (`{{ var() }}` resolved), read as a number.
 
 A part that is a set of definitions is the JSON object `{"kind:name": definition, ...}`. The
-fingerprint is `sha256:` followed by the first ten hex digits of each part's hash, in the
+fingerprint is `sha256:v2:` followed by the first ten hex digits of each part's hash, in the
 order of PARTS: one string, as `meta.kpi.certified.fingerprint` holds it, that still tells
 which parts changed since it was written.
+
+Version 2 hashes what a definition reads, never the names it reads it by: each input metric and
+each measure it names is written `input#i` / `measure#i` in `definition` (in a derived metric's
+`expr` and in `Metric()` filters too), numbered in the order of their own digests, and `inputs`
+and `measures` hold those digests instead of names. Renaming an input metric or a measure, its
+references updated, leaves the fingerprint as it was. Version 1 (`sha256:` and the digits, the
+fingerprints dbt-kpi-lint wrote before) keyed inputs and measures by name; a certification that
+holds one is still checked by version 1, so upgrading voids no certification, and `certify`
+writes version 2 from then on.
 """
 
 from __future__ import annotations
@@ -28,11 +37,12 @@ from dataclasses import dataclass
 from typing import Any, Collection, Mapping
 
 from ..model import JinjaExpression, Project
-from .definitions import Canonical, Definitions, Kind, Subject
+from .definitions import Canonical, Definitions, Kind, Subject, renamed, with_effective_expr
 from .fields import Kpi
 from .values import readable_number
 
 PREFIX = "sha256:"
+VERSION = 2  # what `certify` writes
 PARTS = ("definition", "inputs", "measures", "time_dimension", "filter_dimensions", "target")
 PART_NAMES = {
     "definition": "its own definition",
@@ -43,7 +53,7 @@ PART_NAMES = {
     "target": "its target",
 }
 _DIGITS = 10
-_PATTERN = re.compile(rf"^{PREFIX}[0-9a-f]{{{_DIGITS * len(PARTS)}}}$")
+_PATTERN = re.compile(rf"^{PREFIX}(?:v(?P<version>2):)?(?P<digits>[0-9a-f]{{{_DIGITS * len(PARTS)}}})$")
 # The parts that are sets of definitions, and the part each kind of definition goes in.
 _SET_PARTS = ("inputs", "measures", "time_dimension", "filter_dimensions")
 _PART_OF_KIND = {
@@ -58,17 +68,21 @@ _PART_OF_KIND = {
 @dataclass(frozen=True)
 class Fingerprint:
     digests: Mapping[str, str]  # part -> the first hex digits of its SHA-256
+    version: int = VERSION
 
     def __str__(self) -> str:
-        return PREFIX + "".join(self.digests[part] for part in PARTS)
+        marker = f"v{self.version}:" if self.version > 1 else ""
+        return PREFIX + marker + "".join(self.digests[part] for part in PARTS)
 
     @classmethod
     def parse(cls, written: Any) -> Fingerprint | None:
         """The fingerprint a `certified.fingerprint` value holds; None if it is not one this tool writes."""
-        if not isinstance(written, str) or not _PATTERN.match(written.strip()):
+        match = _PATTERN.match(written.strip()) if isinstance(written, str) else None
+        if match is None:
             return None
-        digits = written.strip()[len(PREFIX) :]
-        return cls({part: digits[index * _DIGITS : (index + 1) * _DIGITS] for index, part in enumerate(PARTS)})
+        digits = match["digits"]
+        digests = {part: digits[index * _DIGITS : (index + 1) * _DIGITS] for index, part in enumerate(PARTS)}
+        return cls(digests, int(match["version"] or 1))
 
     def changed_since(self, recorded: Fingerprint) -> list[str]:
         """The parts that differ from `recorded`, in the order of PARTS."""
@@ -123,7 +137,7 @@ class KpiFingerprints:
         self._metrics = metrics
         self._definitions = definitions
         self._serialized = Serialized()
-        self._meanings: dict[str, dict[str, str]] = {}
+        self._meanings: dict[tuple[str, int], dict[str, str]] = {}
         # dbt's manifest holds none of the semantic models' YAML: without it there is nothing to hash.
         self.available = _has_definitions(project)
 
@@ -133,31 +147,57 @@ class KpiFingerprints:
             self._definitions = Definitions.of(self._project, self._metrics)
         return self._definitions
 
-    def of(self, kpi: Kpi) -> Fingerprint | None:
-        """`kpi`'s fingerprint; None when the project holds no definitions (see `available`)."""
+    def of(self, kpi: Kpi, version: int = VERSION) -> Fingerprint | None:
+        """`kpi`'s fingerprint in `version`; None when the project holds no definitions (see `available`)."""
         if not self.available:
             return None
         target = _digest(_json(canonical_target(kpi.target.value)))
-        return Fingerprint({**self._meaning(kpi.metric.name, ()), "target": target})
+        return Fingerprint({**self._meaning(kpi.metric.name, (), version), "target": target}, version)
 
-    def _meaning(self, metric: str, walking: tuple[str, ...]) -> dict[str, str]:
+    def _meaning(self, metric: str, walking: tuple[str, ...], version: int) -> dict[str, str]:
         """The digests of every part but the target, of a metric of the project."""
-        if metric in self._meanings:
-            return self._meanings[metric]
+        if (metric, version) in self._meanings:
+            return self._meanings[metric, version]
         definitions = self.definitions
         members: dict[str, list[tuple[str, str]]] = {part: [] for part in _SET_PARTS}
+        measures: dict[str, str] = {}  # name -> digest of its definition (version 2)
         for subject, canonical in definitions.own(metric).items():
-            members[_PART_OF_KIND[subject.kind]].append(self._serialized.member(subject, canonical))
+            if version > 1 and subject.kind == Kind.MEASURE:
+                # Its name is hashed as the column it reads when `expr` is implicit: a rename then changes it.
+                measures[subject.name] = _digest(_json(with_effective_expr(subject, canonical)))
+            else:
+                members[_PART_OF_KIND[subject.kind]].append(self._serialized.member(subject, canonical))
+        inputs: dict[str, str] = {}  # name -> the digits of its meaning
         for name in dict.fromkeys(definitions.reads(metric).metrics):
             if name in definitions.metrics and name not in walking:  # a cycle, which dbt refuses, is cut
-                digits = "".join(self._meaning(name, (*walking, metric)).values())
+                inputs[name] = "".join(self._meaning(name, (*walking, metric), version).values())
+        if version > 1:
+            definition = _json(_named_by_digest(definitions.metrics[metric], inputs, measures))
+            members["inputs"] = [("", _json(digits)) for digits in inputs.values()]
+            members["measures"] += [("", _json(digits)) for digits in measures.values()]
+        else:
+            definition = self._serialized.value(Subject(Kind.METRIC, metric), definitions.metrics[metric])
+            for name, digits in inputs.items():
                 key = f"{Kind.METRIC}:{name}"
                 members["inputs"].append((key, f"{_json(key)}:{_json(digits)}"))
-        definition = self._serialized.value(Subject(Kind.METRIC, metric), definitions.metrics[metric])
         digests = {part: _digest("{" + ",".join(text for _, text in sorted(members[part])) + "}") for part in _SET_PARTS}
         meaning = {part: _digest(definition) if part == "definition" else digests[part] for part in PARTS[:-1]}
-        self._meanings[metric] = meaning
+        self._meanings[metric, version] = meaning
         return meaning
+
+
+def _named_by_digest(metric: Canonical, inputs: Mapping[str, str], measures: Mapping[str, str]) -> dict[str, Any]:
+    """`metric` with each input metric and measure it names written `input#i` / `measure#i`: the
+    rank of its digest, so that the name it is read by is not hashed."""
+    metric_numbers = _numbered(inputs, "input")
+    measure_numbers = _numbered(measures, "measure")
+    return renamed(metric, lambda name: metric_numbers.get(name, name), lambda name: measure_numbers.get(name, name))
+
+
+def _numbered(digests: Mapping[str, str], kind: str) -> dict[str, str]:
+    """Name -> `kind#i`, `i` the rank of its digest (names sharing a digest share a number)."""
+    ranks = {digits: rank for rank, digits in enumerate(sorted(set(digests.values())))}
+    return {name: f"{kind}#{ranks[digits]}" for name, digits in digests.items()}
 
 
 def _has_definitions(project: Project) -> bool:

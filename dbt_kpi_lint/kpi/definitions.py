@@ -41,6 +41,8 @@ _FILTER_REFERENCE = re.compile(
     r"""\b(?P<kind>Dimension|TimeDimension|Entity|Metric)\(\s*['"](?P<name>[^'"]+)['"]"""
 )
 _METRIC_TIME = "metric_time"
+_METRIC_CALL = re.compile(r"""(\bMetric\(\s*['"])([^'"]+)(['"])""")
+_IDENTIFIER = re.compile(r"\b[A-Za-z_][A-Za-z0-9_]*\b")
 # Derived from the inputs (input_measures) or about visibility, not value (is_private: `hidden`).
 _NOT_MEANING_PARAMS = ("input_measures", "is_private")
 _LEGACY_CUMULATIVE_PARAMS = ("window", "grain_to_date")
@@ -138,6 +140,22 @@ def references(metric: Canonical) -> Iterator[tuple[str, Canonical]]:
         yield Kind.METRIC, reference
 
 
+def renamed(metric: Canonical, metric_name: Callable[[str], str], measure_name: Callable[[str], str]) -> dict[str, Any]:
+    """`metric` with the metrics and measures it reads renamed by the callables, wherever it names
+    them: its references, `Metric()` in its filters and its inputs' filters, a derived `expr`."""
+
+    def in_filter(template: str) -> str:
+        return _METRIC_CALL.sub(lambda match: match[1] + metric_name(match[2]) + match[3], template)
+
+    result = with_references(metric, metric_name, measure_name, in_filter)
+    params = result["type_params"]
+    if result.get("type") == "derived" and params.get("expr"):
+        params["expr"] = _IDENTIFIER.sub(lambda match: metric_name(match[0]), params["expr"])
+    if params.get(_INPUTS):
+        params[_INPUTS] = sorted(params[_INPUTS], key=reads_as)
+    return result
+
+
 def with_references(
     metric: Canonical,
     metric_name: Callable[[str], str],
@@ -204,6 +222,22 @@ class Definitions:
             ordered = sorted(read.items(), key=lambda item: _KIND_ORDER.index(item[0].kind))
             self._closures[metric] = {**{Subject(Kind.METRIC, name): self.metrics[name] for name in metrics}, **dict(ordered)}
         return self._closures[metric]
+
+    def undefined(self, metric: str) -> list[Subject]:
+        """What `metric`'s number reads, itself or through its inputs, that the project does not
+        define: input metrics, measures, and the dimensions its filters name."""
+        missing: dict[Subject, None] = {}
+        for name in self._metric_closure(metric):
+            reads = self.reads(name)
+            missing.update((Subject(Kind.METRIC, read), None) for read in reads.metrics if read not in self.metrics)
+            if not self.semantic_models:  # as REF001: nothing here to resolve them in (a package may hold them)
+                continue
+            missing.update((Subject(Kind.MEASURE, read), None) for read in reads.measures if read not in self.measures)
+            for path, dimension in _filter_dimensions(reads.filters):
+                grain = bool(path) and path[-1] in self.dimension_index  # `ordered_at__month`
+                if dimension and dimension not in self.dimension_index and not grain:
+                    missing[Subject(Kind.DIMENSION, dimension)] = None
+        return list(missing)
 
     def own(self, metric: str) -> dict[Subject, Canonical]:
         """What `metric` reads itself, not through its input metrics: the measures it aggregates and
@@ -461,6 +495,17 @@ def _filter_sorted(holder: Mapping[str, Any]) -> Any:
         return holder
     ordered = sorted(written["where_filters"], key=lambda where: str(where["where_sql_template"]))
     return {**holder, "filter": {"where_filters": ordered}}
+
+
+# Definitions whose `expr` defaults to their own name (dbt reads the column of that name).
+_NAMED_COLUMNS = (Kind.MEASURE, Kind.TIME_DIMENSION, Kind.DIMENSION, Kind.ENTITY)
+
+
+def with_effective_expr(subject: Subject, canonical: Canonical) -> Canonical:
+    """A measure, dimension or entity with its `expr` as dbt reads it: its name when none is written."""
+    if subject.kind not in _NAMED_COLUMNS or canonical.get("expr") or "written" in canonical:
+        return canonical
+    return {**canonical, "expr": subject.name.rsplit(".", 1)[-1]}
 
 
 def reads_as(reference: Mapping[str, Any]) -> str:

@@ -74,6 +74,7 @@ _NOQA = re.compile(
 )
 # Before dbt 1.9 the time spine was the model with this name; MetricFlow still accepts it.
 _LEGACY_TIME_SPINE_FILE = "metricflow_time_spine.sql"
+_PACKAGE_FILES = ("packages.yml", "dependencies.yml")
 _REF = re.compile(r"""ref\(\s*(?:['"](?P<package>[^'"]+)['"]\s*,\s*)?['"](?P<name>[^'"]+)['"]""")
 
 
@@ -119,6 +120,15 @@ def schema_sources(dbt_project: DbtProject) -> Iterator[tuple[str, bytes | None]
 def generated_texts(dbt_project: DbtProject) -> dict[str, str | None]:
     """Path -> current text of each file `generate` owns; None when absent or unreadable."""
     return {path: _text_or_none(dbt_project.root / path) for path in GeneratedPaths.of(dbt_project.model_paths).all()}
+
+
+def declares_packages(dbt_project: DbtProject) -> bool:
+    """Whether the project lists dbt packages (`packages.yml`, `dependencies.yml`) or has some installed."""
+    root = dbt_project.root
+    installed = root / dbt_project.packages_install_path
+    return any((root / name).is_file() for name in _PACKAGE_FILES) or (
+        installed.is_dir() and any(installed.iterdir())
+    )
 
 
 def _text_or_none(path: Path) -> str | None:
@@ -202,6 +212,7 @@ class SchemaFiles:
             oldest_dbt_version=self.dbt_project.oldest_dbt_version,
             variables=self.vars,
             generated_files=generated_texts(self.dbt_project),
+            declares_packages=declares_packages(self.dbt_project),
         )
 
     def read_file(self, path: Path, source_path: str) -> None:

@@ -11,7 +11,6 @@ are compared under the new name.
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping
@@ -19,7 +18,14 @@ from typing import Any, Callable, Iterable, Mapping
 from ..findings import Finding
 from ..kpi.certification import Certification, certification_of
 from ..kpi.definition_fingerprint import KpiFingerprints, canonical_target
-from ..kpi.definitions import Canonical, Definitions, Kind, Subject, reads_as, with_references
+from ..kpi.definitions import (
+    Canonical,
+    Definitions,
+    Kind,
+    Subject,
+    renamed,
+    with_effective_expr,
+)
 from ..kpi.fields import Kpi, KpiField, MetaKeys, kpi_of
 from ..model import JinjaExpression, Project
 from .fields import fields
@@ -55,6 +61,16 @@ class CertificationChange:
 
 
 @dataclass(frozen=True)
+class MetricChange:
+    """A metric that is not a KPI on either side, changed by the pull request."""
+
+    name: str  # named as after the change (as before it, when removed)
+    status: str  # "changed", "added", "removed" or "renamed"
+    renamed_from: str | None = None
+    changes: tuple[Change, ...] = ()  # of its own definition, for "changed"
+
+
+@dataclass(frozen=True)
 class KpiReview:
     name: str
     renamed_from: str | None
@@ -63,10 +79,11 @@ class KpiReview:
     fields: tuple[Change, ...]
     upstream: tuple[UpstreamChange, ...]
     certification: CertificationChange | None
+    lost_inputs: tuple[Subject, ...] = ()  # what it reads that the change left undefined
 
     @property
     def changes_meaning(self) -> bool:
-        return bool(self.meaning)
+        return bool(self.meaning or self.lost_inputs)
 
 
 @dataclass(frozen=True)
@@ -77,11 +94,12 @@ class Review:
     removed: tuple[str, ...] = ()
     promoted: tuple[str, ...] = ()
     demoted: tuple[str, ...] = ()
-    renamed: tuple[tuple[str, str], ...] = ()  # (before, after) of KPIs and the metrics they read
+    renamed: tuple[tuple[str, str], ...] = ()  # (before, after) of KPIs
     kpis: tuple[KpiReview, ...] = ()  # the KPIs of both sides with something to report
     new_findings: tuple[Finding, ...] = ()
     resolved_findings: tuple[Finding, ...] = ()
     notes: tuple[str, ...] = ()
+    other_metrics: tuple[MetricChange, ...] = ()
 
     @property
     def changing_meaning(self) -> tuple[KpiReview, ...]:
@@ -89,7 +107,7 @@ class Review:
 
     @property
     def is_empty(self) -> bool:
-        lists = (self.added, self.removed, self.promoted, self.demoted, self.renamed, self.kpis)
+        lists = (self.added, self.removed, self.promoted, self.demoted, self.renamed, self.kpis, self.other_metrics)
         return not any(lists) and not self.new_findings and not self.resolved_findings
 
 
@@ -125,22 +143,7 @@ class Renames:
         """A definition from before the change, its references under their new names."""
         if subject.kind != Kind.METRIC or not (self.metrics or self.measures):
             return canonical
-        renamed = with_references(canonical, self.metric, self.measure, self._filter)
-        params = renamed["type_params"]
-        if renamed.get("type") == "derived" and params.get("expr"):
-            params["expr"] = self._identifiers(params["expr"])
-        if params.get("metrics"):
-            params["metrics"] = sorted(params["metrics"], key=reads_as)
-        return renamed
-
-    def _filter(self, template: str) -> str:
-        return _METRIC_CALL.sub(lambda match: match[1] + self.metric(match[2]) + match[3], template)
-
-    def _identifiers(self, expr: str) -> str:
-        return re.sub(r"\b[A-Za-z_][A-Za-z0-9_]*\b", lambda match: self.metric(match[0]), expr)
-
-
-_METRIC_CALL = re.compile(r"""(\bMetric\(\s*['"])([^'"]+)(['"])""")
+        return renamed(canonical, self.metric, self.measure)
 
 
 def review(
@@ -162,8 +165,12 @@ def review(
     head_names = {metric.name for metric in after.project.metrics}
     base_only, head_only = base_names - head_names, head_names - base_names
     # What the comparison reads: the KPIs, a promoted KPI's definition before, and what a rename may match.
-    base_definitions = Definitions.of(before.project, {*base_kpis, *base_only, *base_names.intersection(head_kpis)})
-    head_definitions = Definitions.of(after.project, {*head_kpis, *head_only})
+    # Metrics of both sides read from different entries: the only ones whose definition may differ.
+    rewritten = {name for name in base_names & head_names if before.project.metric(name) is not after.project.metric(name)}
+    base_definitions = Definitions.of(
+        before.project, {*base_kpis, *base_only, *base_names.intersection(head_kpis), *rewritten}
+    )
+    head_definitions = Definitions.of(after.project, {*head_kpis, *head_only, *rewritten})
     renames = _renames(base_definitions, head_definitions, base_only, head_only)
     former = {new: old for old, new in renames.metrics.items()}
 
@@ -185,9 +192,8 @@ def review(
             reviewed.append(found)
     removed = [name for name in base_kpis if renames.metric(name) not in head_names]
     demoted = [name for name in base_kpis if renames.metric(name) in head_names.difference(head_kpis)]
-    read_by_kpis = {
-        subject.name for name in head_kpis for subject in head_definitions.closure(name) if subject.kind == Kind.METRIC
-    }
+    kpi_names = {*head_kpis, *(renames.metric(name) for name in base_kpis)}
+    other_metrics = _OtherMetrics(base_definitions, head_definitions, renames, kpi_names)
     new_findings, resolved = _finding_changes(before.findings, after.findings, renames)
     return Review(
         base=base_ref,
@@ -196,12 +202,44 @@ def review(
         removed=tuple(removed),
         promoted=tuple(promoted),
         demoted=tuple(demoted),
-        renamed=tuple((old, new) for old, new in renames.metrics.items() if new in read_by_kpis),
+        renamed=tuple((old, new) for old, new in renames.metrics.items() if new in kpi_names),
         kpis=tuple(reviewed),
         new_findings=tuple(new_findings),
         resolved_findings=tuple(resolved),
         notes=tuple(notes),
+        other_metrics=other_metrics.changes(base_only, head_only, rewritten),
     )
+
+
+@dataclass(frozen=True)
+class _OtherMetrics:
+    """The metrics a change touches that are KPIs on neither side: a reviewer sees the whole semantic diff."""
+
+    before: Definitions
+    after: Definitions
+    renames: Renames
+    kpis: set[str]  # named as after the change
+
+    def changes(self, removed: set[str], added: set[str], rewritten: set[str]) -> tuple[MetricChange, ...]:
+        renamed_to = set(self.renames.metrics.values())
+        found = [
+            MetricChange(new, "renamed", renamed_from=old)
+            for old, new in self.renames.metrics.items()
+            if new not in self.kpis
+        ]
+        found += [MetricChange(name, "added") for name in sorted(added - renamed_to) if name not in self.kpis]
+        found += [
+            MetricChange(name, "removed")
+            for name in sorted(removed)
+            if name not in self.renames.metrics and name not in self.kpis
+        ]
+        for name in sorted(rewritten - self.kpis):
+            subject = Subject(Kind.METRIC, name)
+            before = self.renames.applied(subject, self.before.metrics[name])
+            changes = _changes(_shown_fields(subject, before), _shown_fields(subject, self.after.metrics[name]))
+            if changes:
+                found.append(MetricChange(name, "changed", changes=changes))
+        return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -219,13 +257,23 @@ class _KpiComparison:
     ) -> KpiReview | None:
         name = self.after.metric.name
         meaning = self._meaning(old_name)
+        lost = self._lost_inputs(old_name)
         kpi_fields = self._fields() if self.before is not None else ()
         upstream = self._upstream()
         certification = self._certification(before_fingerprints, after_fingerprints)
         renamed_from = old_name if old_name != name else None
-        if not (meaning or kpi_fields or upstream or certification or renamed_from or self.before is None):
+        if not (meaning or lost or kpi_fields or upstream or certification or renamed_from or self.before is None):
             return None
-        return KpiReview(name, renamed_from, self.before is None, meaning, kpi_fields, upstream, certification)
+        return KpiReview(name, renamed_from, self.before is None, meaning, kpi_fields, upstream, certification, lost)
+
+    def _lost_inputs(self, old_name: str) -> tuple[Subject, ...]:
+        """What the KPI reads that is undefined after the change and was not before it."""
+        undefined_before = {self.renames.subject(subject) for subject in self.before_definitions.undefined(old_name)}
+        return tuple(
+            subject
+            for subject in self.after_definitions.undefined(self.after.metric.name)
+            if subject not in undefined_before
+        )
 
     def _meaning(self, old_name: str) -> tuple[DefinitionChange, ...]:
         before = {
@@ -235,7 +283,7 @@ class _KpiComparison:
         changed = []
         for subject, canonical in self.after_definitions.closure(self.after.metric.name).items():
             if subject in before and before[subject] != canonical:
-                changes = _changes(fields(before[subject]), fields(canonical))
+                changes = _changes(_shown_fields(subject, before[subject]), _shown_fields(subject, canonical))
                 if changes:
                     changed.append(DefinitionChange(subject, changes))
         return tuple(changed)
@@ -287,8 +335,13 @@ class _KpiComparison:
 
 
 def _void_reasons(certification: Certification, kpi: Kpi | None, fingerprints: KpiFingerprints) -> list[str]:
-    current = fingerprints.of(kpi) if kpi is not None else None
+    current = fingerprints.of(kpi, certification.fingerprint_version) if kpi is not None else None
     return certification.void_reasons(current) if current is not None else []
+
+
+def _shown_fields(subject: Subject, canonical: Canonical) -> dict[str, str]:
+    """The fields of a definition as a reviewer reads them: an implicit `expr` is the name it stands for."""
+    return fields(with_effective_expr(subject, canonical))
 
 
 def _kpis(project: Project, meta_keys: MetaKeys) -> dict[str, Kpi]:
@@ -298,9 +351,16 @@ def _kpis(project: Project, meta_keys: MetaKeys) -> dict[str, Kpi]:
 def _renames(before: Definitions, after: Definitions, removed: set[str], added: set[str]) -> Renames:
     """Removed and added definitions that are the same but for their name (and, for metrics, the
     names they read, themselves renamed). A definition two others equal is not a rename."""
+    # A measure's implicit `expr` is its name: renamed, it reads another column.
     measures = _same_but_named(
-        {name: before.measures[name] for name in before.measures.keys() - after.measures.keys()},
-        {name: after.measures[name] for name in after.measures.keys() - before.measures.keys()},
+        {
+            name: with_effective_expr(Subject(Kind.MEASURE, name), before.measures[name])
+            for name in before.measures.keys() - after.measures.keys()
+        },
+        {
+            name: with_effective_expr(Subject(Kind.MEASURE, name), after.measures[name])
+            for name in after.measures.keys() - before.measures.keys()
+        },
     )
     renames = Renames({}, measures)
     pending = {name for name in removed if name in before.metrics}

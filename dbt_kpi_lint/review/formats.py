@@ -7,7 +7,8 @@ from typing import Any, Callable
 
 from ..findings import Finding
 from ..kpi.definitions import Kind, Subject
-from .compare import Change, KpiReview, Review
+from .compare import Change, KpiReview, MetricChange, Review
+from .severity import counts, graded, highest, kpi_severity
 
 # The first line of the Markdown, so that CI can find and update its own comment.
 MARKDOWN_MARKER = "<!-- dbt-kpi-lint review -->"
@@ -26,6 +27,7 @@ def summary(review: Review) -> str:
         (sum(1 for kpi in kpis if kpi.fields), "KPI with KPI fields changed", "KPIs with KPI fields changed"),
         (sum(1 for kpi in kpis if kpi.upstream), "KPI with data upstream changed", "KPIs with data upstream changed"),
         (sum(1 for kpi in kpis if _void(kpi)), "certification void", "certifications void"),
+        (len(review.other_metrics), "other metric changed", "other metrics changed"),
         (len(review.new_findings), "new finding", "new findings"),
         (len(review.resolved_findings), "finding resolved", "findings resolved"),
     ]
@@ -38,13 +40,13 @@ def markdown(review: Review) -> str:
         MARKDOWN_MARKER,
         f"## KPI review: {summary(review)}",
         "",
-        f"Compared with `{review.base}` at {review.merge_base[:7]}, the merge base.",
+        f"Compared with `{review.base}` at {review.merge_base[:7]}, the merge base.{_severity_sentence(review)}",
     ]
     rows = _lists(review, _code, "→")
     if rows:
         lines += ["", "| KPIs | |", "|---|---|", *(f"| {label} | {names} |" for label, names in rows)]
     for kpi in review.kpis:
-        lines += ["", f"### {_code(kpi.name)}: {', '.join(_headline(kpi))}"]
+        lines += ["", f"### {_code(kpi.name)} ({kpi_severity(kpi)}): {', '.join(_headline(kpi))}"]
         if kpi.meaning:
             lines += ["", "| definition | field | before | after |", "|---|---|---|---|"]
             lines += [
@@ -64,6 +66,21 @@ def markdown(review: Review) -> str:
             if findings:
                 lines += ["", f"{title}:", ""]
                 lines += [f"- `{found.location}` **{found.code}** {_one_line(found.message)}" for found in findings]
+    if review.other_metrics:
+        lines += [
+            "",
+            f"<details><summary>Other metrics changed ({len(review.other_metrics)})</summary>",
+            "",
+            "| metric | change | before | after |",
+            "|---|---|---|---|",
+            *(
+                f"| {_code(metric.name)} | {field} | {_cell(before)} | {_cell(after)} |"
+                for metric in review.other_metrics
+                for field, before, after in _metric_rows(metric)
+            ),
+            "",
+            "</details>",
+        ]
     if review.notes:
         lines += ["", *(f"> {_one_line(note)}" for note in review.notes)]
     return "\n".join(lines) + "\n"
@@ -74,24 +91,33 @@ def text(review: Review) -> str:
     if review.is_empty and not review.notes:
         return f"No KPI changes against {where}.\n"
     lines = [f"KPI review against {where}: {summary(review)}"]
+    severity = highest(graded(review))
+    if severity is not None:
+        lines.append(f"severity: {severity} ({_counted(review)})")
     lines += [f"{label}: {names}" for label, names in _lists(review, str, "->")]
     for kpi in review.kpis:
-        lines += ["", f"{kpi.name}: {', '.join(_headline(kpi))}"]
+        lines += ["", f"{kpi.name} [{kpi_severity(kpi)}]: {', '.join(_headline(kpi))}"]
         lines += [f"  {subject}: {_plain(change)}" for subject, change in _definition_changes(kpi, str)]
         lines += [f"  {_plain(change)}" for change in kpi.fields]
         lines += [f"  {label}: {fact}" for label, fact in _facts(kpi, str)]
     for title, findings in (("new findings", review.new_findings), ("resolved findings", review.resolved_findings)):
         if findings:
             lines += ["", f"{title}:", *(f"  {_finding_line(finding)}" for finding in findings)]
+    if review.other_metrics:
+        lines += ["", "other metrics changed:"]
+        lines += [f"  {metric.name}: {line}" for metric in review.other_metrics for line in _metric_lines(metric)]
     lines += [f"note: {note}" for note in review.notes]
     return "\n".join(lines) + "\n"
 
 
 def json_format(review: Review) -> str:
+    changes = graded(review)
     document = {
         "base": review.base,
         "merge_base": review.merge_base,
         "summary": summary(review),
+        "highest_severity": highest(changes),
+        "severity_counts": counts(changes),
         "meaning_changed": bool(review.changing_meaning),
         "added": list(review.added),
         "removed": list(review.removed),
@@ -103,6 +129,18 @@ def json_format(review: Review) -> str:
             "new": [finding.as_dict() for finding in review.new_findings],
             "resolved": [finding.as_dict() for finding in review.resolved_findings],
         },
+        "other_metrics": [
+            {
+                "metric": metric.name,
+                "status": metric.status,
+                "renamed_from": metric.renamed_from,
+                "changes": [_change_document(change) for change in metric.changes],
+            }
+            for metric in review.other_metrics
+        ],
+        "changes": [
+            {"severity": change.severity, "metric": change.metric, "change": change.change} for change in changes
+        ],
         "notes": list(review.notes),
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
@@ -117,6 +155,7 @@ def _kpi_document(kpi: KpiReview) -> dict[str, Any]:
         "metric": kpi.name,
         "renamed_from": kpi.renamed_from,
         "promoted": kpi.promoted,
+        "severity": kpi_severity(kpi),
         "meaning_changed": kpi.changes_meaning,
         "meaning": [
             {
@@ -126,6 +165,7 @@ def _kpi_document(kpi: KpiReview) -> dict[str, Any]:
             }
             for definition in kpi.meaning
         ],
+        "lost_inputs": [{"kind": subject.kind, "name": subject.name} for subject in kpi.lost_inputs],
         "fields": [_change_document(change) for change in kpi.fields],
         "data_upstream_changed": [{"model": change.model, "path": change.path} for change in kpi.upstream],
         "certification": None
@@ -170,7 +210,7 @@ def _headline(kpi: KpiReview) -> list[str]:
 
 
 def _facts(kpi: KpiReview, code: Callable[[str], str]) -> list[tuple[str, str]]:
-    facts = []
+    facts = [("lost input", f"{subject.kind} {code(subject.name)} is not defined") for subject in kpi.lost_inputs]
     if kpi.upstream:
         models = ", ".join(f"{code(change.model)} ({code(change.path)})" for change in kpi.upstream)
         facts.append(("data upstream changed", models))
@@ -179,6 +219,34 @@ def _facts(kpi: KpiReview, code: Callable[[str], str]) -> list[tuple[str, str]]:
         changed = f"; changed since: {', '.join(certification.reasons)}" if certification.reasons else ""
         facts.append((f"certification {certification.status}", certification.described + changed))
     return facts
+
+
+def _metric_rows(metric: MetricChange) -> list[tuple[str, str | None, str | None]]:
+    """(field, before, after) of each change of a metric that is not a KPI; a rename, an addition
+    or a removal is one row named for it."""
+    if metric.status == "renamed":
+        return [("renamed", metric.renamed_from, metric.name)]
+    if metric.status != "changed":
+        return [(metric.status, None, None)]
+    return [(change.field, change.before, change.after) for change in metric.changes]
+
+
+def _metric_lines(metric: MetricChange) -> list[str]:
+    if metric.status == "renamed":
+        return [f"renamed from {metric.renamed_from}"]
+    if metric.status != "changed":
+        return [metric.status]
+    return [_plain(change) for change in metric.changes]
+
+
+def _counted(review: Review) -> str:
+    """`1 breaking, 2 info`: the severities present."""
+    return ", ".join(f"{count} {severity}" for severity, count in counts(graded(review)).items() if count)
+
+
+def _severity_sentence(review: Review) -> str:
+    severity = highest(graded(review))
+    return f" Highest severity: **{severity}** ({_counted(review)})." if severity is not None else ""
 
 
 def _void(kpi: KpiReview) -> bool:

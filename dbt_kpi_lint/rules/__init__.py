@@ -13,6 +13,7 @@ from . import (  # noqa: F401
     objectives,
     ownership,
     period,
+    references,
     suppression,
     targets,
     uniqueness,

@@ -32,8 +32,11 @@ def certification_void(context: RuleContext) -> Iterable[Violation]:
     comments, labels, descriptions, meta, key order, quoting and the legacy or nested spelling of
     cumulative parameters never void a certification. Owner, direction, grain and objective are
     not part of it: they change who answers for the number and how it is judged, not the number.
-    Renaming an input metric or a measure changes the definitions that name it, and voids the
-    certification. A change to the SQL of a model behind a semantic model is not seen here:
+    Renaming an input metric or a measure, with its references, keeps the certification: the
+    fingerprint hashes what each input and measure computes, not the name it is read by
+    (fingerprint version 2, written `sha256:v2:…`). A certification an older dbt-kpi-lint wrote
+    (`sha256:` and the digits alone, version 1, which hashed those names) is checked by version 1:
+    upgrading voids none, and certifying again writes version 2. A change to the SQL of a model behind a semantic model is not seen here:
     `dbt-kpi-lint review` reports it as "data upstream changed".
 
     Certifications are judged from the YAML files (the default); dbt's manifest does not hold
@@ -77,7 +80,7 @@ def certification_void(context: RuleContext) -> Iterable[Violation]:
     if not fingerprints.available:
         return
     for kpi, certification in certified:
-        current = fingerprints.of(kpi)
+        current = fingerprints.of(kpi, certification.fingerprint_version)
         reasons = certification.void_reasons(current) if current is not None else []
         if reasons:
             message = _message(kpi.metric.name, certification, joined(reasons))
