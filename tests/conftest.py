@@ -16,8 +16,10 @@ import pytest
 
 from dbt_kpi_lint.cli import main
 
-# Fixtures for real services the tests start themselves: a dbt 1.12 env, PostgreSQL, Chromium.
-pytest_plugins = ["services.dbt_env", "services.postgres", "services.chromium", "kpi_models.built_projects"]
+# Fixtures for real services the tests start themselves: a dbt 1.12 env, PostgreSQL, Chromium, Spark.
+pytest_plugins = [
+    "services.dbt_env", "services.postgres", "services.chromium", "services.spark", "kpi_models.built_projects",
+]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_PROJECT = REPO_ROOT / "example_project"
