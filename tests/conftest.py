@@ -37,6 +37,26 @@ profile: shop
 """
 
 
+# A seed and a model on it, for the tests of the services dbt builds on.
+TINY_PROJECT = {
+    "dbt_project.yml": """\
+        name: tiny
+        version: "1.0.0"
+        config-version: 2
+        profile: tiny
+        """,
+    "seeds/customers.csv": """\
+        customer_id,plan
+        1,pro
+        2,free
+        3,pro
+        """,
+    "models/customers_per_plan.sql": """\
+        select plan, count(*) as customers from {{ ref('customers') }} group by plan
+        """,
+}
+
+
 @dataclass(frozen=True)
 class CliResult:
     exit_code: int

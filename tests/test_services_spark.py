@@ -7,33 +7,15 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import write_files
+from conftest import TINY_PROJECT, write_files
 from services.spark import SparkService, StepResult, check_available, find_java
-
-SEED_AND_MODEL = {
-    "dbt_project.yml": """\
-        name: tiny_spark
-        version: "1.0.0"
-        config-version: 2
-        profile: tiny_spark
-        """,
-    "seeds/customers.csv": """\
-        customer_id,plan
-        1,pro
-        2,free
-        3,pro
-        """,
-    "models/customers_per_plan.sql": """\
-        select plan, count(*) as customers from {{ ref('customers') }} group by plan
-        """,
-}
 
 
 @pytest.fixture(scope="module")
 def tiny_run(spark: SparkService, tmp_path_factory: pytest.TempPathFactory) -> list[StepResult]:
     """A seed and a model built, read back, and Spark's own settings read, in one run."""
-    project = write_files(tmp_path_factory.mktemp("spark") / "tiny_spark", SEED_AND_MODEL)
-    spark.write_dbt_profile(project, profile="tiny_spark", target="spark")
+    project = write_files(tmp_path_factory.mktemp("spark") / "tiny_spark", TINY_PROJECT)
+    spark.write_dbt_profile(project, profile="tiny", target="spark")
     return spark.run(
         project,
         [

@@ -25,9 +25,9 @@ from pathlib import Path
 from typing import Any, Sequence
 
 import pytest
-import yaml
 
 from services.availability import missing
+from services.profiles import add_default_target
 
 STEPS_SCRIPT = Path(__file__).with_name("spark_steps.py")
 RUN_TIMEOUT_S = 1200
@@ -82,14 +82,8 @@ class SparkService:
         The target becomes the profile's default; other profiles and targets already in the file
         (a DuckDB `dev`, say) are kept. Returns the file's path.
         """
-        path = project_dir / "profiles.yml"
-        profiles: dict[str, Any] = {}
-        if path.exists():
-            profiles = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         warehouse = self.warehouse_root / f"{project_dir.name}-{target}"
-        entry = profiles.setdefault(profile, {})
-        entry["target"] = target
-        entry.setdefault("outputs", {})[target] = {
+        output = {
             "type": "spark",
             "method": "session",
             "host": "localhost",  # required by dbt-spark, unused by the session method
@@ -97,8 +91,7 @@ class SparkService:
             "threads": 1,
             "server_side_parameters": {**TEST_SETTINGS, "spark.sql.warehouse.dir": str(warehouse)},
         }
-        path.write_text(yaml.safe_dump(profiles, sort_keys=False), encoding="utf-8")
-        return path
+        return add_default_target(project_dir, profile, target, output)
 
     def run(self, project_dir: Path, steps: Sequence[Step], env: dict[str, str] | None = None) -> list[StepResult]:
         """Run `steps` in order in one process on one Spark session, in `project_dir` with its own
