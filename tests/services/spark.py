@@ -1,11 +1,12 @@
 """A real Apache Spark for the session, through dbt-spark's `session` method, from PyPI's PySpark.
 
 With `method: session` dbt-spark starts Spark inside the Python process that runs dbt, and with
-an in-memory catalog a table lives only as long as that process. So a `SparkRun` is one child
-process (`spark_steps.py`) that runs a list of steps in order, dbt commands, dbt-kpi-lint
-commands and queries read back through dbt, all on the one Spark session, and returns what each
-step gave. Spark's JVM is that child's own child and ends with it: PySpark's gateway exits when
-the pipe from its Python parent closes, and a run that outlives its timeout is killed as a group.
+an in-memory catalog a table lives only as long as that process. So `SparkService.run` starts
+one child process (`spark_steps.py`) that runs a list of steps in order, dbt commands,
+dbt-kpi-lint commands and queries read back through dbt, all on the one Spark session, and
+returns what each step gave. Spark's JVM is that child's own child and ends with it: PySpark's
+gateway exits when the pipe from its Python parent closes, also when the child is killed (a run
+past its timeout, an interrupted test).
 
 Spark listens on 127.0.0.1 only (`SPARK_LOCAL_IP`) and keeps its tables in a warehouse directory
 of its own, under the session's temporary directory.
@@ -17,7 +18,6 @@ import importlib.util
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -93,7 +93,7 @@ class SparkService:
         }
         return add_default_target(project_dir, profile, target, output)
 
-    def run(self, project_dir: Path, steps: Sequence[Step], env: dict[str, str] | None = None) -> list[StepResult]:
+    def run(self, project_dir: Path, steps: Sequence[Step]) -> list[StepResult]:
         """Run `steps` in order in one process on one Spark session, in `project_dir` with its own
         profiles.yml. A dbt step that fails (or a query that cannot run) fails the test with the
         run's output; a dbt-kpi-lint step's exit code is the test's to judge."""
@@ -106,7 +106,6 @@ class SparkService:
             DBT_SEND_ANONYMOUS_USAGE_STATS="false",
             DBT_PROFILES_DIR=str(project_dir),
             SPARK_LOCAL_IP="127.0.0.1",
-            **(env or {}),
         )
         child = subprocess.Popen(
             [sys.executable, str(STEPS_SCRIPT), json.dumps(plan)],
@@ -115,14 +114,16 @@ class SparkService:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
-            start_new_session=True,
         )
         try:
             output, _ = child.communicate(timeout=RUN_TIMEOUT_S)
         except subprocess.TimeoutExpired:
-            os.killpg(child.pid, signal.SIGKILL)
+            child.kill()
             output, _ = child.communicate()
             raise AssertionError(f"Spark steps still running after {RUN_TIMEOUT_S} s:\n{output[-5000:]}") from None
+        except BaseException:  # an interrupted test leaves no Spark behind
+            child.kill()
+            raise
         results = json.loads(results_path.read_text(encoding="utf-8")) if results_path.exists() else []
         ran = [StepResult(**{**result, "step": tuple(result["step"])}) for result in results]
         if child.returncode != 0 or len(ran) != len(steps) or not all(result.ok for result in ran):

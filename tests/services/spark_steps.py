@@ -47,12 +47,11 @@ def read_rows(args: list[str]) -> dict[str, Any]:
 
 
 def jvm_pid(_: list[str]) -> dict[str, Any]:
-    """The process id of the JVM behind dbt-spark's session, asked of the JVM itself."""
+    """The process id of the JVM behind dbt-spark's session (run a dbt step first), asked of the JVM itself."""
     from pyspark.sql import SparkSession
 
-    session = SparkSession.getActiveSession()
-    if session is None:
-        return {"ok": False, "exit_code": None, "stdout": "", "stderr": "no Spark session yet", "rows": None}
+    # dbt's session, made in one of its threads: getActiveSession() sees only this thread's.
+    session = SparkSession.builder.getOrCreate()
     pid = session._jvm.java.lang.ProcessHandle.current().pid()  # type: ignore[union-attr]
     return {"ok": True, "exit_code": None, "stdout": "", "stderr": "", "rows": [{"pid": int(pid)}]}
 
