@@ -17,9 +17,10 @@ import pytest
 from dbt_kpi_lint.cli import main
 
 # Fixtures for real services the tests start themselves: a dbt 1.12 env, the linter installed
-# alone, PostgreSQL, Chromium.
+# alone, PostgreSQL, Chromium, Spark.
 pytest_plugins = [
-    "services.dbt_env", "services.lint_env", "services.postgres", "services.chromium", "kpi_models.built_projects",
+    "services.dbt_env", "services.lint_env", "services.postgres", "services.chromium", "services.spark",
+    "kpi_models.built_projects",
 ]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -36,6 +37,26 @@ version: "1.0.0"
 config-version: 2
 profile: shop
 """
+
+
+# A seed and a model on it, for the tests of the services dbt builds on.
+TINY_PROJECT = {
+    "dbt_project.yml": """\
+        name: tiny
+        version: "1.0.0"
+        config-version: 2
+        profile: tiny
+        """,
+    "seeds/customers.csv": """\
+        customer_id,plan
+        1,pro
+        2,free
+        3,pro
+        """,
+    "models/customers_per_plan.sql": """\
+        select plan, count(*) as customers from {{ ref('customers') }} group by plan
+        """,
+}
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ Generating runs MetricFlow for real (in-process); building the models is tests/k
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import time
 from datetime import date, timedelta
@@ -306,9 +307,15 @@ def test_the_shortcut_never_holds_for_other_inputs() -> None:
 # Which dialects a file holds ------------------------------------------------------------------------
 
 
+def branches_of(root: Path) -> list[list[str]]:
+    """The adapters of each branch of kpi_history.sql, in order (not the error for the others)."""
+    branches = (root / "models/kpi_history.sql").read_text().split("{%- elif execute %}")[0]
+    conditions = re.findall(r"^\{%- (?:if|elif) target\.type (?:==|in) (.+) %\}$", branches, re.MULTILINE)
+    return [re.findall(r"'(\w+)'", condition) for condition in conditions]
+
+
 def dialects_of(root: Path) -> list[str]:
-    text = (root / "models/kpi_history.sql").read_text()
-    return [line.split("'")[1] for line in text.splitlines() if "target.type ==" in line]
+    return [adapter for branch in branches_of(root) for adapter in branch]
 
 
 def test_without_profile_or_setting_the_dialect_is_duckdb(project: Path, run_cli) -> None:
@@ -322,6 +329,35 @@ def test_the_profile_s_adapter_is_the_default_dialect(project: Path, run_cli) ->
     )
     run_cli("generate", cwd=project)
     assert dialects_of(project) == ["postgres"]
+
+
+def test_a_spark_profile_makes_spark_the_dialect(project: Path, run_cli) -> None:
+    (project / "profiles.yml").write_text("shop:\n  target: dev\n  outputs:\n    dev: {type: spark, method: session, host: h, schema: s}\n")
+    assert run_cli("generate", cwd=project).exit_code == 1
+    assert dialects_of(project) == ["spark"]
+
+
+def test_a_profile_adapter_without_a_dialect_is_a_one_line_error_and_writes_nothing(project: Path, run_cli) -> None:
+    (project / "profiles.yml").write_text("shop:\n  target: dev\n  outputs:\n    dev: {type: sqlserver, server: h}\n")
+    result = run_cli("generate", cwd=project)
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        2,
+        "",
+        "dbt-kpi-lint: error: the dbt profile `shop` builds on adapter 'sqlserver', for which MetricFlow renders no SQL "
+        "(supported: duckdb, postgres, snowflake, bigquery, databricks, spark, redshift, trino): choose the dialects "
+        "with `--dialect` or the `dialects` setting\n",
+    )
+    assert not (project / "models/kpi_history.sql").exists()
+
+
+def test_the_dialect_option_chooses_spark(project: Path, run_cli) -> None:
+    assert run_cli("generate", "--dialect", "spark", cwd=project).exit_code == 1
+    assert dialects_of(project) == ["spark"]
+
+
+def test_databricks_and_spark_share_one_branch_of_the_same_sql(project: Path, run_cli) -> None:
+    run_cli("generate", "--dialect", "duckdb,databricks,spark", cwd=project)
+    assert branches_of(project) == [["duckdb"], ["databricks", "spark"]]
 
 
 def test_the_dialects_setting_and_the_option_choose_the_dialects(project: Path, run_cli) -> None:
@@ -344,7 +380,7 @@ def test_an_unknown_dialect_is_a_one_line_usage_error(project: Path, run_cli) ->
     assert (result.exit_code, len(result.stderr.splitlines())) == (2, 1)
     assert result.stderr.splitlines()[-1].endswith(
         "argument --dialect: MetricFlow renders no SQL for dbt adapter 'oracle'; supported: duckdb, postgres, "
-        "snowflake, bigquery, databricks, redshift, trino"
+        "snowflake, bigquery, databricks, spark, redshift, trino"
     )
 
 

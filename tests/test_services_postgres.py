@@ -9,27 +9,9 @@ from typing import Any
 import psycopg2
 import pytest
 import yaml
-from conftest import run_dbt, write_files
+from conftest import TINY_PROJECT, run_dbt, write_files
 from services.dbt_env import DbtEnv
 from services.postgres import PostgresServer
-
-SEED_AND_MODEL = {
-    "dbt_project.yml": """\
-        name: tiny_pg
-        version: "1.0.0"
-        config-version: 2
-        profile: tiny_pg
-        """,
-    "seeds/customers.csv": """\
-        customer_id,plan
-        1,pro
-        2,free
-        3,pro
-        """,
-    "models/customers_per_plan.sql": """\
-        select plan, count(*) as customers from {{ ref('customers') }} group by plan
-        """,
-}
 
 
 def query(postgres: PostgresServer, statement: str, dbname: str | None = None) -> list[tuple[Any, ...]]:
@@ -46,9 +28,9 @@ def customers_per_plan(postgres: PostgresServer, dbname: str) -> dict[str, int]:
 @pytest.fixture
 def postgres_project(postgres: PostgresServer, tmp_path: Path) -> tuple[Path, str]:
     """A dbt project with a seed and a model, profiled on a fresh database; and that database."""
-    project = write_files(tmp_path / "tiny_pg", SEED_AND_MODEL)
+    project = write_files(tmp_path / "tiny_pg", TINY_PROJECT)
     dbname = postgres.create_database()
-    postgres.write_dbt_profile(project, profile="tiny_pg", target="pg", dbname=dbname, schema="analytics")
+    postgres.write_dbt_profile(project, profile="tiny", target="pg", dbname=dbname, schema="analytics")
     return project, dbname
 
 

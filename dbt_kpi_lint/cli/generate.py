@@ -119,7 +119,15 @@ def _chosen_dialects(project: Project, settings: Settings, root: Path, profile: 
     if recorded and isinstance(recorded.get("dialects"), str):
         return tuple(name for name in recorded["dialects"].split(",") if name in DIALECTS)
     adapter = profile_adapter(root, profile)
-    return (adapter if adapter in DIALECTS else DEFAULT_DIALECT,)
+    if adapter is None:
+        return (DEFAULT_DIALECT,)
+    if adapter not in DIALECTS:
+        # DuckDB's SQL would only fail later, at `dbt build`, far from the cause.
+        raise UsageError(
+            f"the dbt profile `{profile}` builds on adapter {adapter!r}, for which MetricFlow renders no SQL "
+            f"(supported: {', '.join(DIALECTS)}): choose the dialects with `--dialect` or the `dialects` setting"
+        )
+    return (adapter,)
 
 
 def _generated(

@@ -2,8 +2,9 @@
 few spellings the rest of the SQL has to vary (types, string literals).
 
 One entry per dbt adapter type, for the engines MetricFlow 0.213 renders. The table mirrors
-dbt-metricflow's own adapter list; it names MetricFlow's renderers, which metricflow_sql.py
-imports when SQL is rendered: reading the table (the configuration does) imports no MetricFlow.
+dbt-metricflow's own adapter list, plus `spark` (dbt-spark) rendered as Databricks. It names
+MetricFlow's renderers, which metricflow_sql.py imports when SQL is rendered: reading the table (the
+configuration does) imports no MetricFlow.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ def _backslash_escaped_doubled_quotes(text: str) -> str:
 
 
 def _backslash_escaped(text: str) -> str:
-    """BigQuery, Databricks and Snowflake: backslash escapes, and no raw line break (BigQuery)."""
+    """BigQuery, Databricks, Spark and Snowflake: backslash escapes, and no raw line break (BigQuery)."""
     escaped = text.replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n").replace("\r", "\\r")
     return "'" + escaped + "'"
 
@@ -59,6 +60,9 @@ _ALL = (
             "STRING", "bigquery", _backslash_escaped),
     Dialect("databricks", "DATABRICKS", "metricflow.sql.render.databricks", "DatabricksSqlPlanRenderer", "DOUBLE",
             "STRING", "databricks", _backslash_escaped),
+    # MetricFlow has no Spark engine; Databricks runs Spark SQL, and its SQL runs on Apache Spark unchanged.
+    Dialect("spark", "DATABRICKS", "metricflow.sql.render.databricks", "DatabricksSqlPlanRenderer", "DOUBLE",
+            "STRING", "spark", _backslash_escaped),
     # Redshift's VARCHAR without a length holds 256 bytes; 65535 is its maximum.
     Dialect("redshift", "REDSHIFT", "metricflow.sql.render.redshift", "RedshiftSqlPlanRenderer",
             "DOUBLE PRECISION", "VARCHAR(65535)", "redshift", _backslash_escaped_doubled_quotes),

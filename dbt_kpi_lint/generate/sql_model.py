@@ -1,7 +1,8 @@
 """The SQL of the generated models: `kpi_history` (each KPI over its last periods) and `kpi_status`
 (each KPI's last complete period).
 
-`kpi_history` holds one SQL statement per dialect, chosen by `target.type` when dbt compiles it.
+`kpi_history` holds one SQL statement per dialect (adapters whose SQL is identical share one),
+chosen by `target.type` when dbt compiles it.
 In each, a KPI's values are MetricFlow's own SQL for (metric, grain) in that dialect, each
 relation it reads a `{{ ref() }}`; around them only portable SQL: literals, joins, `case`. The
 periods come from the Jinja of `periods.py`. `kpi_status` reads `kpi_history` and is the same on
@@ -18,7 +19,7 @@ from ..kpi.semantic_manifest import ModelRef, Relations
 from ..kpi.spec import KpiSpec, TargetValue, grains
 from ..loading.generated_paths import HISTORY_MODEL
 from ..loading.jinja import VarCall
-from .dialects import Dialect
+from .dialects import DIALECTS, Dialect
 from .jinja_text import jinja_string, jinja_value, template_text
 from .periods import periods_prelude
 
@@ -92,19 +93,14 @@ def history_model(
     """
     models = sorted({*relations.models, *([ModelRef(targets_model)] if targets_model else [])})
     depends_on = "".join(f"-- depends_on: {_ref(model)}\n" for model in models)
+    # Adapters whose statements are the same text (Databricks and Spark) share one branch.
+    sharing: dict[str, list[str]] = {}
+    for dialect in dialects:
+        statement = _History(dialect, specs, queries, relations, history_periods, built_from, targets_model).statement()
+        sharing.setdefault(statement, []).append(dialect.adapter_type)
     branches = "".join(
-        f"{{%- {'if' if index == 0 else 'elif'} target.type == {jinja_string(dialect.adapter_type)} %}}\n"
-        + _History(dialect, specs, queries, relations, history_periods, built_from, targets_model).statement()
-        for index, dialect in enumerate(dialects)
-    )
-    generated_for = ", ".join(dialect.adapter_type for dialect in dialects)
-    # Only when dbt executes: `dbt parse` of a project on another adapter must still succeed.
-    not_generated = (
-        jinja_string(f"kpi_history was generated for {generated_for}, not for this target's adapter ")
-        + " ~ target.type ~ "
-        + jinja_string(": run `dbt-kpi-lint generate --dialect ")
-        + " ~ target.type ~ "
-        + jinja_string("` (or add it to `dialects` in the dbt-kpi-lint configuration)")
+        f"{{%- {'if' if index == 0 else 'elif'} {_target_type_is(adapters)} %}}\n" + statement
+        for index, (statement, adapters) in enumerate(sharing.items())
     )
     return (
         header
@@ -113,9 +109,41 @@ def history_model(
         + periods_prelude(grains(specs), history_periods + 1)
         + _var_targets(specs)
         + branches
+        # Only when dbt executes: `dbt parse` of a project on another adapter must still succeed.
         + "{%- elif execute %}\n"
-        + f"{{{{ exceptions.raise_compiler_error({not_generated}) }}}}\n"
+        + _wrong_adapter_error([dialect.adapter_type for dialect in dialects])
         + "{%- else %}\nselect 1 as parsed_only\n{%- endif %}\n"
+    )
+
+
+def _target_type_is(adapters: Sequence[str]) -> str:
+    if len(adapters) == 1:
+        return f"target.type == {jinja_string(adapters[0])}"
+    return f"target.type in ({', '.join(jinja_string(adapter) for adapter in adapters)})"
+
+
+def _wrong_adapter_error(generated_for: Sequence[str]) -> str:
+    """Jinja stopping compilation on an adapter the file holds no branch for: the command that adds
+    it, keeping the adapters the file holds; or, for an adapter no dialect serves, the ones that are."""
+    not_generated = (
+        jinja_string(f"kpi_history was generated for {', '.join(generated_for)}, not for this target's adapter ")
+        + " ~ target.type ~ "
+    )
+    regenerate = (
+        not_generated
+        + jinja_string(f": run `dbt-kpi-lint generate --dialect {','.join(generated_for)},")
+        + " ~ target.type ~ "
+        + jinja_string("` (or add it to `dialects` in the dbt-kpi-lint configuration)")
+    )
+    unsupported = not_generated + jinja_string(
+        f", for which dbt-kpi-lint renders no SQL (it renders {', '.join(DIALECTS)})"
+    )
+    return (
+        f"{{%- if {_target_type_is(list(DIALECTS))} %}}\n"
+        f"{{{{ exceptions.raise_compiler_error({regenerate}) }}}}\n"
+        "{%- else %}\n"
+        f"{{{{ exceptions.raise_compiler_error({unsupported}) }}}}\n"
+        "{%- endif %}\n"
     )
 
 

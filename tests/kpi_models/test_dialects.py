@@ -2,11 +2,12 @@
 
 Snowflake, BigQuery, Databricks, Redshift and Trino cannot run here: their branches are compiled
 with the Jinja dbt uses and parsed by sqlglot in their dialect. DuckDB and PostgreSQL are also
-built for real (test_built_tables.py).
+built for real (test_built_tables.py), and Spark (test_spark.py).
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -66,15 +67,48 @@ def test_each_branch_holds_exactly_what_metricflow_renders_for_its_engine(genera
     assert len(pairs) >= 11
 
 
-def test_a_target_the_file_was_not_generated_for_fails_compilation_saying_how_to_regenerate(tmp_path: Path) -> None:
+def generated_for(tmp_path: Path, dialects: str) -> Path:
     root = copy_project(FIXTURE_PROJECT, tmp_path / "project")
-    generate(root, "--dialect", "duckdb", "--force")
+    generate(root, "--dialect", dialects, "--force")
+    return root
+
+
+def compilation_error(root: Path, adapter_type: str) -> str:
     with pytest.raises(CompilerError) as raised:
-        compile_model(history_sql(root), "snowflake", {"kpi_as_of": "2024-06-10"})
-    assert str(raised.value) == (
-        "kpi_history was generated for duckdb, not for this target's adapter snowflake: run `dbt-kpi-lint generate "
-        "--dialect snowflake` (or add it to `dialects` in the dbt-kpi-lint configuration)"
+        compile_model(history_sql(root), adapter_type, {"kpi_as_of": "2024-06-10"})
+    return str(raised.value)
+
+
+def test_a_target_the_file_was_not_generated_for_fails_compilation_saying_how_to_regenerate(tmp_path: Path) -> None:
+    assert compilation_error(generated_for(tmp_path, "duckdb,postgres"), "snowflake") == (
+        "kpi_history was generated for duckdb, postgres, not for this target's adapter snowflake: run `dbt-kpi-lint "
+        "generate --dialect duckdb,postgres,snowflake` (or add it to `dialects` in the dbt-kpi-lint configuration)"
     )
+
+
+def test_the_command_the_compilation_error_names_adds_the_target_s_branch_and_keeps_the_others(tmp_path: Path) -> None:
+    root = generated_for(tmp_path, "duckdb")
+    command = re.search(r"run `dbt-kpi-lint generate (.+?)`", compilation_error(root, "spark"))
+    assert command is not None and command[1] == "--dialect duckdb,spark"
+
+    assert generate(root, *command[1].split()) == 1
+
+    for adapter_type in ("duckdb", "spark"):
+        assert "metric_values_0 as (" in compile_model(history_sql(root), adapter_type, {"kpi_as_of": "2024-06-10"})
+
+
+def test_an_adapter_no_dialect_serves_fails_compilation_naming_those_that_do(tmp_path: Path) -> None:
+    assert compilation_error(generated_for(tmp_path, "duckdb"), "sqlserver") == (
+        "kpi_history was generated for duckdb, not for this target's adapter sqlserver, for which dbt-kpi-lint renders "
+        "no SQL (it renders duckdb, postgres, snowflake, bigquery, databricks, spark, redshift, trino)"
+    )
+
+
+def test_databricks_and_spark_targets_compile_to_the_same_statement(generated: Path) -> None:
+    variables = {"kpi_as_of": "2026-06-15", "revenue_target": 1}
+    databricks = compile_model(history_sql(generated), "databricks", variables)
+    assert compile_model(history_sql(generated), "spark", variables) == databricks
+    assert "metric_values_0 as (" in databricks
 
 
 def test_parsing_on_a_target_the_file_was_not_generated_for_succeeds(tmp_path: Path) -> None:
@@ -93,6 +127,7 @@ def test_parsing_on_a_target_the_file_was_not_generated_for_succeeds(tmp_path: P
         ("snowflake", "'it\\'s \"q\" \\\\ {{ x }}'"),
         ("bigquery", "'it\\'s \"q\" \\\\ {{ x }}'"),
         ("databricks", "'it\\'s \"q\" \\\\ {{ x }}'"),
+        ("spark", "'it\\'s \"q\" \\\\ {{ x }}'"),
         ("trino", "'it''s \"q\" \\ {{ x }}'"),
     ],
 )

@@ -23,9 +23,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from services.availability import missing
+from services.profiles import add_default_target
 
 # Debian installs the server programs here, off PATH (only the client wrappers are on PATH).
 DEBIAN_PG_ROOT = Path("/usr/lib/postgresql")
@@ -110,13 +110,7 @@ class PostgresServer:
         The target becomes the profile's default; other profiles and targets already in the file
         (a DuckDB `dev`, say) are kept. Returns the file's path.
         """
-        path = project_dir / "profiles.yml"
-        profiles: dict[str, Any] = {}
-        if path.exists():
-            profiles = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        entry = profiles.setdefault(profile, {})
-        entry["target"] = target
-        entry.setdefault("outputs", {})[target] = {
+        output = {
             "type": "postgres",
             "host": self.host,
             "port": self.port,
@@ -126,8 +120,7 @@ class PostgresServer:
             "schema": schema,
             "threads": threads,
         }
-        path.write_text(yaml.safe_dump(profiles, sort_keys=False), encoding="utf-8")
-        return path
+        return add_default_target(project_dir, profile, target, output)
 
 
 def _server_user() -> dict[str, Any]:
