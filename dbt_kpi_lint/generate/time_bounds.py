@@ -8,8 +8,8 @@ first day of the period before the oldest shown: `change` needs it) and `kpi_las
 last day of the newest shown period), both set by `periods.py`.
 
 How a literal depends on the range is learnt from MetricFlow itself: the query is rendered for
-sentinel ranges (`SENTINELS`) and each literal matched to the one shift of the range's first or
-last day that gives it for every sentinel; a third sentinel range checks the match.
+sentinel ranges (`sentinels`) and each literal matched to the shift of the range's first or last
+day that gives it for all three.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 from .jinja_text import jinja_string
 
@@ -72,14 +72,14 @@ class Range:
 
 
 def sentinels(grain: str) -> tuple[Range, Range, Range]:
-    """Ranges aligned to `grain` as the shown ones are, with months of different lengths before their
-    first days (so a shift by a month and one by its days differ); the third checks the other two."""
+    """Ranges aligned to `grain` as the shown ones are, their first days after months of 28, 31 and
+    30 days and after a leap day or not (so a shift by months and one by their days differ)."""
     return tuple(  # type: ignore[return-value]
         Range(start_of(grain, first), end_of(grain, last))
         for first, last in (
             (date(2011, 3, 9), date(2013, 6, 10)),
-            (date(2017, 8, 16), date(2020, 2, 12)),
-            (date(2014, 11, 20), date(2016, 9, 14)),
+            (date(2016, 8, 16), date(2020, 2, 12)),
+            (date(2017, 5, 20), date(2019, 9, 14)),
         )
     )
 
@@ -130,16 +130,17 @@ class DayBound:
         return f"({day} + step(days=1))" if self.anchor == "last" else day
 
 
-def bound_for(day_a: date, day_b: date, shown_a: Range, shown_b: Range) -> DayBound | None:
-    """The bound giving `day_a` for `shown_a` and `day_b` for `shown_b`, if one does."""
+def bound_for(days: Sequence[date], ranges: Sequence[Range]) -> DayBound | None:
+    """The bound giving `days[n]` for `ranges[n]` for every n, if one does."""
+    first_day, first_range = days[0], ranges[0]
     candidates = [DayBound("always")]
     for anchor in ("first", "last"):
-        moved = (day_a - getattr(shown_a, anchor)).days
-        months = (day_a.year - getattr(shown_a, anchor).year) * 12 + day_a.month - getattr(shown_a, anchor).month
-        candidates += [DayBound(anchor, days=moved), DayBound(anchor, months=months)]
+        anchor_day = getattr(first_range, anchor)
+        months = (first_day.year - anchor_day.year) * 12 + first_day.month - anchor_day.month
+        candidates += [DayBound(anchor, days=(first_day - anchor_day).days), DayBound(anchor, months=months)]
         candidates += [DayBound(anchor, start_of=grain) for grain in _GRAINS]
     return next(
-        (bound for bound in candidates if bound.on(shown_a) == day_a and bound.on(shown_b) == day_b), None
+        (bound for bound in candidates if all(bound.on(shown) == day for shown, day in zip(ranges, days))), None
     )
 
 
@@ -194,8 +195,8 @@ def bounded_sql(texts: list[str], ranges: tuple[Range, Range, Range]) -> str:
         if days[0] == days[1] == days[2] and days[0] != METRICFLOW_ALL_TIME_BEGIN:
             parts.append(matches[0][0])
             continue
-        bound = bound_for(days[0], days[1], ranges[0], ranges[1])
-        if bound is None or bound.on(ranges[2]) != days[2]:
+        bound = bound_for(days, ranges)
+        if bound is None:
             raise UnboundableSql(f"its date {matches[0][0]} follows the dates asked for in no way a bound expresses")
         parts.append(bound.token())
     return "".join(parts) + texts[0][position:]
