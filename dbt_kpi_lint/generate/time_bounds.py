@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Callable, Mapping, Sequence
 
+from ..calendar import period_start, shifted
 from .jinja_text import jinja_string
 
 # MetricFlow 0.213 widens an all-time cumulative constraint back to this day (TimeRangeConstraint.ALL_TIME_BEGIN)
@@ -34,27 +35,12 @@ _TOKEN = re.compile(r"__kpi_day_(?P<anchor>first|last|always)_(?P<days>-?\d+)d_(
 
 def start_of(grain: str, day: date) -> date:
     """The first day of the period of `grain` holding `day` (weeks start on Monday)."""
-    if grain == "day":
-        return day
-    if grain == "week":
-        return day - timedelta(days=day.weekday())
-    if grain == "month":
-        return day.replace(day=1)
-    if grain == "quarter":
-        return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-    return date(day.year, 1, 1)
+    return period_start(day, grain)
 
 
 def end_of(grain: str, day: date) -> date:
     """The last day of the period of `grain` holding `day`."""
-    following = {
-        "day": lambda: day + timedelta(days=1),
-        "week": lambda: start_of("week", day) + timedelta(days=7),
-        "month": lambda: _months_later(start_of("month", day), 1),
-        "quarter": lambda: _months_later(start_of("quarter", day), 3),
-        "year": lambda: date(day.year + 1, 1, 1),
-    }[grain]()
-    return following - timedelta(days=1)
+    return shifted(period_start(day, grain), grain, 1) - timedelta(days=1)
 
 
 def _months_later(day: date, months: int) -> date:

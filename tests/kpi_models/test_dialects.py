@@ -7,7 +7,7 @@ built for real (test_built_tables.py).
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -16,6 +16,7 @@ from built_projects import FIXTURE_PROJECT, copy_project, generate
 from conftest import EXAMPLE_PROJECT
 from model_templates import CompilerError, compile_model
 
+from dbt_kpi_lint.calendar import last_complete_period, shifted
 from dbt_kpi_lint.config.settings import Settings
 from dbt_kpi_lint.generate.dialects import DIALECTS, dialect_named
 from dbt_kpi_lint.generate.kpis import kpi_specs
@@ -26,7 +27,7 @@ from dbt_kpi_lint.generate.semantic_manifest import (
     semantic_manifest,
 )
 from dbt_kpi_lint.generate.sql_model import metric_queries
-from dbt_kpi_lint.generate.time_bounds import Range, split_bounds, start_of
+from dbt_kpi_lint.generate.time_bounds import Range, split_bounds
 from dbt_kpi_lint.loading.yaml_loader import load_project
 
 pytest.importorskip("metricflow")
@@ -122,10 +123,8 @@ def test_a_hostile_label_compiles_to_one_literal_of_its_own_text(tmp_path: Path,
 def _days_shown(sql: str, grain: str, as_of: date, periods: int = 13) -> str:
     """`sql` with its day bounds as dbt compiles them for `as_of`: the first day of the period before the
     oldest of `periods` shown, the last day of the newest."""
-    newest_end = start_of(grain, as_of) - timedelta(days=1)
-    oldest = start_of(grain, newest_end)
-    for _ in range(periods):
-        oldest = start_of(grain, oldest - timedelta(days=1))
+    newest_start, newest_end = last_complete_period(as_of, grain)
+    oldest = shifted(newest_start, grain, -periods)
     shown = Range(oldest, newest_end)
     return "".join(part if isinstance(part, str) else part.day(shown).isoformat() for part in split_bounds(sql))
 

@@ -19,6 +19,7 @@ from conftest import EXAMPLE_PROJECT
 from model_templates import compile_model
 from sqlglot import exp
 
+from dbt_kpi_lint.calendar import last_complete_period, shifted
 from dbt_kpi_lint.generate.dialects import DIALECTS, dialect_named
 from dbt_kpi_lint.generate.periods import periods_prelude
 from dbt_kpi_lint.generate.time_bounds import (
@@ -42,10 +43,8 @@ AS_OF_DAYS = [date(2024, 1, 1), date(2024, 1, 3), date(2024, 2, 29), date(2024, 
 
 def shown_range(grain: str, as_of: date, periods: int = 13) -> Range:
     """The first day of the period before the oldest of `periods` shown, and the last of the newest."""
-    newest_end = start_of(grain, as_of) - timedelta(days=1)
-    oldest = start_of(grain, newest_end)
-    for _ in range(periods):
-        oldest = start_of(grain, oldest - timedelta(days=1))
+    newest_start, newest_end = last_complete_period(as_of, grain)
+    oldest = shifted(newest_start, grain, -periods)
     return Range(oldest, newest_end)
 
 
