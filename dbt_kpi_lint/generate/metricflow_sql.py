@@ -15,12 +15,14 @@ from .dialects import Dialect, render_only_sql_client
 from .semantic_manifest import is_placeholder
 from .time_bounds import (
     METRICFLOW_ALL_TIME_BEGIN,
+    LearntDays,
     Range,
     UnboundableSql,
     bound_every_read,
     bounded_sql,
     metric_reach,
     sentinels,
+    with_learnt_bounds,
 )
 
 GRAINS = ("day", "week", "month", "quarter", "year")
@@ -59,6 +61,7 @@ class MetricFlowRenderer:
             raise MetricFlowError(f"MetricFlow cannot read the semantic manifest: {_first_line(error)}") from None
         self._engines: dict[str, Any] = {}
         self._document = semantic_manifest
+        self._learnt: dict[tuple[str, str, tuple[Range, Range, Range]], LearntDays] = {}
 
     def render(self, metric: str, grain: str, dialect: Dialect, bounded: bool = True) -> str:
         """SQL returning `metric_time__<grain>` and the metric's value (column named as the metric), one row
@@ -80,10 +83,17 @@ class MetricFlowRenderer:
         return self._bounded(metric, "day", dialect, ranges)  # type: ignore[arg-type]
 
     def _bounded(self, metric: str, grain: str, dialect: Dialect, ranges: tuple[Range, Range, Range]) -> str:
-        try:
-            sql = bounded_sql([self._sql(metric, grain, dialect, shown) for shown in ranges], ranges)
-        except UnboundableSql as error:
-            raise MetricFlowError(f"MetricFlow cannot bound `{metric}` by {grain} in time: {error}") from None
+        # Planning a query is most of generate's time: a query learnt in one dialect is rendered once
+        # in the others, its days read with what was learnt.
+        learnt = self._learnt.get((metric, grain, ranges))
+        sql = with_learnt_bounds(self._sql(metric, grain, dialect, ranges[0]), learnt) if learnt else None
+        if sql is None:
+            try:
+                sql, learnt = bounded_sql([self._sql(metric, grain, dialect, shown) for shown in ranges], ranges)
+            except UnboundableSql as error:
+                raise MetricFlowError(f"MetricFlow cannot bound `{metric}` by {grain} in time: {error}") from None
+            if learnt is not None:
+                self._learnt[(metric, grain, ranges)] = learnt
         return bound_every_read(sql, is_placeholder, *metric_reach(self._document, metric).bounds())
 
     def _sql(self, metric: str, grain: str, dialect: Dialect, shown: Range | None) -> str:

@@ -167,25 +167,42 @@ class UnboundableSql(ValueError):
     """MetricFlow's SQL for a query does not follow the dates asked for in a way a bound can express."""
 
 
-def bounded_sql(texts: list[str], ranges: tuple[Range, Range, Range]) -> str:
+# Per day of the first sentinel range's SQL, the bound it stands for (None: a date kept as written).
+LearntDays = Mapping[date, "DayBound | None"]
+
+
+def bounded_sql(texts: list[str], ranges: tuple[Range, Range, Range]) -> tuple[str, LearntDays | None]:
     """The SQL MetricFlow rendered for each of `ranges` (`texts`, in the same order), as one SQL whose
-    date literals are day-bound tokens; a literal that is the same for every range stays as written
-    (a date in a metric's filter)."""
+    date literals are day-bound tokens, a literal that is the same for every range as written (a
+    date in a metric's filter); and what each day of the first text stood for, if each stood for one
+    thing (so another dialect's SQL for the first range alone can be read with it)."""
     if len({DAY_LITERAL.sub("''", text) for text in texts}) != 1:
         raise UnboundableSql("its SQL changes shape with the dates asked for")
+    learnt: dict[date, DayBound | None] = {}
+    unambiguous = True
     parts, position = [], 0
     for matches in zip(*(DAY_LITERAL.finditer(text) for text in texts)):
         days = [date.fromisoformat(match["day"]) for match in matches]
         parts.append(texts[0][position : matches[0].start()])
         position = matches[0].end()
-        if days[0] == days[1] == days[2] and days[0] != METRICFLOW_ALL_TIME_BEGIN:
-            parts.append(matches[0][0])
-            continue
-        bound = bound_for(days, ranges)
-        if bound is None:
-            raise UnboundableSql(f"its date {matches[0][0]} follows the dates asked for in no way a bound expresses")
-        parts.append(bound.token())
-    return "".join(parts) + texts[0][position:]
+        bound = None
+        if len(set(days)) != 1 or days[0] == METRICFLOW_ALL_TIME_BEGIN:
+            bound = bound_for(days, ranges)
+            if bound is None:
+                raise UnboundableSql(f"its date {matches[0][0]} follows the dates asked for in no way a bound expresses")
+        unambiguous = unambiguous and learnt.setdefault(days[0], bound) == bound
+        parts.append(matches[0][0] if bound is None else bound.token())
+    return "".join(parts) + texts[0][position:], learnt if unambiguous else None
+
+
+def with_learnt_bounds(text: str, learnt: LearntDays) -> str | None:
+    """`text`, rendered for the first sentinel range, with the bounds `learnt` from the same query in
+    another dialect; None if it holds a day they do not know."""
+    if any(date.fromisoformat(match["day"]) not in learnt for match in DAY_LITERAL.finditer(text)):
+        return None
+    return DAY_LITERAL.sub(
+        lambda match: match[0] if (bound := learnt[date.fromisoformat(match["day"])]) is None else bound.token(), text
+    )
 
 
 # Days and months in a window's unit; a quarter and a year are calendar months.

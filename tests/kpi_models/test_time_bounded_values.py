@@ -19,6 +19,11 @@ EDGE_KPIS = {
     "reorder_rate_7d", "lifetime_orders", "lifetime_revenue_kpi",
 }
 
+# MetricFlow's own `--end-time` compares the hourly `event_at` with the last day's midnight and loses
+# that day's later hours (the fixture's semantic.yml says so); the table reads through the whole day,
+# so only the unbounded query is its reference.
+LOSES_THE_LAST_DAY_IN_MF = {"events"}
+
 
 def close_to(value: float | None) -> object:
     return None if value is None else pytest.approx(value, rel=1e-9, abs=1e-9)
@@ -46,7 +51,8 @@ def mismatches(project: BuiltProject, history: list[dict[str, object]]) -> list[
         for row in rows:
             for column, period in (("actual", row["period_start"]), ("previous", row["previous_period_start"])):
                 key = (row["metric_name"], period)
-                if not (row[column] == close_to(unbounded.get(key)) and row[column] == close_to(bounded.get(key))):
+                references = [unbounded.get(key)] + ([] if key[0] in LOSES_THE_LAST_DAY_IN_MF else [bounded.get(key)])
+                if any(row[column] != close_to(reference) for reference in references):
                     found.append((*key, column, row[column], unbounded.get(key), bounded.get(key)))
     return found
 
