@@ -14,8 +14,7 @@ from pathlib import Path
 
 import pytest
 import sqlglot
-from built_projects import FIXTURE_PROJECT, copy_project, generate
-from conftest import EXAMPLE_PROJECT
+from built_projects import FIXTURE_PROJECT, PROJECTS, copy_project, generate
 from model_templates import compile_model
 from sqlglot import exp
 
@@ -34,7 +33,6 @@ from dbt_kpi_lint.generate.time_bounds import (
     start_of,
 )
 
-TIME_EDGES = Path(__file__).parent / "fixtures" / "time_edges" / "time_edges.yml"
 GRAINS = ("day", "week", "month", "quarter", "year")
 # As-of days around the turns of weeks, months, quarters and years, a leap day among them.
 AS_OF_DAYS = [date(2024, 1, 1), date(2024, 1, 3), date(2024, 2, 29), date(2024, 3, 1), date(2024, 7, 1),
@@ -149,10 +147,7 @@ def test_a_read_metricflow_left_whole_gets_the_predicate_on_its_day_and_a_dimens
 
 @pytest.fixture(scope="module", params=["example_project", "kpi_project", "time_edges"])
 def every_dialect(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    source = EXAMPLE_PROJECT if request.param == "example_project" else FIXTURE_PROJECT
-    root = copy_project(source, tmp_path_factory.mktemp("bounds") / request.param)
-    if request.param == "time_edges":
-        (root / "models" / TIME_EDGES.name).write_text(TIME_EDGES.read_text())
+    root = PROJECTS[request.param](tmp_path_factory.mktemp("bounds") / request.param)
     assert generate(root, "--dialect", ",".join(DIALECTS), "--force") == 1
     return root
 
