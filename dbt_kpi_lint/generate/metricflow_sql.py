@@ -8,9 +8,23 @@ from __future__ import annotations
 
 import importlib
 import logging
+from dataclasses import replace
+from datetime import datetime, time
 from typing import Any, Mapping, NoReturn
 
+from ..kpi.semantic_manifest import is_placeholder
 from .dialects import Dialect
+from .time_bounds import (
+    METRICFLOW_ALL_TIME_BEGIN,
+    LearntDays,
+    Range,
+    UnboundableSql,
+    bound_every_read,
+    bounded_sql,
+    metric_reach,
+    sentinels,
+    with_learnt_bounds,
+)
 
 GRAINS = ("day", "week", "month", "quarter", "year")
 INSTALL_HINT = "pip install 'dbt-kpi-lint[generate]'"
@@ -51,20 +65,51 @@ class MetricFlowRenderer:
         except Exception as error:  # noqa: BLE001 - pydantic and MetricFlow raise many kinds
             raise MetricFlowError(f"MetricFlow cannot read the semantic manifest: {_first_line(error)}") from None
         self._engines: dict[str, Any] = {}
+        self._document = semantic_manifest
+        self._learnt: dict[tuple[str, str, tuple[Range, Range, Range]], LearntDays] = {}
 
-    def render(self, metric: str, grain: str, dialect: Dialect) -> str:
+    def render(self, metric: str, grain: str, dialect: Dialect, bounded: bool = True) -> str:
         """SQL returning `metric_time__<grain>` and the metric's value (column named as the metric), one row
         per period, as `mf query --metrics <metric> --group-by metric_time__<grain>` computes it.
 
-        No time constraint: MetricFlow 0.213 widens one to whole periods but compares the
-        agg-time column to the last period's first *day*, so a metric on a finer time dimension
-        (hour) would lose the last day's rows. The periods are picked around the query instead.
+        `bounded`: with MetricFlow's time constraint, its dates written as day-bound tokens (time_bounds.py)
+        for the range the KPI table shows at `grain`; else for all of history.
         """
         if grain not in GRAINS:
             raise ValueError(f"unknown grain {grain!r}")
+        if not bounded:
+            return self._sql(metric, grain, dialect, None)
+        return self._bounded(metric, grain, dialect, sentinels(grain))
+
+    def render_daily_since_always(self, metric: str, grain: str, dialect: Dialect) -> str:
+        """SQL returning `metric_time__day` and the metric's value per day, from the first day of history
+        to the last day the KPI table shows at `grain` (a day-bound token)."""
+        ranges = tuple(replace(shown, first=METRICFLOW_ALL_TIME_BEGIN) for shown in sentinels(grain))
+        return self._bounded(metric, "day", dialect, ranges)  # type: ignore[arg-type]
+
+    def _bounded(self, metric: str, grain: str, dialect: Dialect, ranges: tuple[Range, Range, Range]) -> str:
+        # Planning a query is most of generate's time: a query learnt in one dialect is rendered once
+        # in the others, its days read with what was learnt.
+        learnt = self._learnt.get((metric, grain, ranges))
+        sql = with_learnt_bounds(self._sql(metric, grain, dialect, ranges[0]), learnt) if learnt else None
+        if sql is None:
+            try:
+                sql, learnt = bounded_sql([self._sql(metric, grain, dialect, shown) for shown in ranges], ranges)
+            except UnboundableSql as error:
+                raise MetricFlowError(f"MetricFlow cannot bound `{metric}` by {grain} in time: {error}") from None
+            if learnt is not None:
+                self._learnt[(metric, grain, ranges)] = learnt
+        return bound_every_read(sql, is_placeholder, *metric_reach(self._document, metric).bounds())
+
+    def _sql(self, metric: str, grain: str, dialect: Dialect, shown: Range | None) -> str:
         from metricflow.engine.metricflow_engine import MetricFlowQueryRequest
 
-        request = MetricFlowQueryRequest.create(metric_names=[metric], group_by_names=[f"metric_time__{grain}"])
+        request = MetricFlowQueryRequest.create(
+            metric_names=[metric],
+            group_by_names=[f"metric_time__{grain}"],
+            time_constraint_start=None if shown is None else datetime.combine(shown.first, time()),
+            time_constraint_end=None if shown is None else datetime.combine(shown.last, time()),
+        )
         try:
             statement = self._engine(dialect).explain(request).sql_statement
         except Exception as error:  # noqa: BLE001 - MetricFlow's query errors have no common base

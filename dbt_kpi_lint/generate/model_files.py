@@ -34,6 +34,7 @@ from ..model import Project
 from .dialects import Dialect
 from .inputs import inputs_fields, inputs_hold, lint_codes_valid_until
 from .properties import properties_yaml
+from .running_totals import daily_input_name, running_total_period_agg, with_daily_inputs
 from .sql_model import MetricQuery, history_model, metric_queries, status_model
 
 
@@ -143,10 +144,23 @@ def generate(
             f"KPI {', '.join(f'`{name}`' for name in missing)} is not in the semantic manifest, which is from another "
             f"state of the project than the YAML: re-run `dbt parse`"
         )
-    renderer = MetricFlowRenderer(needed_for(semantic_manifest, [spec.metric for spec in specs]))
+    document = needed_for(semantic_manifest, [spec.metric for spec in specs])
+    pairs = metric_queries(specs)
+    running = {metric: agg for metric, _ in pairs if (agg := running_total_period_agg(document, metric)) is not None}
+    renderer = MetricFlowRenderer(with_daily_inputs(document, sorted(running)))
     queries = [
-        MetricQuery(metric, grain, {dialect.adapter_type: renderer.render(metric, grain, dialect) for dialect in dialects})
-        for metric, grain in metric_queries(specs)
+        MetricQuery(
+            metric,
+            grain,
+            {
+                dialect.adapter_type: renderer.render_daily_since_always(daily_input_name(metric), grain, dialect)
+                if metric in running
+                else renderer.render(metric, grain, dialect)
+                for dialect in dialects
+            },
+            running.get(metric),
+        )
+        for metric, grain in pairs
     ]
     written: dict[str, str | None] = {
         paths.history_sql: history_model(

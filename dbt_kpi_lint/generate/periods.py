@@ -51,8 +51,9 @@ _PERIOD_BOUNDS = {
 
 
 def periods_prelude(grains: Iterable[str], periods: int) -> str:
-    """Jinja setting `as_of` (a date) and `kpi_periods`: (grain, periods_ago, start, end) for each
-    grain and `periods_ago` from 0 to `periods - 1`."""
+    """Jinja setting `as_of` (a date), `kpi_periods`: (grain, periods_ago, start, end) for each
+    grain and `periods_ago` from 0 to `periods - 1`, and per grain `kpi_first_day` and `kpi_last_day`,
+    the first and last day of those periods."""
     appends = "".join(
         "  {%- do kpi_periods.append(("
         + jinja_string(grain)
@@ -68,7 +69,19 @@ def periods_prelude(grains: Iterable[str], periods: int) -> str:
         + f"{{%- for periods_ago in range({periods}) %}}\n"
         + appends
         + "{%- endfor %}\n"
+        + _RANGES
     )
+
+
+# Per grain, the first day of the oldest period in `kpi_periods` and the last day of the newest:
+# the days a KPI's query reads (time_bounds.py).
+_RANGES = """\
+{%- set kpi_first_day, kpi_last_day = {}, {} %}
+{%- for grain, periods_ago, period_start, period_end in kpi_periods %}
+  {%- do kpi_first_day.update({grain: period_start}) %}
+  {%- if periods_ago == 0 %}{% do kpi_last_day.update({grain: period_end}) %}{% endif %}
+{%- endfor %}
+"""
 
 
 _AS_OF = f"""\

@@ -22,6 +22,8 @@ from ..loading.jinja import VarCall
 from .dialects import DIALECTS, Dialect
 from .jinja_text import jinja_string, jinja_value, template_text
 from .periods import periods_prelude
+from .running_totals import daily_input_name
+from .time_bounds import DayBound, split_bounds
 
 # Status edges are inclusive ("short by at most band x target"); products like 0.1 * 0.3 are not
 # exact in binary floating point, so a value on the edge gets this relative slack.
@@ -67,11 +69,16 @@ NO_DATA_REASON = "the metric has no value for this period"
 
 @dataclass(frozen=True)
 class MetricQuery:
-    """MetricFlow's SQL for one (metric, grain), per dialect (adapter type -> SQL with placeholders)."""
+    """MetricFlow's SQL for one (metric, grain), per dialect (adapter type -> SQL with placeholders).
+
+    `running_total`: the SQL is the metric's daily input (running_totals.py), summed up to the first
+    or the last day of each period, as this `period_agg` says; None: the SQL is the metric's own.
+    """
 
     metric: str
     grain: str
     sql: Mapping[str, str]
+    running_total: str | None = None
 
 
 def history_model(
@@ -301,21 +308,45 @@ class _History:
         (`x - x = 0` is false for NaN and infinities on every engine, true for every number)."""
         value = self.cast(f"metricflow_query.{query.metric.lower()}", "float")
         sql = "".join(
-            part if isinstance(part, str) else _ref(part)
-            for part in (
-                template_text(piece) if isinstance(piece, str) else piece
-                for piece in self.relations.split(query.sql[self.dialect.adapter_type])
-            )
+            _ref(piece) if isinstance(piece, ModelRef) else _day(piece, query.grain)
+            for piece in self.relations.split(query.sql[self.dialect.adapter_type])
         )
+        if query.running_total is not None:
+            sql = self._running_total(query, sql)
         body = "\n".join(f"        {line}" if line else line for line in sql.splitlines())
+        what = f"by {query.grain}, a running total of its daily values" if query.running_total else f"by {query.grain}"
         return (
             f"metric_values_{index} as (\n"
-            f"    -- MetricFlow's SQL for `{query.metric}` by {query.grain}\n"
+            f"    -- MetricFlow's SQL for `{query.metric}` {what}\n"
             f"    select\n"
             f"        {self.cast(f'metricflow_query.metric_time__{query.grain}', 'date')} as period_start,\n"
             f"        case when {value} - {value} = 0 then {value} end as metric_value\n"
             f"    from (\n{body}\n    ) as metricflow_query\n"
             f")"
+        )
+
+    def _running_total(self, query: MetricQuery, daily_sql: str) -> str:
+        """An all-time cumulative metric per period from its daily values: what MetricFlow's `period_agg`
+        picks, the total up to the period's last day, or up to its first day (or the first day of
+        history, if that is later in the period)."""
+        day = self.cast("metricflow_daily.metric_time__day", "date")
+        up_to = (
+            "period.period_end"
+            if query.running_total == "last"
+            else "case when period.period_start < daily.first_day then daily.first_day else period.period_start end "
+            "and daily.first_day <= period.period_end"
+        )
+        body = "\n".join(f"        {line}" if line else line for line in daily_sql.splitlines())
+        return (
+            f"select period.period_start as metric_time__{query.grain}, sum(daily.day_value) as {query.metric.lower()}\n"
+            "from kpi_periods as period\n"
+            "inner join (\n"
+            f"    select {day} as day, metricflow_daily.{daily_input_name(query.metric).lower()} as day_value, "
+            f"min({day}) over () as first_day\n"
+            f"    from (\n{body}\n    ) as metricflow_daily\n"
+            f") as daily on daily.day <= {up_to}\n"
+            f"where period.grain = {self.dialect.string_literal(query.grain)}\n"
+            "group by period.period_start"
         )
 
     def _kpi_values(self, query_index: Mapping[tuple[str, str], int]) -> str:
@@ -407,6 +438,14 @@ class _History:
             for name, kind in HISTORY_COLUMNS
         )
         return f"select\n{columns}\nfrom kpi_rows"
+
+
+def _day(sql: str, grain: str) -> str:
+    """MetricFlow's text, its day bounds as the Jinja of the days shown at `grain`."""
+    return "".join(
+        f"{{{{ {part.jinja(grain)} }}}}" if isinstance(part, DayBound) else template_text(part)
+        for part in split_bounds(sql)
+    )
 
 
 def _target_sql(kpi_index: int, index: int, value: TargetValue | None) -> str:

@@ -73,6 +73,11 @@ class Relations:
         return [*parts, sql[position:]]
 
 
+def is_placeholder(relation: str) -> bool:
+    """Whether `relation` is a placeholder of `Relations` (a dbt model), not one MetricFlow named."""
+    return _PLACEHOLDER.fullmatch(relation) is not None
+
+
 def semantic_manifest(project: Project, relations: Relations) -> dict[str, Any]:
     """dbt's semantic manifest of `project` (enabled definitions only), models as placeholders."""
     builder = _Builder(project, project.variables or VarResolver(project.name, {}), relations)

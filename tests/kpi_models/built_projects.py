@@ -31,11 +31,15 @@ from dbt_kpi_lint.cli import main
 
 BIN = Path(sys.executable).parent
 FIXTURE_PROJECT = Path(__file__).parent / "fixtures" / "kpi_project"
+# KPIs whose queries read around the periods shown (windows, offsets, a conversion, running totals).
+TIME_EDGES = Path(__file__).parent / "fixtures" / "time_edges" / "time_edges.yml"
 # The day each project is judged on: the fixture's data runs to mid-2024, example_project's to mid-2026.
-AS_OF = {"kpi_project": "2024-06-10", "example_project": "2026-06-15", "latest_spec_example": "2026-06-15"}
+AS_OF = {"kpi_project": "2024-06-10", "time_edges": "2024-06-10", "example_project": "2026-06-15",
+         "latest_spec_example": "2026-06-15"}
 # Both profiles take the DuckDB file's path from the environment.
 DATABASE_ENV = {
     "kpi_project": "KPI_FIXTURE_DB",
+    "time_edges": "KPI_FIXTURE_DB",
     "example_project": "KPI_DEMO_DUCKDB",
     "latest_spec_example": "KPI_DEMO_DUCKDB",
 }
@@ -71,13 +75,17 @@ class BuiltProject:
             relation = connection.sql(f"select * from {table}")
             return [dict(zip(relation.columns, row)) for row in relation.fetchall()]
 
-    def mf_values(self, metrics: Iterable[str], grain: str) -> dict[tuple[str, date], float | None]:
-        """`mf query --metrics <metrics> --group-by metric_time__<grain>`: (metric, period start) -> value."""
+    def mf_values(
+        self, metrics: Iterable[str], grain: str, between: tuple[date, date] | None = None
+    ) -> dict[tuple[str, date], float | None]:
+        """`mf query --metrics <metrics> --group-by metric_time__<grain>` (with `--start-time` and
+        `--end-time` when `between` is given): (metric, period start) -> value."""
         metrics = sorted(set(metrics))
         out = self.root / f"mf_{grain}.csv"
+        bounds = ["--start-time", between[0].isoformat(), "--end-time", between[1].isoformat()] if between else []
         run(
             [str(self.bin_dir / "mf"), "query", "--metrics", ",".join(metrics), "--group-by", f"metric_time__{grain}",
-             "--csv", str(out), "--quiet"],
+             *bounds, "--csv", str(out), "--quiet"],
             self.root,
             self.env,
             True,
@@ -133,7 +141,13 @@ PROJECTS: dict[str, Callable[[Path], Path]] = {
     "kpi_project": lambda destination: copy_project(FIXTURE_PROJECT, destination),
     "example_project": lambda destination: copy_project(EXAMPLE_PROJECT, destination),
     "latest_spec_example": copy_latest_spec_example,
+    "time_edges": lambda destination: _with_time_edges(copy_project(FIXTURE_PROJECT, destination)),
 }
+
+
+def _with_time_edges(root: Path) -> Path:
+    (root / "models" / TIME_EDGES.name).write_text(TIME_EDGES.read_text())
+    return root
 
 
 @pytest.fixture(scope="session")

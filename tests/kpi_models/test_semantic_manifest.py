@@ -57,7 +57,7 @@ def rendered_sql(root: Path, grains: tuple[str, ...], dialects: tuple[str, ...])
                 for name in dialects:
                     try:
                         rendered[(metric.name, grain, name)] = placed(
-                            renderer.render(metric.name, grain, dialect_named(name)), relations
+                            renderer.render(metric.name, grain, dialect_named(name), bounded=False), relations
                         )
                     except MetricFlowError as error:  # a metric finer than the grain: both must refuse it
                         rendered[(metric.name, grain, name)] = str(error)
